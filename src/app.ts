@@ -1,0 +1,69 @@
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { randomUUID } from 'node:crypto';
+import type { Deps } from './deps.js';
+import { installErrorHandler } from './platform/http/error-handler.js';
+import { errors } from './platform/http/errors.js';
+import { registerRoutes, type RouteDef } from './platform/http/route.js';
+import { rejectOrgInBody } from './platform/http/tenant-guard.js';
+import { authenticate } from './features/auth/authenticate.js';
+import { featureRoutes } from './features/index.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export interface BuildAppOptions {
+  /** Extra routes (tests only). */
+  extraRoutes?: RouteDef[];
+}
+
+/** Builds the HTTP app. Never listens: entry points and tests decide how to serve it. */
+export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: deps.log as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    trustProxy: deps.config.trustProxy,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installErrorHandler(app);
+
+  await app.register(helmet, {
+    // The API serves JSON; the docs page needs its own scripts and styles.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'] } },
+    hsts: { maxAge: 31_536_000, includeSubDomains: true },
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+    void reply.header('cache-control', 'no-store');
+    const wait = deps.rateLimiter.hit(`ip:${request.ip}`, deps.config.rateLimit.perIpPerMinute);
+    if (wait > 0) throw errors.rateLimited(wait);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== undefined) rejectOrgInBody(request.body);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Converse API', version: '1.0.0', description: 'Multi-tenant voice and text AI agents. See docs/api.md.' },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (JWT) or org API key (cv_...)' } } },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerRoutes(app, deps, authenticate, [...featureRoutes, ...(opts.extraRoutes ?? [])]);
+  return app;
+}

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './platform/log/logger.js';
+import { createPostgresDriver } from './platform/db/driver.js';
+import { migrate } from './platform/db/migrate.js';
+import { addKeyToKeyringFile } from './platform/vault/keyring.js';
+import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
+import { createDemo } from './demo.js';
+
+const USAGE = `converse <command>
+
+  serve            HTTP API (embedded mode also runs background work in-process)
+  migrate          apply database migrations (PostgreSQL: needs MIGRATION_DATABASE_URL)
+  keys generate    print a new base64 master key for CONVERSE_MASTER_KEY(_FILE)
+  keys rotate      add a new primary key to the keyring file (CONVERSE_MASTER_KEY_FILE or the dev keyring)
+  demo             create a demo organization with an owner and print how to log in
+
+Configuration is read from the environment: see docs/configuration.md.`;
+
+async function serve(config: Config, log: Logger): Promise<void> {
+  const runtime = await createRuntime(config, { log });
+  const app = await buildApp(runtime.deps);
+  let closing = false;
+  const shutdown = async (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down: draining requests');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    try {
+      await app.close();
+      await runtime.close();
+    } finally {
+      clearTimeout(force);
+    }
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  log.info({ mode: runtime.deps.db.mode, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, docs: '/docs' }, 'Converse is serving');
+}
+
+async function runMigrate(config: Config, log: Logger): Promise<void> {
+  if (!config.databaseUrl) {
+    const { db } = await openDatabase(config, log, { migrate: true });
+    await db.driver.close();
+    log.info('embedded database is up to date');
+    return;
+  }
+  const adminUrl = config.migrationDatabaseUrl;
+  if (!adminUrl) throw new ConfigError('converse migrate needs MIGRATION_DATABASE_URL (an owner/admin connection) in PostgreSQL mode');
+  const admin = createPostgresDriver(adminUrl, { max: 1, applicationName: 'converse-migrate' });
+  try {
+    const applied = await migrate({ admin, runtimeLogin: runtimeLoginFrom(config.databaseUrl), log: (m) => log.info(m) });
+    log.info({ applied }, applied.length ? 'migrations applied' : 'database is up to date');
+  } finally {
+    await admin.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, sub] = argv;
+  const config = loadConfig();
+  const log = createLogger(config.logLevel);
+  switch (command) {
+    case 'serve':
+      return serve(config, log);
+    case 'migrate':
+      return runMigrate(config, log);
+    case 'keys':
+      if (sub === 'generate') {
+        process.stdout.write(`${randomBytes(32).toString('base64')}\n`);
+        return;
+      }
+      if (sub === 'rotate') {
+        const file = config.masterKeyFile ?? `${config.keysDir}/master.json`;
+        const id = await addKeyToKeyringFile(file);
+        process.stdout.write(`added master key ${id} as primary in ${file}\nRestart the servers to load it. Data keys are re-wrapped by the secrets vault when it is enabled (docs/secrets.md).\n`);
+        return;
+      }
+      throw new ConfigError(`unknown keys command: ${sub ?? '(none)'}\n\n${USAGE}`);
+    case 'demo': {
+      const runtime = await createRuntime(config, { log });
+      try {
+        process.stdout.write(await createDemo(runtime.deps));
+      } finally {
+        await runtime.close();
+      }
+      return;
+    }
+    case 'worker':
+      throw new ConfigError('`converse worker` arrives with the background job queue; in embedded mode `serve` runs background work itself');
+    case undefined:
+    case 'help':
+    case '--help':
+      process.stdout.write(`${USAGE}\n`);
+      return;
+    default:
+      throw new ConfigError(`unknown command: ${command}\n\n${USAGE}`);
+  }
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
+  else process.stderr.write(`converse: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The only reader of process.env. Everything else receives a Config (or a slice of it) as an argument,
+ * so tests can build the app with overrides.
+ */
+const LogLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  CONVERSE_HOME: z.string().min(1).default('./.converse'),
+  DATABASE_URL: z.string().url().optional(),
+  MIGRATION_DATABASE_URL: z.string().url().optional(),
+  CONVERSE_MASTER_KEY: z.string().min(1).optional(),
+  CONVERSE_MASTER_KEY_FILE: z.string().min(1).optional(),
+  LOG_LEVEL: LogLevel.default('info'),
+  CONVERSE_ALLOW_PRIVATE_NETWORK: bool,
+  CONVERSE_PUBLIC_URL: z.string().url().optional(),
+  CONVERSE_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
+  CONVERSE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  CONVERSE_UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  CONVERSE_RATE_LIMIT_PER_ORG: z.coerce.number().int().min(1).default(1200),
+  CONVERSE_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(300),
+  CONVERSE_AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
+  CONVERSE_TRUST_PROXY: bool,
+});
+
+export type LogLevelName = z.infer<typeof LogLevel>;
+
+export interface Config {
+  port: number;
+  host: string;
+  home: string;
+  /** Absolute folder of the embedded database (PGlite mode only). */
+  embeddedDbDir: string;
+  /** Folder for generated development keys: never inside the database folder. */
+  keysDir: string;
+  databaseUrl: string | undefined;
+  migrationDatabaseUrl: string | undefined;
+  masterKey: string | undefined;
+  masterKeyFile: string | undefined;
+  logLevel: LogLevelName;
+  allowPrivateNetwork: boolean;
+  publicUrl: string | undefined;
+  dbPoolMax: number;
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  rateLimit: { perOrgPerMinute: number; perIpPerMinute: number; authPerIpPerMinute: number };
+  trustProxy: boolean;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  inviteTtlSeconds: number;
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const home = path.resolve(e.CONVERSE_HOME);
+  const config: Config = {
+    port: e.PORT,
+    host: e.HOST,
+    home,
+    embeddedDbDir: path.join(home, 'db'),
+    keysDir: path.join(home, 'keys'),
+    databaseUrl: e.DATABASE_URL,
+    migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
+    masterKey: e.CONVERSE_MASTER_KEY,
+    masterKeyFile: e.CONVERSE_MASTER_KEY_FILE,
+    logLevel: e.LOG_LEVEL,
+    allowPrivateNetwork: e.CONVERSE_ALLOW_PRIVATE_NETWORK,
+    publicUrl: e.CONVERSE_PUBLIC_URL,
+    dbPoolMax: e.CONVERSE_DB_POOL_MAX,
+    bodyLimitBytes: e.CONVERSE_BODY_LIMIT_BYTES,
+    uploadLimitBytes: e.CONVERSE_UPLOAD_LIMIT_BYTES,
+    rateLimit: {
+      perOrgPerMinute: e.CONVERSE_RATE_LIMIT_PER_ORG,
+      perIpPerMinute: e.CONVERSE_RATE_LIMIT_PER_IP,
+      authPerIpPerMinute: e.CONVERSE_AUTH_RATE_LIMIT_PER_IP,
+    },
+    trustProxy: e.CONVERSE_TRUST_PROXY,
+    accessTokenTtlSeconds: 15 * 60,
+    refreshTokenTtlSeconds: 30 * 24 * 3600,
+    inviteTtlSeconds: 7 * 24 * 3600,
+    ...overrides,
+  };
+  if (config.accessTokenTtlSeconds > 15 * 60) throw new ConfigError('access tokens may live at most 15 minutes');
+  return config;
+}

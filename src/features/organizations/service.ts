@@ -1,0 +1,40 @@
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../../platform/auth/principal.js';
+import { scopeOf } from '../../platform/auth/principal.js';
+import { withOrg } from '../../platform/db/with-org.js';
+import { errors } from '../../platform/http/errors.js';
+import type { RequestMeta } from '../../platform/http/route.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
+import { getOrganization, getUser } from '../auth/repo.js';
+import { presentOrg, presentUser } from '../auth/present.js';
+import { renameOrganization } from './repo.js';
+
+export async function getMe(deps: Deps, principal: Principal) {
+  return withOrg(deps.db, scopeOf(principal), async (tx) => {
+    const org = await getOrganization(tx);
+    if (!org) throw errors.notFound('organization');
+    const user = principal.userId ? await getUser(tx, principal.userId) : null;
+    return {
+      user: user ? presentUser(user) : null,
+      api_key: principal.apiKeyId ? { id: principal.apiKeyId } : null,
+      organization: presentOrg(org),
+      role: principal.role,
+    };
+  });
+}
+
+export async function getOrg(deps: Deps, principal: Principal) {
+  const org = await withOrg(deps.db, scopeOf(principal), getOrganization);
+  if (!org) throw errors.notFound('organization');
+  return presentOrg(org);
+}
+
+export async function updateOrg(deps: Deps, principal: Principal, patch: { name?: string | undefined }, meta: RequestMeta) {
+  return withOrg(deps.db, scopeOf(principal), async (tx) => {
+    const before = await getOrganization(tx);
+    if (!before) throw errors.notFound('organization');
+    const after = patch.name === undefined ? before : await renameOrganization(tx, patch.name);
+    await recordAudit(tx, actorOf(principal), { action: 'organization.updated', targetType: 'organization', targetId: tx.orgId, before: { name: before.name }, after: { name: after.name } }, meta);
+    return presentOrg(after);
+  });
+}

@@ -1,0 +1,98 @@
+import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type { QueryResult } from './types.js';
+
+export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<QueryResult<R>>;
+/** Multi-statement SQL without parameters: migrations only. */
+export type RawExec = (sql: string) => Promise<void>;
+
+/**
+ * The two storage modes behind one tiny interface. Only `withOrg`, the named cross-org doors and the
+ * migrator open transactions; nothing else sees a driver.
+ */
+export interface Driver {
+  readonly mode: 'embedded' | 'postgres';
+  transaction<T>(fn: (query: RawQuery, exec: RawExec) => Promise<T>): Promise<T>;
+  /** Outside any transaction: migrations and boot checks only. */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+// int8 → number (counts); timestamps stay Date. Both drivers must hand repos the same JS types.
+pg.types.setTypeParser(20, (v: string) => Number(v));
+
+export function createPostgresDriver(url: string, opts: { max?: number; applicationName?: string } = {}): Driver & { pool: pg.Pool } {
+  const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 20, application_name: opts.applicationName ?? 'converse' });
+  // An idle client erroring (server restart) must not crash the process; the pool drops it.
+  pool.on('error', () => {});
+  return {
+    mode: 'postgres',
+    pool,
+    async transaction(fn) {
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query('begin');
+        const query: RawQuery = async (sql, params) => {
+          const r = await client.query(sql, params as unknown[] | undefined);
+          return { rows: r.rows, rowCount: r.rowCount ?? 0 };
+        };
+        const exec: RawExec = async (sql) => {
+          await client.query(sql);
+        };
+        const result = await fn(query, exec);
+        await client.query('commit');
+        return result;
+      } catch (err) {
+        try {
+          await client.query('rollback');
+        } catch (rollbackErr) {
+          broken = rollbackErr as Error;
+        }
+        throw err;
+      } finally {
+        // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+        client.release(broken);
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+export function createPgliteDriver(db: PGlite): Driver & { pglite: PGlite } {
+  return {
+    mode: 'embedded',
+    pglite: db,
+    // PGlite has one session; its transaction() serializes callers, which is what makes per-transaction
+    // `SET LOCAL ROLE` safe here.
+    async transaction(fn) {
+      return db.transaction(async (tx) => {
+        const query: RawQuery = async (sql, params) => {
+          const r = await tx.query(sql, params as unknown[] | undefined);
+          return { rows: r.rows as never[], rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+        };
+        const exec: RawExec = async (sql) => {
+          await tx.exec(sql);
+        };
+        return fn(query, exec);
+      });
+    },
+    async exec(sql) {
+      await db.exec(sql);
+    },
+    async close() {
+      await db.close();
+    },
+  };
+}
+
+export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
+  return PGlite.create(dataDir ? { dataDir, extensions: { pg_trgm } } : { extensions: { pg_trgm } });
+}

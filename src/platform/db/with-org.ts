@@ -1,0 +1,78 @@
+import type { Database } from './database.js';
+import type { RawQuery } from './driver.js';
+import type { Tx } from './types.js';
+import { translateDbError } from './errors.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface OrgScope {
+  orgId: string;
+  userId?: string | null;
+  apiKeyId?: string | null;
+}
+
+/**
+ * The only way to reach tenant tables: one transaction, bound to one organization.
+ *
+ * It opens a transaction, switches to the app role (embedded mode), sets the tenant context with ONE
+ * transaction-local statement and asserts the connection is clean (right role, no leftover org) before
+ * running `fn`. The context dies with the transaction, so pooled connections (and PgBouncer in
+ * transaction mode) never carry an org from one request to the next.
+ *
+ * Never make a network call inside `fn`: the transaction holds a connection and row locks.
+ *
+ * @example
+ *   const agent = await withOrg(db, { orgId, userId }, (tx) => agentsRepo.get(tx, id));
+ */
+export async function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  if (!UUID_RE.test(scope.orgId)) throw new Error('withOrg: a valid organization id is required');
+  for (const id of [scope.userId, scope.apiKeyId]) {
+    if (id != null && !UUID_RE.test(id)) throw new Error('withOrg: invalid principal id');
+  }
+  try {
+    return await db.driver.transaction(async (query) => {
+      await enterScope(db, query, scope);
+      return fn(makeTx(query, scope.orgId));
+    });
+  } catch (err) {
+    throw translateDbError(err);
+  }
+}
+
+/**
+ * A transaction as the app role with NO organization context: every tenant table raises here. Used only
+ * by the named cross-org doors in `system.ts` (SECURITY DEFINER functions that return ids only).
+ */
+export async function withoutOrg<T>(db: Database, fn: (query: RawQuery) => Promise<T>): Promise<T> {
+  try {
+    return await db.driver.transaction(async (query) => {
+      await enterScope(db, query, null);
+      return fn(query);
+    });
+  } catch (err) {
+    throw translateDbError(err);
+  }
+}
+
+async function enterScope(db: Database, query: RawQuery, scope: OrgScope | null): Promise<void> {
+  // Embedded mode: PGlite's only session is a superuser, so RLS binds only after switching role for
+  // this transaction. set_config('role', ..., true) is SET LOCAL ROLE as an expression, which lets the
+  // switch, the context and the assertion share one statement. In PostgreSQL mode the connection
+  // already logs in as the app role; switching would need membership it must not have.
+  const roleSwitch = db.mode === 'embedded' ? `set_config('role', $4, true) as switched,` : '';
+  const sql =
+    `select ${roleSwitch} coalesce(current_setting('app.org_id', true), '') as leftover,` +
+    ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
+    ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
+  const params = [scope?.orgId ?? '', scope?.userId ?? '', scope?.apiKeyId ?? ''];
+  if (db.mode === 'embedded') params.push(db.appRole);
+  const { rows } = await query<{ leftover: string; role: string }>(sql, params);
+  const row = rows[0];
+  if (!row || row.role !== db.appRole || row.leftover !== '') {
+    throw new Error(`tenant transaction is not clean (role=${row?.role ?? '?'}, leftover context=${row?.leftover ? 'yes' : 'no'})`);
+  }
+}
+
+function makeTx(query: RawQuery, orgId: string): Tx {
+  return { query, orgId };
+}

@@ -1,0 +1,120 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { z } from 'zod';
+import type { Deps } from '../../deps.js';
+import type { Principal } from '../auth/principal.js';
+import { can, type Permission } from '../auth/permissions.js';
+import { errors } from './errors.js';
+
+export interface RequestMeta {
+  requestId: string;
+  ip: string;
+  userAgent: string | undefined;
+  operation: string;
+}
+
+export interface RouteContext<P, Q, B> {
+  params: P;
+  query: Q;
+  body: B;
+  deps: Deps;
+  meta: RequestMeta;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+interface BaseRoute<PS, QS, BS> {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  url: string;
+  /** Stable name used in logs, metrics and the audit trail, e.g. `agents.create`. */
+  operation: string;
+  summary?: string;
+  tags?: string[];
+  params?: PS;
+  query?: QS;
+  body?: BS;
+  response?: Record<number, z.ZodType>;
+  /** Success status (200 unless given). 204 sends no body. */
+  status?: number;
+  bodyLimit?: number;
+}
+
+export interface AuthedRoute<PS, QS, BS> extends BaseRoute<PS, QS, BS> {
+  permission: Permission;
+  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>> & { principal: Principal }) => Promise<unknown>;
+}
+
+export interface PublicRoute<PS, QS, BS> extends BaseRoute<PS, QS, BS> {
+  permission: 'public';
+  /** Per-IP limit class for unauthenticated endpoints (login, signup…). */
+  rateLimit?: 'auth';
+  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>>) => Promise<unknown>;
+}
+
+export type RouteDef = AuthedRoute<any, any, any> | PublicRoute<any, any, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+export const route = <PS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
+  def: AuthedRoute<PS, QS, BS>,
+): RouteDef => def;
+
+export const publicRoute = <PS extends z.ZodType | undefined = undefined, QS extends z.ZodType | undefined = undefined, BS extends z.ZodType | undefined = undefined>(
+  def: PublicRoute<PS, QS, BS>,
+): RouteDef => def;
+
+export type Authenticate = (deps: Deps, authorization: string | undefined) => Promise<Principal>;
+
+/**
+ * Registers data-described routes: schema validation, credential → principal (re-read from the
+ * database), role check, per-org rate limit, then the handler. Handlers return the body.
+ */
+export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: Authenticate, routes: RouteDef[], prefix = '/api/v1'): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  for (const def of routes) {
+    typed.route({
+      method: def.method,
+      url: prefix + def.url,
+      ...(def.bodyLimit ? { bodyLimit: def.bodyLimit } : {}),
+      schema: {
+        operationId: def.operation,
+        ...(def.summary ? { summary: def.summary } : {}),
+        tags: def.tags ?? [def.operation.split('.')[0]!],
+        ...(def.params ? { params: def.params } : {}),
+        ...(def.query ? { querystring: def.query } : {}),
+        ...(def.body ? { body: def.body } : {}),
+        ...(def.response ? { response: def.response } : {}),
+        ...(def.permission === 'public' ? {} : { security: [{ bearer: [] }] }),
+      },
+      handler: async (request, reply) => {
+        const meta: RequestMeta = {
+          requestId: request.id,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'],
+          operation: def.operation,
+        };
+        request.log = request.log.child({ op: def.operation });
+        const base = { params: request.params, query: request.query, body: request.body, deps, meta, request, reply };
+        let result: unknown;
+        if (def.permission === 'public') {
+          if (def.rateLimit === 'auth') limit(deps, `ip-auth:${request.ip}`, deps.config.rateLimit.authPerIpPerMinute);
+          result = await def.handler(base as never);
+        } else {
+          const principal = await authenticate(deps, request.headers.authorization);
+          limit(deps, `org:${principal.orgId}`, deps.config.rateLimit.perOrgPerMinute);
+          if (!can(principal.role, def.permission)) throw errors.forbidden();
+          request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
+          result = await def.handler({ ...base, principal } as never);
+        }
+        const status = def.status ?? 200;
+        if (status === 204) return reply.code(204).send();
+        return reply.code(status).send(result);
+      },
+    });
+  }
+}
+
+function limit(deps: Deps, key: string, perMinute: number): void {
+  const wait = deps.rateLimiter.hit(key, perMinute);
+  if (wait > 0) throw errors.rateLimited(wait);
+}
