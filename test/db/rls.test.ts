@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDatabase } from '../../src/platform/db/database.js';
+import { createPostgresDriver } from '../../src/platform/db/driver.js';
+import { DbError } from '../../src/platform/db/errors.js';
+import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
+import { withOrg, withoutOrg } from '../../src/platform/db/with-org.js';
+import { AppError } from '../../src/platform/http/errors.js';
+import { isPostgres, modeName, openTestDb, type TestDb } from '../helpers/harness.js';
+
+const TENANT_TABLES = ['organizations', 'memberships', 'auth_sessions', 'refresh_tokens', 'invites', 'api_keys', 'audit_log', 'outbox'];
+
+/** ISOLATION.md "How it is proven" #3: the database itself, as the runtime role. */
+describe(`row-level security as the app role (${modeName})`, () => {
+  let t: TestDb;
+  const orgA = randomUUID();
+  const orgB = randomUUID();
+  const keyA = randomUUID();
+  const keyB = randomUUID();
+  const sessionB = randomUUID();
+  const userB = randomUUID();
+
+  beforeAll(async () => {
+    t = await openTestDb();
+    for (const [org, key] of [[orgA, keyA], [orgB, keyB]] as const) {
+      await withOrg(t.db, { orgId: org }, async (tx) => {
+        await tx.query('insert into app.organizations (org_id, name) values ($1, $2)', [org, `org ${org.slice(0, 4)}`]);
+        await tx.query(`insert into app.api_keys (org_id, id, name, role, prefix, key_hash) values ($1, $2, 'k', 'admin', 'cv_x', $3)`, [org, key, randomUUID()]);
+      });
+    }
+    await withOrg(t.db, { orgId: orgB, userId: userB }, async (tx) => {
+      await tx.query(`insert into app.users (id, email, name) values ($1, $2, 'B')`, [userB, `${userB}@example.test`]);
+      await tx.query(`insert into app.memberships (org_id, user_id, role) values ($1, $2, 'owner')`, [orgB, userB]);
+      await tx.query('insert into app.auth_sessions (org_id, id, user_id) values ($1, $2, $3)', [orgB, sessionB, userB]);
+    });
+  });
+  afterAll(async () => t?.close());
+
+  it.each(TENANT_TABLES)('without organization context, reading app.%s raises', async (table) => {
+    const err = await withoutOrg(t.db, (q) => q(`select count(*) from app.${table}`)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DbError);
+    expect((err as DbError).sqlstate).toBe('42501');
+    expect(String(((err as DbError).cause as Error).message)).toMatch(/organization context required/);
+  });
+
+  it('never hands out a tenant transaction for a missing or malformed org', async () => {
+    await expect(withOrg(t.db, { orgId: '' }, async () => 1)).rejects.toThrow(/valid organization id/);
+    await expect(withOrg(t.db, { orgId: 'not-a-uuid' }, async () => 1)).rejects.toThrow(/valid organization id/);
+    await expect(withOrg(t.db, { orgId: `${orgA}' or '1'='1` }, async () => 1)).rejects.toThrow(/valid organization id/);
+  });
+
+  it("shows only the caller's rows, even without a where clause", async () => {
+    const rows = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query<{ org_id: string; id: string }>('select org_id, id from app.api_keys'));
+    expect(rows.rows.map((r) => r.id)).toEqual([keyA]);
+    const other = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query('select * from app.api_keys where id = $1', [keyB]));
+    expect(other.rowCount).toBe(0);
+    const orgs = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query<{ org_id: string }>('select org_id from app.organizations'));
+    expect(orgs.rows.map((r) => r.org_id)).toEqual([orgA]);
+  });
+
+  it("cannot insert a row into another org", async () => {
+    const err = await withOrg(t.db, { orgId: orgA }, (tx) =>
+      tx.query(`insert into app.api_keys (org_id, id, name, role, prefix, key_hash) values ($1, $2, 'x', 'admin', 'cv_y', 'h')`, [orgB, randomUUID()]),
+    ).catch((e: unknown) => e);
+    expect((err as DbError).sqlstate).toBe('42501');
+  });
+
+  it('cannot move a row to another org', async () => {
+    const err = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query('update app.api_keys set org_id = $1 where id = $2', [orgB, keyA])).catch((e: unknown) => e);
+    expect((err as DbError).sqlstate).toBe('42501');
+  });
+
+  it("cannot update or delete another org's row (0 rows touched)", async () => {
+    const upd = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query(`update app.api_keys set name = 'pwned' where id = $1`, [keyB]));
+    const del = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query('delete from app.api_keys where id = $1', [keyB]));
+    expect(upd.rowCount).toBe(0);
+    expect(del.rowCount).toBe(0);
+    const still = await withOrg(t.db, { orgId: orgB }, (tx) => tx.query<{ name: string }>('select name from app.api_keys where id = $1', [keyB]));
+    expect(still.rows[0]?.name).toBe('k');
+  });
+
+  it("cannot reference another org's row through a composite foreign key", async () => {
+    const err = await withOrg(t.db, { orgId: orgA }, (tx) =>
+      tx.query('insert into app.refresh_tokens (org_id, id, session_id, token_hash, expires_at) values ($1, $2, $3, $4, now())', [orgA, randomUUID(), sessionB, randomUUID()]),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).status).toBe(404);
+  });
+
+  it("cannot see another org's users", async () => {
+    const rows = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query('select id from app.users where id = $1', [userB]));
+    expect(rows.rowCount).toBe(0);
+  });
+
+  it('leaves no organization context behind on the connection', async () => {
+    await withOrg(t.db, { orgId: orgA }, (tx) => tx.query('select 1'));
+    const err = await withoutOrg(t.db, (q) => q('select count(*) from app.api_keys')).catch((e: unknown) => e);
+    expect((err as DbError).sqlstate).toBe('42501');
+    const leftover = await withoutOrg(t.db, (q) => q<{ v: string | null }>(`select current_setting('app.org_id', true) as v`));
+    expect(leftover.rows[0]!.v ?? '').toBe('');
+  });
+
+  it('refuses a connection that carries a session-level org (unclean)', async () => {
+    if (isPostgres) {
+      // A pool of one, poisoned with a session-level setting: withOrg must refuse to run on it.
+      const url = process.env.DATABASE_URL!;
+      const driver = createPostgresDriver(url, { max: 1 });
+      const db = createDatabase(driver, new URL(url).username || 'converse_app');
+      try {
+        await driver.exec(`select set_config('app.org_id', '${orgB}', false)`);
+        await expect(withOrg(db, { orgId: orgA }, async () => 1)).rejects.toThrow(/not clean/);
+      } finally {
+        await driver.close();
+      }
+    } else {
+      await t.admin.exec(`select set_config('app.org_id', '${orgB}', false)`);
+      try {
+        await expect(withOrg(t.db, { orgId: orgA }, async () => 1)).rejects.toThrow(/not clean/);
+      } finally {
+        await t.admin.exec(`select set_config('app.org_id', '', false)`);
+      }
+    }
+  });
+
+  it('cannot change the audit log', async () => {
+    await withOrg(t.db, { orgId: orgA }, (tx) => tx.query(`insert into app.audit_log (org_id, actor_type, action) values ($1, 'system', 'test.entry')`, [orgA]));
+    for (const sql of [`update app.audit_log set action = 'x'`, 'delete from app.audit_log']) {
+      const err = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query(sql)).catch((e: unknown) => e);
+      expect((err as DbError).sqlstate).toBe('42501');
+    }
+  });
+
+  it('refuses to serve as a role that RLS would not bind', async () => {
+    if (isPostgres) {
+      const driver = createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 1 });
+      const db = createDatabase(driver, new URL(process.env.MIGRATION_DATABASE_URL!).username);
+      try {
+        await expect(verifyRuntimeRole(db)).rejects.toThrow(/Refusing to serve/);
+      } finally {
+        await driver.close();
+      }
+    } else {
+      await expect(verifyRuntimeRole(createDatabase(t.admin, 'converse_owner'))).rejects.toThrow(/owns/);
+      await expect(verifyRuntimeRole(createDatabase(t.admin, 'postgres'))).rejects.toThrow(/superuser/);
+    }
+    await expect(verifyRuntimeRole(t.db)).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import type { Deps } from '../../src/deps.js';
+import { createDatabase, type Database } from '../../src/platform/db/database.js';
+import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from '../../src/platform/db/driver.js';
+import { migrate } from '../../src/platform/db/migrate.js';
+import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
+import { createTokenService } from '../../src/platform/auth/tokens.js';
+import { createRateLimiter } from '../../src/platform/http/rate-limit.js';
+import { createLogger, type Logger } from '../../src/platform/log/logger.js';
+import { deriveKey, parseKeyring, type Keyring } from '../../src/platform/vault/keyring.js';
+import { runtimeLoginFrom } from '../../src/runtime.js';
+
+export const isPostgres = Boolean(process.env.DATABASE_URL);
+export const modeName = isPostgres ? 'postgres' : 'embedded';
+
+export interface TestDb {
+  db: Database;
+  /** Owner/admin connection: catalog checks and fixtures that must bypass the app role. Never used by app code. */
+  admin: Driver;
+  close(): Promise<void>;
+}
+
+/** A database for one test file: the shared migrated PostgreSQL, or a fresh in-memory PGlite. */
+export async function openTestDb(): Promise<TestDb> {
+  if (isPostgres) {
+    const appUrl = process.env.DATABASE_URL!;
+    const db = createDatabase(createPostgresDriver(appUrl, { max: 10 }), runtimeLoginFrom(appUrl).user);
+    const admin = createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 2 });
+    return { db, admin, close: async () => { await db.driver.close(); await admin.close(); } };
+  }
+  const driver = createPgliteDriver(await openPglite(undefined));
+  await migrate({ admin: driver });
+  return { db: createDatabase(driver), admin: driver, close: () => driver.close() };
+}
+
+export const testKeyring = (): Keyring => parseKeyring(randomBytes(32).toString('base64'), 'test key');
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  testDb: TestDb;
+  keyring: Keyring;
+  close(): Promise<void>;
+}
+
+export interface TestAppOptions {
+  config?: Partial<Config>;
+  log?: Logger;
+  testDb?: TestDb;
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const testDb = opts.testDb ?? (await openTestDb());
+  await verifyRuntimeRole(testDb.db);
+  const config = loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, {
+    rateLimit: { perOrgPerMinute: 100_000, perIpPerMinute: 100_000, authPerIpPerMinute: 100_000 },
+    ...opts.config,
+  });
+  const keyring = testKeyring();
+  const tokens = createTokenService({ signingSeed: deriveKey(keyring, 'access-token-signing:v1'), issuer: 'converse', audience: 'converse-api', ttlSeconds: config.accessTokenTtlSeconds });
+  const deps: Deps = { config, db: testDb.db, log: opts.log ?? createLogger('silent'), tokens, rateLimiter: createRateLimiter() };
+  const app = await buildApp(deps);
+  await app.ready();
+  return {
+    app,
+    deps,
+    testDb,
+    keyring,
+    close: async () => {
+      await app.close();
+      if (!opts.testDb) await testDb.close();
+    },
+  };
+}
