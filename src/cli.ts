@@ -7,10 +7,13 @@ import { migrate } from './platform/db/migrate.js';
 import { addKeyToKeyringFile } from './platform/vault/keyring.js';
 import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
 import { createDemo } from './demo.js';
+import { createWorker } from './platform/jobs/index.js';
+import { allJobs } from './jobs.js';
 
 const USAGE = `converse <command>
 
   serve            HTTP API (embedded mode also runs background work in-process)
+  worker           background jobs only (PostgreSQL mode; run as many as you like)
   migrate          apply database migrations (PostgreSQL: needs MIGRATION_DATABASE_URL)
   keys generate    print a new base64 master key for CONVERSE_MASTER_KEY(_FILE)
   keys rotate      add a new primary key to the keyring file (CONVERSE_MASTER_KEY_FILE or the dev keyring)
@@ -21,6 +24,7 @@ Configuration is read from the environment: see docs/configuration.md.`;
 async function serve(config: Config, log: Logger): Promise<void> {
   const runtime = await createRuntime(config, { log });
   const app = await buildApp(runtime.deps);
+  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency }) : null;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -29,6 +33,7 @@ async function serve(config: Config, log: Logger): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await app.close();
+      await worker?.stop();
       await runtime.close();
     } finally {
       clearTimeout(force);
@@ -37,7 +42,23 @@ async function serve(config: Config, log: Logger): Promise<void> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  worker?.start();
   log.info({ mode: runtime.deps.db.mode, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, docs: '/docs' }, 'Converse is serving');
+}
+
+async function runWorker(config: Config, log: Logger): Promise<void> {
+  if (!config.databaseUrl) throw new ConfigError('`converse worker` needs DATABASE_URL: the embedded database belongs to `converse serve`, which runs background work itself');
+  const runtime = await createRuntime(config, { log });
+  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency });
+  const shutdown = async (signal: string) => {
+    log.info({ signal }, 'worker stopping: finishing running jobs');
+    await worker.stop();
+    await runtime.close();
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  worker.start();
+  log.info({ worker: worker.id, jobs: allJobs.map((j) => j.name) }, 'worker started');
 }
 
 async function runMigrate(config: Config, log: Logger): Promise<void> {
@@ -89,7 +110,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'worker':
-      throw new ConfigError('`converse worker` arrives with the background job queue; in embedded mode `serve` runs background work itself');
+      return runWorker(config, log);
     case undefined:
     case 'help':
     case '--help':

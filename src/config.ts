@@ -30,6 +30,8 @@ const EnvSchema = z.object({
   CONVERSE_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(300),
   CONVERSE_AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
   CONVERSE_TRUST_PROXY: bool,
+  CONVERSE_WORKER_IN_PROCESS: z.enum(['true', 'false', 'auto']).default('auto'),
+  CONVERSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -54,6 +56,9 @@ export interface Config {
   uploadLimitBytes: number;
   rateLimit: { perOrgPerMinute: number; perIpPerMinute: number; authPerIpPerMinute: number };
   trustProxy: boolean;
+  /** Run background jobs inside `serve` (default: yes in embedded mode, no with PostgreSQL). */
+  workerInProcess: boolean;
+  workerConcurrency: number;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -91,6 +96,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       authPerIpPerMinute: e.CONVERSE_AUTH_RATE_LIMIT_PER_IP,
     },
     trustProxy: e.CONVERSE_TRUST_PROXY,
+    workerInProcess: e.CONVERSE_WORKER_IN_PROCESS === 'auto' ? !e.DATABASE_URL : e.CONVERSE_WORKER_IN_PROCESS === 'true',
+    workerConcurrency: e.CONVERSE_WORKER_CONCURRENCY,
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,

@@ -1,0 +1,24 @@
+/** Public surface of the telephony module; see README.md in this folder. */
+export * from './signatures.js';
+export * from './providers/index.js';
+export { createMemoryReplayGuard, type ReplayGuard, type MemoryReplayGuardOptions } from './replay-guard.js';
+export {
+  REPLAY_POLICY,
+  FUTURE_SKEW_MS,
+  scopedReplayKey,
+  twilioReplayKey,
+  twilioJsonReplayKey,
+  plivoReplayKey,
+  metaReplayKey,
+  exotelReplayKey,
+  metaEventIds,
+  metaTimestampMs,
+  twilioTimestampMs,
+  isWithinWindow,
+} from './replay-keys.js';
+export {
+  verifyInboundWebhook,
+  type InboundWebhookRequest,
+  type InboundWebhookVerdict,
+  type VerifyInboundWebhookInput,
+} from './verify-webhook.js';

@@ -1,0 +1,156 @@
+/**
+ * A local stand-in for the telephony providers' REST APIs (Twilio, Plivo, Exotel, Meta WhatsApp) and
+ * their signed callbacks, so the real client and webhook code runs in tests without network access.
+ *
+ * @example
+ * const sim = await startProviderSim({ accounts: { twilio: [creds] } });
+ * await createTwilioClient({ baseUrl: sim.baseUrls.twilio }).placeCall(creds, { from, to, callbackUrl });
+ * sim.calls[0]; // recorded
+ * await sim.sendCallStatus(sim.calls[0], 'completed'); // signed status callback to the call's URL
+ * await sim.close();
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ProviderName } from '../../../src/telephony/providers/index.js';
+import {
+  deliverCallback,
+  exotelCallback,
+  metaCallback,
+  plivoCallback,
+  twilioCallback,
+  twilioJsonCallback,
+  type CallbackResponse,
+  type SignedCallback,
+} from './callbacks.js';
+import { exotelCallStatus, plivoHangup, twilioCallStatus } from './payloads.js';
+import { exotelRoute } from './routes-exotel.js';
+import { metaRoute } from './routes-meta.js';
+import { plivoRoute } from './routes-plivo.js';
+import { twilioRoute } from './routes-twilio.js';
+import type { RouteHandler, SimAccounts, SimCall, SimMessage, SimRequestLog, SimState } from './state.js';
+
+export * from './callbacks.js';
+export * from './payloads.js';
+export type { SimAccounts, SimCall, SimMessage, SimRequestLog } from './state.js';
+
+const ROUTES: Record<ProviderName, RouteHandler> = { twilio: twilioRoute, plivo: plivoRoute, exotel: exotelRoute, meta: metaRoute };
+const MAX_BODY = 1024 * 1024;
+
+export interface ProviderSim {
+  /** Per-provider API base URLs to pass as the clients' `baseUrl` (Meta's includes the Graph version). */
+  baseUrls: Record<ProviderName, string>;
+  calls: SimCall[];
+  messages: SimMessage[];
+  requests: SimRequestLog[];
+  /** Makes the next REST request to `provider` fail with this status and JSON body. */
+  failNext(provider: ProviderName, status: number, body: unknown): void;
+  sendTwilioCallback(url: string, params: Record<string, string>, authToken: string): Promise<CallbackResponse>;
+  sendTwilioJsonCallback(url: string, payload: unknown, authToken: string): Promise<CallbackResponse>;
+  sendPlivoCallback(url: string, params: Record<string, string>, authToken: string, opts?: { nonce?: string; method?: 'GET' | 'POST' }): Promise<CallbackResponse>;
+  sendMetaCallback(url: string, payload: unknown, appSecret: string): Promise<CallbackResponse>;
+  sendExotelCallback(url: string, params: Record<string, string>, opts?: { method?: 'GET' | 'POST' }): Promise<CallbackResponse>;
+  /** Sends a provider-format status callback for a recorded call, signed with its account's credentials. */
+  sendCallStatus(call: SimCall, status: string): Promise<CallbackResponse>;
+  /** Sends any built callback; sending the same one twice is a replay. */
+  deliver(cb: SignedCallback): Promise<CallbackResponse>;
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) req.destroy(new Error('body too large'));
+      else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+  res.end(text);
+}
+
+export async function startProviderSim(opts: { accounts?: SimAccounts } = {}): Promise<ProviderSim> {
+  const a = opts.accounts ?? {};
+  const state: SimState = {
+    accounts: { twilio: a.twilio ?? [], plivo: a.plivo ?? [], exotel: a.exotel ?? [], meta: a.meta ?? [] },
+    calls: [],
+    messages: [],
+    requests: [],
+    failures: new Map(),
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://sim.local');
+      const [, prefix, ...rest] = url.pathname.split('/');
+      const provider = prefix as ProviderName;
+      const route = Object.hasOwn(ROUTES, provider) ? ROUTES[provider] : undefined;
+      if (!route) return send(res, 404, { error: 'unknown provider' });
+      const body = await readBody(req);
+      const path = `/${rest.join('/')}`;
+      const method = req.method ?? 'GET';
+      const forced = state.failures.get(provider);
+      if (forced) state.failures.delete(provider);
+      const result = forced ?? route({ method, path, query: url.searchParams, headers: req.headers, body, state });
+      state.requests.push({ provider, method, path, status: result.status });
+      send(res, result.status, result.body);
+    })().catch(() => {
+      if (!res.headersSent) send(res, 500, { error: 'simulator error' });
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  function accountFor(call: SimCall) {
+    const find = <T>(list: T[], key: keyof T) => list.find((x) => x[key] === call.accountId);
+    return {
+      twilio: find(state.accounts.twilio, 'account_sid'),
+      plivo: find(state.accounts.plivo, 'auth_id'),
+    };
+  }
+
+  const sim: ProviderSim = {
+    baseUrls: { twilio: `${origin}/twilio`, plivo: `${origin}/plivo`, exotel: `${origin}/exotel`, meta: `${origin}/meta/v21.0` },
+    calls: state.calls,
+    messages: state.messages,
+    requests: state.requests,
+    failNext: (provider, status, body) => void state.failures.set(provider, { status, body }),
+    deliver: (cb) => deliverCallback(cb),
+    sendTwilioCallback: (url, params, token) => deliverCallback(twilioCallback(url, params, token)),
+    sendTwilioJsonCallback: (url, payload, token) => deliverCallback(twilioJsonCallback(url, payload, token)),
+    sendPlivoCallback: (url, params, token, o) => deliverCallback(plivoCallback(url, params, token, o)),
+    sendMetaCallback: (url, payload, secret) => deliverCallback(metaCallback(url, payload, secret)),
+    sendExotelCallback: (url, params, o) => deliverCallback(exotelCallback(url, params, o)),
+    async sendCallStatus(call, status) {
+      if (!call.statusCallbackUrl) throw new Error(`call ${call.id} has no status callback URL`);
+      const url = call.statusCallbackUrl;
+      const acct = accountFor(call);
+      switch (call.provider) {
+        case 'twilio':
+          if (!acct.twilio) throw new Error('unknown twilio account');
+          return sim.sendTwilioCallback(url, twilioCallStatus({ accountSid: call.accountId, callSid: call.id, from: call.from, to: call.to, status }), acct.twilio.auth_token);
+        case 'plivo':
+          if (!acct.plivo) throw new Error('unknown plivo account');
+          return sim.sendPlivoCallback(url, plivoHangup({ callUuid: call.id, from: call.from, to: call.to, status }), acct.plivo.auth_token);
+        case 'exotel':
+          return sim.sendExotelCallback(url, exotelCallStatus({ callSid: call.id, status }));
+        case 'meta':
+          throw new Error('meta has no calls');
+      }
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((err) => (err ? reject(err) : resolve()));
+      }),
+  };
+  return sim;
+}
