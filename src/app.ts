@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -11,6 +12,7 @@ import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticate } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
+import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -60,10 +62,15 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     transform: jsonSchemaTransform,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
+  // Multipart uploads (knowledge documents): one file, a few small fields, the configured size cap (→ 413).
+  // Routes read it with request.file()/parts(); every other route keeps its JSON schema (multipart → 400).
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
+  // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
+  await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
   registerRoutes(app, deps, authenticate, [...featureRoutes, ...(opts.extraRoutes ?? [])]);
   return app;
 }

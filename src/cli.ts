@@ -5,6 +5,7 @@ import { createLogger, type Logger } from './platform/log/logger.js';
 import { createPostgresDriver } from './platform/db/driver.js';
 import { migrate } from './platform/db/migrate.js';
 import { addKeyToKeyringFile } from './platform/vault/keyring.js';
+import { formatRewrapReport, rewrapAllDataKeys } from './platform/vault/rewrap-command.js';
 import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
 import { createDemo } from './demo.js';
 import { createWorker } from './platform/jobs/index.js';
@@ -17,6 +18,8 @@ const USAGE = `converse <command>
   migrate          apply database migrations (PostgreSQL: needs MIGRATION_DATABASE_URL)
   keys generate    print a new base64 master key for CONVERSE_MASTER_KEY(_FILE)
   keys rotate      add a new primary key to the keyring file (CONVERSE_MASTER_KEY_FILE or the dev keyring)
+  keys rotate --rewrap [--dry-run]
+                   re-wrap every data key under the primary master key and report any still on an old one
   demo             create a demo organization with an owner and print how to log in
 
 Configuration is read from the environment: see docs/configuration.md.`;
@@ -79,6 +82,19 @@ async function runMigrate(config: Config, log: Logger): Promise<void> {
   }
 }
 
+/** Re-wraps data keys under the primary master key (embedded mode: stop `converse serve` first). */
+async function rewrapCommand(config: Config, log: Logger, dryRun: boolean): Promise<void> {
+  const runtime = await createRuntime(config, { log });
+  try {
+    const report = await rewrapAllDataKeys(runtime.deps.db, runtime.keyring, { dryRun });
+    process.stdout.write(formatRewrapReport(report));
+    // Scripts can tell "done" from "something is still on an old master key".
+    if (!dryRun && report.stillOnOldKeys.length > 0) process.exitCode = 2;
+  } finally {
+    await runtime.close();
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, sub] = argv;
   const config = loadConfig();
@@ -93,10 +109,11 @@ async function main(argv: string[]): Promise<void> {
         process.stdout.write(`${randomBytes(32).toString('base64')}\n`);
         return;
       }
+      if (sub === 'rotate' && argv.includes('--rewrap')) return rewrapCommand(config, log, argv.includes('--dry-run'));
       if (sub === 'rotate') {
         const file = config.masterKeyFile ?? `${config.keysDir}/master.json`;
         const id = await addKeyToKeyringFile(file);
-        process.stdout.write(`added master key ${id} as primary in ${file}\nRestart the servers to load it. Data keys are re-wrapped by the secrets vault when it is enabled (docs/secrets.md).\n`);
+        process.stdout.write(`added master key ${id} as primary in ${file}\nRestart every server and worker to load it, then run 'converse keys rotate --rewrap' (docs/secrets.md).\n`);
         return;
       }
       throw new ConfigError(`unknown keys command: ${sub ?? '(none)'}\n\n${USAGE}`);

@@ -32,6 +32,11 @@ const EnvSchema = z.object({
   CONVERSE_TRUST_PROXY: bool,
   CONVERSE_WORKER_IN_PROCESS: z.enum(['true', 'false', 'auto']).default('auto'),
   CONVERSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  // JSON, e.g. {"twilio":"http://127.0.0.1:4010/twilio"}: points provider API clients at a simulator.
+  CONVERSE_PROVIDER_BASE_URLS: z.string().min(2).optional(),
+  CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
+  CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
+  CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -59,6 +64,10 @@ export interface Config {
   /** Run background jobs inside `serve` (default: yes in embedded mode, no with PostgreSQL). */
   workerInProcess: boolean;
   workerConcurrency: number;
+  /** Provider API base URLs overriding the real ones (development/tests: the provider simulator). */
+  providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
+  /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
+  embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -98,6 +107,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.CONVERSE_TRUST_PROXY,
     workerInProcess: e.CONVERSE_WORKER_IN_PROCESS === 'auto' ? !e.DATABASE_URL : e.CONVERSE_WORKER_IN_PROCESS === 'true',
     workerConcurrency: e.CONVERSE_WORKER_CONCURRENCY,
+    providerBaseUrls: parseProviderBaseUrls(e.CONVERSE_PROVIDER_BASE_URLS),
+    embeddings: e.CONVERSE_EMBEDDINGS_URL
+      ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
+      : undefined,
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
@@ -105,4 +118,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   if (config.accessTokenTtlSeconds > 15 * 60) throw new ConfigError('access tokens may live at most 15 minutes');
   return config;
+}
+
+const ProviderBaseUrls = z.strictObject({ twilio: z.url(), plivo: z.url(), exotel: z.url(), meta: z.url() }).partial();
+
+function parseProviderBaseUrls(raw: string | undefined): Config['providerBaseUrls'] {
+  if (raw === undefined) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('Invalid configuration:\n  CONVERSE_PROVIDER_BASE_URLS: must be a JSON object of provider → URL');
+  }
+  const parsed = ProviderBaseUrls.safeParse(value);
+  if (!parsed.success) throw new ConfigError('Invalid configuration:\n  CONVERSE_PROVIDER_BASE_URLS: keys twilio, plivo, exotel, meta with URL values');
+  return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Config['providerBaseUrls'];
 }

@@ -3,6 +3,9 @@ import type { Database } from './platform/db/database.js';
 import type { Logger } from './platform/log/logger.js';
 import type { TokenService } from './platform/auth/tokens.js';
 import type { RateLimiter } from './platform/http/rate-limit.js';
+import type { SafeFetch } from './platform/outbound/index.js';
+import type { Vault } from './platform/vault/envelope.js';
+import type { WebSessionTokens } from './features/channels/session-token.js';
 
 /** Everything a service may need, built once by the entry point (or a test) and passed down explicitly. */
 export interface Deps {
@@ -11,4 +14,10 @@ export interface Deps {
   log: Logger;
   tokens: TokenService;
   rateLimiter: RateLimiter;
+  /** SSRF-guarded outbound HTTP for tenant-influenced URLs. Optional so older Deps builders keep compiling; features fall back to one built from config. */
+  safeFetch?: SafeFetch;
+  /** Envelope encryption of tenant secrets. Never call it inside a withOrg transaction (see vault/db-store.ts). */
+  vault: Vault;
+  /** Signs the web widget's short-lived WebSocket session tokens (channels/session-token.ts). */
+  webSessions: WebSessionTokens;
 }

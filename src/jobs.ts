@@ -1,4 +1,6 @@
 import type { JobDef } from './platform/jobs/index.js';
+import { ingestDocumentJob } from './features/knowledge/ingest-job.js';
+import { deliverWebhook } from './features/webhook-endpoints/deliver-job.js';
 
 /** Every background job of the product. A feature adds its job definitions here. */
-export const allJobs: JobDef[] = [];
+export const allJobs: JobDef[] = [ingestDocumentJob, deliverWebhook];

@@ -9,6 +9,9 @@ import { createTokenService } from './platform/auth/tokens.js';
 import { createRateLimiter } from './platform/http/rate-limit.js';
 import { createLogger, type Logger } from './platform/log/logger.js';
 import { deriveKey, generateDevKeyring, loadKeyring, type Keyring } from './platform/vault/keyring.js';
+import { createDbVault } from './platform/vault/db-store.js';
+import { createSafeFetch } from './platform/outbound/index.js';
+import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE } from './features/channels/session-token.js';
 
 export interface Runtime {
   deps: Deps;
@@ -70,7 +73,16 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
       audience: 'converse-api',
       ttlSeconds: config.accessTokenTtlSeconds,
     });
-    const deps: Deps = { config, db, log, tokens, rateLimiter: createRateLimiter() };
+    const deps: Deps = {
+      config,
+      db,
+      log,
+      tokens,
+      rateLimiter: createRateLimiter(),
+      safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
+      vault: createDbVault({ keyring, db }),
+      webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
+    };
     return { deps, keyring, close: () => db.driver.close() };
   } catch (err) {
     await db.driver.close();

@@ -1,9 +1,17 @@
 import type { RouteDef } from '../platform/http/route.js';
+import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { channelRoutes } from './channels/routes.js';
+import { flowRoutes } from './flows/routes.js';
+import { knowledgeAssignmentRoutes } from './knowledge/assignment-routes.js';
+import { knowledgeRoutes } from './knowledge/routes.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { teamRoutes } from './team/routes.js';
+import { toolRoutes } from './tools/routes.js';
+import { mcpRoutes } from './mcp/routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -12,4 +20,12 @@ export const featureRoutes: RouteDef[] = [
   ...teamRoutes,
   ...apiKeyRoutes,
   ...auditRoutes,
+  ...agentRoutes,
+  ...flowRoutes,
+  ...knowledgeRoutes,
+  ...knowledgeAssignmentRoutes,
+  ...channelRoutes,
+  ...toolRoutes,
+  ...mcpRoutes,
+  ...webhookEndpointRoutes,
 ];

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -12,6 +14,9 @@ import { createRateLimiter } from '../../src/platform/http/rate-limit.js';
 import { createLogger, type Logger } from '../../src/platform/log/logger.js';
 import { deriveKey, parseKeyring, type Keyring } from '../../src/platform/vault/keyring.js';
 import { runtimeLoginFrom } from '../../src/runtime.js';
+import { createDbVault } from '../../src/platform/vault/db-store.js';
+import { createSafeFetch } from '../../src/platform/outbound/index.js';
+import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE } from '../../src/features/channels/session-token.js';
 
 export const isPostgres = Boolean(process.env.DATABASE_URL);
 export const modeName = isPostgres ? 'postgres' : 'embedded';
@@ -24,6 +29,16 @@ export interface TestDb {
 }
 
 /** A database for one test file: the shared migrated PostgreSQL, or a fresh in-memory PGlite. */
+/** The migrated snapshot from the global setup; none outside vitest (benchmarks reuse these helpers). */
+function pgliteSnapshot(): string {
+  if (!process.env.VITEST) return '';
+  try {
+    return inject('pgliteSnapshot');
+  } catch {
+    return '';
+  }
+}
+
 export async function openTestDb(): Promise<TestDb> {
   if (isPostgres) {
     const appUrl = process.env.DATABASE_URL!;
@@ -31,7 +46,9 @@ export async function openTestDb(): Promise<TestDb> {
     const admin = createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 2 });
     return { db, admin, close: async () => { await db.driver.close(); await admin.close(); } };
   }
-  const driver = createPgliteDriver(await openPglite(undefined));
+  const snapshot = pgliteSnapshot();
+  const driver = createPgliteDriver(await openPglite(undefined, snapshot ? { loadDataDir: new Blob([await readFile(snapshot)]) } : {}));
+  // Idempotent: a no-op on the snapshot, a full migration when a file runs without the global setup.
   await migrate({ admin: driver });
   return { db: createDatabase(driver), admin: driver, close: () => driver.close() };
 }
@@ -50,6 +67,8 @@ export interface TestAppOptions {
   config?: Partial<Config>;
   log?: Logger;
   testDb?: TestDb;
+  /** Default: a fresh random key (testKeyring). */
+  keyring?: Keyring;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -59,9 +78,18 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     rateLimit: { perOrgPerMinute: 100_000, perIpPerMinute: 100_000, authPerIpPerMinute: 100_000 },
     ...opts.config,
   });
-  const keyring = testKeyring();
+  const keyring = opts.keyring ?? testKeyring();
   const tokens = createTokenService({ signingSeed: deriveKey(keyring, 'access-token-signing:v1'), issuer: 'converse', audience: 'converse-api', ttlSeconds: config.accessTokenTtlSeconds });
-  const deps: Deps = { config, db: testDb.db, log: opts.log ?? createLogger('silent'), tokens, rateLimiter: createRateLimiter() };
+  const deps: Deps = {
+    config,
+    db: testDb.db,
+    log: opts.log ?? createLogger('silent'),
+    tokens,
+    rateLimiter: createRateLimiter(),
+    safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
+    vault: createDbVault({ keyring, db: testDb.db }),
+    webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
+  };
   const app = await buildApp(deps);
   await app.ready();
   return {

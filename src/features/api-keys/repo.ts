@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/types.js';
-import type { Cursor } from '../../platform/http/pagination.js';
+import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
 import type { Role } from '../../platform/auth/permissions.js';
 
 export const API_KEY_PREFIX = 'cv_';
@@ -35,7 +35,7 @@ export async function touchApiKey(tx: Tx, id: string): Promise<void> {
 
 export async function listApiKeys(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<ApiKeyRow[]> {
   const r = await tx.query<ApiKeyRow>(
-    `select ${COLUMNS} from app.api_keys
+    `select ${COLUMNS}, ${cursorAt()} from app.api_keys
       where org_id = $1 and revoked_at is null
         and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
       order by created_at desc, id desc limit $4`,

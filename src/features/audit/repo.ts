@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/types.js';
-import type { Cursor } from '../../platform/http/pagination.js';
+import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
 
 export interface AuditRow {
   id: string;
@@ -17,7 +17,7 @@ export interface AuditRow {
 
 export async function listAudit(tx: Tx, opts: { action?: string | undefined; cursor: Cursor | null; limit: number }): Promise<AuditRow[]> {
   const r = await tx.query<AuditRow>(
-    `select id, actor_type, actor_id, action, target_type, target_id, before, after, ip, request_id, created_at
+    `select id, actor_type, actor_id, action, target_type, target_id, before, after, ip, request_id, created_at, ${cursorAt()}
        from app.audit_log
       where org_id = $1
         and ($2::text is null or action = $2)

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/types.js';
-import type { Cursor } from '../../platform/http/pagination.js';
+import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
 import type { Role } from '../../platform/auth/permissions.js';
 
 export interface MemberRow {
@@ -11,12 +11,13 @@ export interface MemberRow {
   updated_at: Date;
 }
 
-const MEMBER_SELECT = `select m.user_id, u.email, u.name, m.role, m.created_at, m.updated_at
-  from app.memberships m join app.users u on u.id = m.user_id`;
+const MEMBER_COLUMNS = 'm.user_id, u.email, u.name, m.role, m.created_at, m.updated_at';
+const MEMBER_FROM = 'from app.memberships m join app.users u on u.id = m.user_id';
+const MEMBER_SELECT = `select ${MEMBER_COLUMNS} ${MEMBER_FROM}`;
 
 export async function listMembers(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<MemberRow[]> {
   const r = await tx.query<MemberRow>(
-    `${MEMBER_SELECT}
+    `select ${MEMBER_COLUMNS}, ${cursorAt('m.created_at')} ${MEMBER_FROM}
       where m.org_id = $1 and ($2::timestamptz is null or (m.created_at, m.user_id) < ($2::timestamptz, $3::uuid))
       order by m.created_at desc, m.user_id desc limit $4`,
     [tx.orgId, opts.cursor?.t ?? null, opts.cursor?.id ?? null, opts.limit + 1],
@@ -76,7 +77,7 @@ export async function revokePendingInvitesFor(tx: Tx, email: string): Promise<vo
 
 export async function listPendingInvites(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<InviteRow[]> {
   const r = await tx.query<InviteRow>(
-    `select ${INVITE_COLUMNS} from app.invites
+    `select ${INVITE_COLUMNS}, ${cursorAt()} from app.invites
       where org_id = $1 and accepted_at is null and revoked_at is null
         and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
       order by created_at desc, id desc limit $4`,

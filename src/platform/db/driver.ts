@@ -91,8 +91,12 @@ export function createPgliteDriver(db: PGlite): Driver & { pglite: PGlite } {
   };
 }
 
-export async function openPglite(dataDir: string | undefined): Promise<PGlite> {
+/** Opens PGlite on a folder, or in memory (optionally from a data-folder snapshot, used by tests). */
+export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm');
-  return PGlite.create(dataDir ? { dataDir, extensions: { pg_trgm } } : { extensions: { pg_trgm } });
+  // btree_gin: the knowledge search index leads with org_id (migrations/0004_knowledge.sql).
+  const { btree_gin } = await import('@electric-sql/pglite/contrib/btree_gin');
+  const extensions = { pg_trgm, btree_gin };
+  return PGlite.create({ ...(dataDir ? { dataDir } : {}), ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}), extensions });
 }

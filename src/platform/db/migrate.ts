@@ -78,6 +78,7 @@ async function bootstrap(query: RawQuery, exec: (sql: string) => Promise<void>, 
     }
   }
 
+  await createOptionalExtensions(query, exec);
   await exec(`create schema if not exists app authorization ${OWNER_ROLE}`);
   await exec(`create schema if not exists app_meta authorization ${OWNER_ROLE}`);
   await exec(`revoke all on schema app, app_meta from public`);
@@ -88,4 +89,26 @@ async function bootstrap(query: RawQuery, exec: (sql: string) => Promise<void>, 
   await exec(`alter default privileges for role ${OWNER_ROLE} revoke execute on functions from public`);
   await exec(`create table if not exists app_meta.schema_migrations (name text primary key, applied_at timestamptz not null default now())`);
   await exec(`alter table app_meta.schema_migrations owner to ${OWNER_ROLE}`);
+}
+
+/**
+ * Extensions the schema uses when the server ships them (migrations check pg_extension and degrade):
+ * btree_gin lets a GIN index lead with org_id (knowledge search); vector is pgvector. Created here, as
+ * the admin, because migration files run as converse_owner, which may not create extensions. A failure
+ * (e.g. a non-superuser admin) is rolled back to a savepoint instead of failing the migration.
+ */
+export const OPTIONAL_EXTENSIONS = ['btree_gin', 'vector'] as const;
+
+async function createOptionalExtensions(query: RawQuery, exec: (sql: string) => Promise<void>): Promise<void> {
+  for (const ext of OPTIONAL_EXTENSIONS) {
+    const available = await query('select 1 from pg_available_extensions where name = $1', [ext]);
+    if (available.rowCount === 0) continue;
+    await exec('savepoint optional_extension');
+    try {
+      await exec(`create extension if not exists ${ext}`);
+      await exec('release savepoint optional_extension');
+    } catch {
+      await exec('rollback to savepoint optional_extension');
+    }
+  }
 }

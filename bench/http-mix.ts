@@ -1,0 +1,181 @@
+/**
+ * HTTP benchmark: the real app on 127.0.0.1 (random port), N seeded orgs, an authenticated read-heavy
+ * mix driven by autocannon (in a worker thread) at 1 and 50 connections.
+ *
+ *   npx tsx bench/http-mix.ts                                   # PGlite
+ *   BENCH_MODES=postgres npx tsx bench/http-mix.ts              # PostgreSQL (defaults to converse_bench)
+ *
+ * Env: BENCH_SECONDS (per concurrency level, default 10), BENCH_WARMUP_SECONDS (2), BENCH_ORGS (20),
+ * BENCH_CONNECTIONS (default "1,50").
+ */
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FastifyInstance } from 'fastify';
+import { loadConfig } from '../src/config.js';
+import { createTestApp } from '../test/helpers/harness.js';
+import { analyze, envNumber, modesFromEnv, openBenchDb, type BenchMode } from './lib/db.js';
+import type { LoadJob, LoadRequest, LoadResult } from './lib/load-worker.js';
+import { seedBulk } from './lib/seed.js';
+import { log, machineInfo, mdTable, round } from './lib/stats.js';
+
+const PASSWORD = 'bench-password-not-secret';
+
+/** Route weights of the read-heavy mix (sum 100). */
+export const MIX = [
+  { label: 'GET /me', path: '/api/v1/me', weight: 25 },
+  { label: 'GET /organization', path: '/api/v1/organization', weight: 15 },
+  { label: 'GET /team/members', path: '/api/v1/team/members', weight: 20 },
+  { label: 'GET /api-keys', path: '/api/v1/api-keys', weight: 10 },
+  { label: 'GET /audit-log?limit=50', path: '/api/v1/audit-log?limit=50', weight: 30 },
+] as const;
+/** Share of requests (on routes an API key may call) made with an org API key instead of an access token. */
+const API_KEY_SHARE = 0.25;
+const SEED_SHAPE = { members: 10, invites: 5, audit: 300 };
+
+interface BenchOrg {
+  orgId: string;
+  ownerToken: string;
+  adminToken: string;
+  apiKey: string;
+}
+
+export interface HttpMixResult {
+  mode: BenchMode;
+  orgs: number;
+  seedShape: typeof SEED_SHAPE & { viaApi: string };
+  mix: { label: string; weight: number }[];
+  apiKeyShare: number;
+  dbPoolMax: number;
+  runs: (LoadResult & { ok: boolean })[];
+}
+
+async function inject(app: FastifyInstance, method: 'GET' | 'POST', url: string, token: string | undefined, body?: object) {
+  const res = await app.inject({ method, url: `/api/v1${url}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body ? { payload: body } : {}) });
+  return { status: res.statusCode, json: () => res.json() as Record<string, any> }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+/** One org through the public API: owner signup, an admin invited and accepted, an admin API key. */
+async function createOrgViaApi(app: FastifyInstance, i: number): Promise<BenchOrg> {
+  const tag = Math.random().toString(16).slice(2, 10);
+  const signup = await inject(app, 'POST', '/auth/signup', undefined, { email: `owner-${i}-${tag}@bench.example`, password: PASSWORD, name: `Owner ${i}`, organization_name: `Bench ${i}` });
+  if (signup.status !== 201) throw new Error(`signup failed: ${signup.status}`);
+  const owner = signup.json();
+  const invite = await inject(app, 'POST', '/team/invites', owner.access_token, { email: `admin-${i}-${tag}@bench.example`, role: 'admin' });
+  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status}`);
+  const accepted = await inject(app, 'POST', '/auth/accept-invite', undefined, { token: invite.json().token, name: `Admin ${i}`, password: PASSWORD });
+  if (accepted.status !== 200) throw new Error(`accept failed: ${accepted.status}`);
+  const key = await inject(app, 'POST', '/api-keys', owner.access_token, { name: 'bench', role: 'admin' });
+  if (key.status !== 201) throw new Error(`api key failed: ${key.status}`);
+  return { orgId: owner.organization.id, ownerToken: owner.access_token, adminToken: accepted.json().access_token, apiKey: key.json().key };
+}
+
+/** A shuffled pool of requests following MIX, spread uniformly over orgs. */
+function requestPool(orgs: BenchOrg[], size = 4096): LoadRequest[] {
+  const total = MIX.reduce((s, m) => s + m.weight, 0);
+  const pool: LoadRequest[] = [];
+  for (let i = 0; i < size; i++) {
+    let r = Math.random() * total;
+    const route = MIX.find((m) => (r -= m.weight) < 0) ?? MIX[0];
+    const org = orgs[Math.floor(Math.random() * orgs.length)]!;
+    let credential: string;
+    // Listing API keys needs api_keys:manage, which only owners have (API keys are never owners).
+    if (route.path === '/api/v1/api-keys') credential = org.ownerToken;
+    else if (Math.random() < API_KEY_SHARE) credential = org.apiKey;
+    else credential = Math.random() < 0.5 ? org.ownerToken : org.adminToken;
+    pool.push({ method: 'GET', path: route.path, headers: { authorization: `Bearer ${credential}` }, label: route.label });
+  }
+  return pool;
+}
+
+// tsx's loader is not inherited by worker threads (Node 20): the worker registers it, then loads the TS entry.
+const WORKER_BOOT = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.entry);`;
+
+function runLoad(job: LoadJob): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { ...job, entry: fileURLToPath(new URL('./lib/load-worker.ts', import.meta.url)) } });
+    worker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => {
+      void worker.terminate();
+      if (m.ok) resolve(m.result!);
+      else reject(new Error(m.error));
+    });
+    worker.once('error', reject);
+  });
+}
+
+export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
+  const seconds = envNumber('BENCH_SECONDS', 10);
+  const warmup = envNumber('BENCH_WARMUP_SECONDS', 2);
+  const orgCount = envNumber('BENCH_ORGS', 20);
+  const connectionLevels = (process.env.BENCH_CONNECTIONS ?? '1,50').split(',').map(Number);
+
+  const bdb = await openBenchDb(mode, { appPoolMax: loadConfig({} as NodeJS.ProcessEnv).dbPoolMax, adminPoolMax: 2 });
+  // Deps are built by the test harness (kept in step with src/deps.ts by the people who change it).
+  const { app, deps } = await createTestApp({
+    testDb: { db: bdb.db, admin: bdb.admin, close: bdb.close },
+    // The bench measures the request path, not the limiter: raise every limit far past what it can send.
+    config: { rateLimit: { perOrgPerMinute: 1e9, perIpPerMinute: 1e9, authPerIpPerMinute: 1e9 } },
+  });
+  const config = deps.config;
+  try {
+    const t0 = Date.now();
+    const orgs: BenchOrg[] = [];
+    // A few at a time: each org hashes two passwords (argon2id), which is what dominates seeding.
+    for (let i = 0; i < orgCount; i += 4) {
+      const batch = await Promise.all(Array.from({ length: Math.min(4, orgCount - i) }, (_, j) => createOrgViaApi(app, i + j)));
+      orgs.push(...batch);
+    }
+    await seedBulk(bdb.admin, { existingOrgIds: orgs.map((o) => o.orgId), shape: SEED_SHAPE });
+    await analyze(bdb);
+    log(`[${mode}] http-mix: seeded ${orgCount} orgs in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const pool = requestPool(orgs);
+    // Fail fast if any request of the mix is not a 2xx before measuring anything.
+    for (const label of new Set(pool.map((p) => p.label))) {
+      for (const req of pool.filter((p) => p.label === label).slice(0, 3)) {
+        const res = await app.inject({ method: 'GET', url: req.path, headers: req.headers });
+        if (res.statusCode !== 200) throw new Error(`${label} answered ${res.statusCode}: ${res.body.slice(0, 200)}`);
+      }
+    }
+
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = app.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('no listening address');
+    const url = `http://127.0.0.1:${addr.port}`;
+
+    if (warmup > 0) await runLoad({ url, connections: 10, durationSeconds: warmup, requests: pool });
+    const runs: HttpMixResult['runs'] = [];
+    for (const connections of connectionLevels) {
+      const r = await runLoad({ url, connections, durationSeconds: seconds, requests: pool });
+      const ok = r.errors === 0 && r.non2xx === 0 && r.timeouts === 0;
+      log(`[${mode}] http-mix c=${connections}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
+      runs.push({ ...r, ok });
+    }
+    return {
+      mode,
+      orgs: orgCount,
+      seedShape: { ...SEED_SHAPE, viaApi: 'per org: owner signup, 1 admin invited+accepted, 1 admin API key' },
+      mix: MIX.map((m) => ({ label: m.label, weight: m.weight })),
+      apiKeyShare: API_KEY_SHARE,
+      dbPoolMax: mode === 'postgres' ? config.dbPoolMax : 1,
+      runs,
+    };
+  } finally {
+    await app.close();
+    await bdb.close();
+  }
+}
+
+export function httpMixTable(results: HttpMixResult[]): string {
+  const rows = results.flatMap((r) =>
+    r.runs.map((run) => [r.mode, run.connections, round(run.reqPerSec, 0), run.latencyMs.p50, run.latencyMs.p99, run.totalRequests, run.non2xx, run.errors + run.timeouts]),
+  );
+  return mdTable(['mode', 'connections', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'non-2xx', 'errors'], rows);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results: HttpMixResult[] = [];
+  for (const mode of modesFromEnv()) results.push(await runHttpMix(mode));
+  console.log(JSON.stringify({ machine: machineInfo(), results }, null, 2));
+  console.log(httpMixTable(results));
+  if (results.some((r) => r.runs.some((x) => !x.ok))) process.exitCode = 1;
+}

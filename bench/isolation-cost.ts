@@ -1,0 +1,449 @@
+/**
+ * The cost of the isolation machinery: one realistic per-request unit of queries run
+ *   (a) through `withOrg` as the app role (RLS active, context statement, clean-connection check), vs
+ *   (b) directly as the superuser (RLS bypassed) with only the plain `where org_id = $1` every repo has,
+ * over many orgs with seeded data. Plus breakdown variants that split the difference into its parts.
+ *
+ * Unit = what an authenticated GET /audit-log does against the database, in one transaction:
+ *   auth/repo.getActiveUserRole (membership ⋈ login session), audit/repo.listAudit (51 rows),
+ *   auth/repo.getOrganization. The real repo functions are called, so the SQL is the app's own.
+ *
+ *   npx tsx bench/isolation-cost.ts                          # PGlite
+ *   BENCH_MODES=postgres npx tsx bench/isolation-cost.ts     # PostgreSQL (converse_bench by default)
+ *
+ * Env: BENCH_ISO_SECONDS (per variant per round, default 0.5), BENCH_ROUNDS (10), BENCH_ISO_ORGS (200),
+ * BENCH_ISO_AUDIT (500 audit rows per org), BENCH_ISO_CONCURRENCY (PostgreSQL, default "1,16").
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import type { RawQuery } from '../src/platform/db/driver.js';
+import type { Tx } from '../src/platform/db/types.js';
+import { withOrg } from '../src/platform/db/with-org.js';
+import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
+import { listAudit } from '../src/features/audit/repo.js';
+import pg from 'pg';
+import { analyze, DEFAULT_PG_ADMIN_URL, DEFAULT_PG_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
+import { statementBreakdown, type BreakdownRow } from './lib/breakdown.js';
+import { createCpuMeter, keepIdleClients, type CpuMeter } from './lib/cpu.js';
+import { createPipelinedPool, transactionPrepared, withOrgMergedPg, withOrgMergedPglite, withOrgPipelined } from './lib/prototypes.js';
+import { seedBulk, type SeededPrincipal } from './lib/seed.js';
+import { log, machineInfo, mdTable, median, percentile, round } from './lib/stats.js';
+
+type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-pipelined' | 'withOrg-merged' | 'withOrg-prepared' | 'direct-tx-prepared';
+
+export const VARIANTS: Record<Variant, string> = {
+  withOrg: 'withOrg as the app role: BEGIN, context statement, RLS on every query, COMMIT',
+  'direct-tx': 'superuser (RLS bypassed), plain where org_id = $1, BEGIN … COMMIT',
+  'direct-no-tx': 'superuser (RLS bypassed), plain where org_id = $1, each statement autocommits',
+  'direct-tx+ctx': 'breakdown: direct-tx plus the same context statement withOrg sends (no RLS)',
+  'withOrg-pipelined': 'prototype: withOrg with BEGIN and the (parameterized) context statement pipelined in one round trip (PostgreSQL)',
+  'withOrg-merged': 'prototype: withOrg with BEGIN and the context statement sent as ONE simple-protocol message (validated literals)',
+  'withOrg-prepared': 'prototype: withOrg as the app role with every statement a named prepared statement (plan reused per connection)',
+  'direct-tx-prepared': 'baseline for withOrg-prepared: direct-tx with named prepared statements',
+};
+
+/** The per-request unit. Throws if RLS or the data ever made it return less than expected. */
+async function unit(tx: Tx, p: SeededPrincipal): Promise<void> {
+  const role = await getActiveUserRole(tx, p.userId, p.sessionId);
+  const audit = await listAudit(tx, { cursor: null, limit: 50 });
+  const org = await getOrganization(tx);
+  if (role !== 'admin' || audit.length !== 51 || !org) throw new Error(`unit returned wrong data (role=${role}, audit=${audit.length}, org=${Boolean(org)})`);
+}
+
+const txOf = (query: RawQuery, orgId: string): Tx => ({ query, orgId });
+
+/** The context statement withOrg sends (PostgreSQL branch of with-org.ts), run as the superuser. */
+const CONTEXT_SQL =
+  `select coalesce(current_setting('app.org_id', true), '') as leftover,` +
+  ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
+  ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
+
+function runners(b: BenchDb): Partial<Record<Variant, (p: SeededPrincipal) => Promise<void>>> {
+  const r: Partial<Record<Variant, (p: SeededPrincipal) => Promise<void>>> = {
+    withOrg: (p) => withOrg(b.db, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p)),
+    'direct-tx': (p) => b.admin.transaction((q) => unit(txOf(q, p.orgId), p)),
+    'direct-tx+ctx': (p) =>
+      b.admin.transaction(async (q) => {
+        await q(CONTEXT_SQL, [p.orgId, p.userId, '']);
+        await unit(txOf(q, p.orgId), p);
+      }),
+  };
+  if (b.mode === 'postgres') {
+    const appPool = b.pgPool!;
+    r['withOrg-merged'] = (p) => withOrgMergedPg(appPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
+    r['withOrg-prepared'] = (p) => transactionPrepared(appPool, { appRole: b.db.appRole, scope: { orgId: p.orgId, userId: p.userId } }, p.orgId, (tx) => unit(tx, p));
+    r['direct-tx-prepared'] = (p) => transactionPrepared(b.adminPool!, null, p.orgId, (tx) => unit(tx, p));
+    const pool = b.adminPool!;
+    r['direct-no-tx'] = (p) =>
+      unit(
+        txOf(async (sql, params) => {
+          const res = await pool.query(sql, params as unknown[] | undefined);
+          return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+        }, p.orgId),
+        p,
+      );
+  } else {
+    const pglite = b.pglite!;
+    r['withOrg-merged'] = (p) => withOrgMergedPglite(pglite, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
+    r['direct-no-tx'] = (p) =>
+      unit(
+        txOf(async (sql, params) => {
+          const res = await pglite.query(sql, params as unknown[] | undefined);
+          return { rows: res.rows as never[], rowCount: res.rows.length };
+        }, p.orgId),
+        p,
+      );
+  }
+  return r;
+}
+
+interface Sample {
+  units: number;
+  seconds: number;
+  latenciesMs: number[];
+  clientNs: number;
+  serverNs: number;
+}
+
+/** `concurrency` closed loops for `seconds`, each picking a random org per unit. */
+async function measure(seconds: number, concurrency: number, principals: SeededPrincipal[], fn: (p: SeededPrincipal) => Promise<void>, cpu: CpuMeter): Promise<Sample> {
+  const latenciesMs: number[] = [];
+  const cpu0 = await cpu.read();
+  const start = performance.now();
+  const deadline = start + seconds * 1000;
+  const loop = async () => {
+    while (performance.now() < deadline) {
+      const p = principals[Math.floor(Math.random() * principals.length)]!;
+      const t = performance.now();
+      await fn(p);
+      latenciesMs.push(performance.now() - t);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, loop));
+  const elapsed = (performance.now() - start) / 1000;
+  const cpu1 = await cpu.read();
+  return { units: latenciesMs.length, seconds: elapsed, latenciesMs, clientNs: cpu1.clientNs - cpu0.clientNs, serverNs: cpu1.serverNs - cpu0.serverNs };
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/**
+ * One client for `seconds`, running every variant once per cycle in a shuffled order; latencies per
+ * variant, also split into `chunks` equal time chunks (for a spread estimate).
+ */
+async function measureInterleaved(seconds: number, principals: SeededPrincipal[], fns: ((p: SeededPrincipal) => Promise<void>)[], chunks: number): Promise<{ all: number[]; chunks: number[][] }[]> {
+  const out = fns.map(() => ({ all: [] as number[], chunks: Array.from({ length: chunks }, () => [] as number[]) }));
+  const start = performance.now();
+  const total = seconds * 1000;
+  const order = fns.map((_, i) => i);
+  while (performance.now() - start < total) {
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(Math.random() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    const p = principals[Math.floor(Math.random() * principals.length)]!;
+    for (const k of order) {
+      const t = performance.now();
+      await fns[k]!(p);
+      const ms = performance.now() - t;
+      const chunk = Math.min(chunks - 1, Math.floor(((t - start) / total) * chunks));
+      out[k]!.all.push(ms);
+      out[k]!.chunks[chunk]!.push(ms);
+    }
+  }
+  return out;
+}
+
+export interface VariantResult {
+  variant: Variant;
+  concurrency: number;
+  /** interleaved: one client alternating variants unit by unit; slices: each variant alone for a slice per round. */
+  method: 'interleaved' | 'slices';
+  unitsPerSecRounds: number[];
+  unitsPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  units: number;
+  /** CPU per unit (µs): this process (all threads) and, in PostgreSQL mode, the serving backends (slices only). */
+  cpuUsPerUnit: { client: number; server: number; total: number } | null;
+}
+
+export interface ExplainResult {
+  statement: string;
+  appPlan: string;
+  directPlan: string;
+  appMs: { planning: number; execution: number };
+  directMs: { planning: number; execution: number };
+}
+
+export interface OverheadRow {
+  concurrency: number;
+  method: 'interleaved' | 'slices';
+  /** Throughput lost by withOrg vs direct-tx, %. */
+  vsDirectTxPct: number;
+  /** 25th–75th percentile over rounds (interleaved: time chunks): how much the machine's noise moves it. */
+  vsDirectTxIqr: [number, number];
+  vsDirectNoTxPct: number;
+  contextStatementPct: number;
+  rlsPct: number;
+  pipelinedVsDirectTxPct: number | null;
+  mergedVsDirectTxPct: number;
+  /** withOrg-prepared vs direct-tx-prepared (PostgreSQL): the isolation cost once plans are reused. */
+  preparedPct: number | null;
+  /** Extra CPU per unit vs direct-tx, % (client + server CPU; slices only). */
+  cpuVsDirectTxPct: number | null;
+  cpuContextStatementPct: number | null;
+  cpuRlsPct: number | null;
+  cpuPipelinedVsDirectTxPct: number | null;
+  cpuMergedVsDirectTxPct: number | null;
+  cpuPreparedPct: number | null;
+}
+
+export interface IsolationResult {
+  mode: BenchMode;
+  orgs: number;
+  auditRowsPerOrg: number;
+  membersPerOrg: number;
+  roundSeconds: number;
+  rounds: number;
+  results: VariantResult[];
+  /** Per concurrency: throughput lost by withOrg vs direct-tx (median of per-round paired ratios), in %. */
+  overhead: OverheadRow[];
+  serverCpuVisible: boolean;
+  explain: ExplainResult[];
+  /** Server CPU per statement under alternative isolation setups (see lib/breakdown.ts). */
+  breakdown: BreakdownRow[];
+  loadAvgDuring: number[];
+}
+
+type Statement = { sql: string; params: readonly unknown[] };
+
+/** The exact statements (and parameters) the unit sends for principal `p`. */
+async function captureUnit(b: BenchDb, p: SeededPrincipal): Promise<Statement[]> {
+  const captured: Statement[] = [];
+  await withOrg(b.db, { orgId: p.orgId, userId: p.userId }, (tx) =>
+    unit({ orgId: tx.orgId, query: async (sql, params) => (captured.push({ sql, params: params ?? [] }), tx.query(sql, params)) } as Tx, p),
+  );
+  return captured;
+}
+
+/** EXPLAIN ANALYZE every statement of the unit, as the app under withOrg and as the superuser. */
+async function explainUnit(b: BenchDb, p: SeededPrincipal, captured: Statement[], repeats = 15): Promise<ExplainResult[]> {
+  type PlanJson = { 'Planning Time': number; 'Execution Time': number }[];
+  const plan = async (q: RawQuery, sql: string, params: readonly unknown[]) => {
+    const text = await q<{ 'QUERY PLAN': string }>(`explain (analyze, costs off, timing off, summary off) ${sql}`, params);
+    const planning: number[] = [];
+    const execution: number[] = [];
+    for (let i = 0; i < repeats; i++) {
+      const j = await q<{ 'QUERY PLAN': PlanJson | string }>(`explain (analyze, timing off, summary on, format json) ${sql}`, params);
+      const raw = j.rows[0]!['QUERY PLAN'];
+      const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as PlanJson;
+      planning.push(doc[0]!['Planning Time']);
+      execution.push(doc[0]!['Execution Time']);
+    }
+    return { plan: text.rows.map((r) => r['QUERY PLAN']).join('\n'), ms: { planning: round(median(planning), 3), execution: round(median(execution), 3) } };
+  };
+  const out: ExplainResult[] = [];
+  for (const { sql, params } of captured) {
+    const app = await withOrg(b.db, { orgId: p.orgId, userId: p.userId }, (tx) => plan(tx.query, sql, params));
+    const direct = await b.admin.transaction((q) => plan(q, sql, params));
+    out.push({ statement: sql.replace(/\s+/g, ' ').trim(), appPlan: app.plan, directPlan: direct.plan, appMs: app.ms, directMs: direct.ms });
+  }
+  return out;
+}
+
+export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult> {
+  const seconds = envNumber('BENCH_ISO_SECONDS', 0.5);
+  const rounds = envNumber('BENCH_ROUNDS', 10);
+  const orgs = envNumber('BENCH_ISO_ORGS', 200);
+  const auditRows = envNumber('BENCH_ISO_AUDIT', 500);
+  const members = 5;
+  const levels = mode === 'postgres' ? (process.env.BENCH_ISO_CONCURRENCY ?? '1,16').split(',').map(Number) : [1];
+  const maxC = Math.max(...levels);
+
+  const b = await openBenchDb(mode, { appPoolMax: maxC, adminPoolMax: maxC });
+  const pipelinedPool = mode === 'postgres' ? createPipelinedPool(process.env.DATABASE_URL ?? DEFAULT_PG_URL, maxC) : null;
+  for (const pool of [b.pgPool, b.adminPool, pipelinedPool ?? undefined]) keepIdleClients(pool);
+  // The meter lists backends through its own connection (application_name outside the counted prefix).
+  const meterPool = mode === 'postgres' ? new pg.Pool({ connectionString: process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, max: 1, application_name: 'bench-cpu-meter' }) : undefined;
+  const cpu = createCpuMeter(meterPool);
+  try {
+    const t0 = Date.now();
+    const principals = await seedBulk(b.admin, { newOrgs: orgs, shape: { members, invites: 3, audit: auditRows } });
+    await analyze(b);
+    log(`[${mode}] isolation-cost: seeded ${orgs} orgs × ${auditRows} audit rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+
+    const run = runners(b);
+    if (pipelinedPool) run['withOrg-pipelined'] = (p) => withOrgPipelined(pipelinedPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
+    const variants = Object.keys(run) as Variant[];
+
+    const results: VariantResult[] = [];
+    const overhead: IsolationResult['overhead'] = [];
+    for (const c of levels) {
+      for (const v of variants) await measure(0.5, c, principals, run[v]!, cpu); // warm-up: JIT, plans, buffers, pool
+      await cpu.refresh();
+      const lostPct = (a: number, base: number) => (1 - base / a) * 100; // a, base: time per unit
+      let perUnit: (v: Variant) => { timeMs: number; cpuUs: number | null; chunks: number[] };
+      const results_: VariantResult[] = [];
+      if (c === 1) {
+        // One client: alternate the variants unit by unit, so every variant sees the same moment-to-moment
+        // load from other work on the machine. Throughput = 1 / mean time per unit.
+        const lat = await measureInterleaved(seconds * rounds * variants.length, principals, variants.map((v) => run[v]!), rounds);
+        perUnit = (v) => {
+          const x = lat[variants.indexOf(v)]!;
+          return { timeMs: mean(x.all), cpuUs: null, chunks: x.chunks.map(mean) };
+        };
+        for (const v of variants) {
+          const x = lat[variants.indexOf(v)]!;
+          results_.push({ variant: v, concurrency: c, method: 'interleaved', unitsPerSecRounds: x.chunks.map((ch) => round(1000 / mean(ch), 1)), unitsPerSec: round(1000 / mean(x.all), 1), p50Ms: round(percentile(x.all, 50), 3), p99Ms: round(percentile(x.all, 99), 3), units: x.all.length, cpuUsPerUnit: null });
+        }
+      } else {
+        const samples = new Map<Variant, Sample[]>(variants.map((v) => [v, []]));
+        for (let r = 0; r < rounds; r++) {
+          // Rotate the order every round so slow drift on a shared machine does not favour one variant.
+          const order = variants.map((_, i) => variants[(i + r) % variants.length]!);
+          for (const v of order) samples.get(v)!.push(await measure(seconds, c, principals, run[v]!, cpu));
+        }
+        const sum = (ss: Sample[], f: (s: Sample) => number) => ss.reduce((n, s) => n + f(s), 0);
+        perUnit = (v) => {
+          const ss = samples.get(v)!;
+          // Time per unit from throughput (c clients), CPU per unit (client + server), per round.
+          return { timeMs: (sum(ss, (s) => s.seconds) * 1000) / sum(ss, (s) => s.units), cpuUs: sum(ss, (s) => s.clientNs + s.serverNs) / 1000 / sum(ss, (s) => s.units), chunks: ss.map((s) => (s.seconds * 1000) / s.units) };
+        };
+        for (const v of variants) {
+          const ss = samples.get(v)!;
+          const all = ss.flatMap((s) => s.latenciesMs);
+          const n = sum(ss, (s) => s.units);
+          results_.push({
+            variant: v,
+            concurrency: c,
+            method: 'slices',
+            unitsPerSecRounds: ss.map((s) => round(s.units / s.seconds, 1)),
+            unitsPerSec: round(median(ss.map((s) => s.units / s.seconds)), 1),
+            p50Ms: round(percentile(all, 50), 3),
+            p99Ms: round(percentile(all, 99), 3),
+            units: n,
+            cpuUsPerUnit: { client: round(sum(ss, (s) => s.clientNs) / 1000 / n, 0), server: round(sum(ss, (s) => s.serverNs) / 1000 / n, 0), total: round(sum(ss, (s) => s.clientNs + s.serverNs) / 1000 / n, 0) },
+          });
+        }
+      }
+      for (const res of results_) {
+        results.push(res);
+        const cpuText = res.cpuUsPerUnit ? `, CPU ${res.cpuUsPerUnit.total} µs/unit (client ${res.cpuUsPerUnit.client}, server ${res.cpuUsPerUnit.server})` : '';
+        log(`[${mode}] c=${c} ${res.variant}: ${res.unitsPerSec} units/s (per round ${res.unitsPerSecRounds.join(', ')}), p50 ${res.p50Ms} ms, p99 ${res.p99Ms} ms${cpuText}`);
+      }
+      // Throughput lost = 1 − (time per unit of base / of variant). The point estimate pools all rounds;
+      // the IQR is over per-round (c=1: per time chunk) pairs and shows how much the machine's noise moves it.
+      const lost = (a: Variant, base: Variant) => round(lostPct(perUnit(a).timeMs, perUnit(base).timeMs), 1);
+      const cpuExtra = (a: Variant, base: Variant) => {
+        const x = perUnit(a).cpuUs;
+        const y = perUnit(base).cpuUs;
+        return x === null || y === null ? null : round((x / y - 1) * 100, 1);
+      };
+      const spread = perUnit('withOrg').chunks.map((t, i) => lostPct(t, perUnit('direct-tx').chunks[i]!));
+      const has = (v: Variant) => variants.includes(v);
+      const total = lost('withOrg', 'direct-tx');
+      const ctxPart = lost('direct-tx+ctx', 'direct-tx');
+      const cpuTotal = cpuExtra('withOrg', 'direct-tx');
+      const cpuCtx = cpuExtra('direct-tx+ctx', 'direct-tx');
+      overhead.push({
+        concurrency: c,
+        method: c === 1 ? 'interleaved' : 'slices',
+        vsDirectTxPct: total,
+        vsDirectTxIqr: [round(percentile(spread, 25), 1), round(percentile(spread, 75), 1)],
+        vsDirectNoTxPct: lost('withOrg', 'direct-no-tx'),
+        contextStatementPct: ctxPart,
+        rlsPct: round(total - ctxPart, 1),
+        pipelinedVsDirectTxPct: has('withOrg-pipelined') ? lost('withOrg-pipelined', 'direct-tx') : null,
+        mergedVsDirectTxPct: lost('withOrg-merged', 'direct-tx'),
+        preparedPct: has('withOrg-prepared') ? lost('withOrg-prepared', 'direct-tx-prepared') : null,
+        cpuVsDirectTxPct: cpuTotal,
+        cpuContextStatementPct: cpuCtx,
+        cpuRlsPct: cpuTotal === null || cpuCtx === null ? null : round(cpuTotal - cpuCtx, 1),
+        cpuPipelinedVsDirectTxPct: has('withOrg-pipelined') ? cpuExtra('withOrg-pipelined', 'direct-tx') : null,
+        cpuMergedVsDirectTxPct: cpuExtra('withOrg-merged', 'direct-tx'),
+        cpuPreparedPct: has('withOrg-prepared') ? cpuExtra('withOrg-prepared', 'direct-tx-prepared') : null,
+      });
+    }
+    const statements = await captureUnit(b, principals[0]!);
+    const explain = await explainUnit(b, principals[0]!, statements);
+    const breakdown = await statementBreakdown(b.admin, b.adminPool, b.db.appRole, { orgId: principals[0]!.orgId, userId: principals[0]!.userId }, statements);
+    for (const row of breakdown) log(`[${mode}] breakdown ${row.setup}: ${row.perStatementUs.join(' + ')} = ${row.totalUs} µs (${row.vsSuperuserPct}% vs superuser)`);
+    return {
+      mode,
+      orgs,
+      auditRowsPerOrg: auditRows,
+      membersPerOrg: members,
+      roundSeconds: seconds,
+      rounds,
+      results,
+      overhead,
+      explain,
+      breakdown,
+      serverCpuVisible: cpu.serverVisible,
+      loadAvgDuring: (await import('node:os')).loadavg().map((l) => round(l, 2)),
+    };
+  } finally {
+    await pipelinedPool?.end();
+    await meterPool?.end();
+    await b.close();
+  }
+}
+
+const pct = (x: number | null) => (x === null ? '—' : `${x > 0 ? '+' : ''}${x}%`);
+
+export function isolationTables(results: IsolationResult[]): string {
+  const main = mdTable(
+    ['mode', 'clients', 'method', 'variant', 'units/s', 'p50 ms', 'p99 ms', 'throughput vs direct-tx', 'CPU µs/unit (client + server)', 'CPU vs direct-tx'],
+    results.flatMap((r) =>
+      r.results.map((v) => {
+        const base = r.results.find((x) => x.concurrency === v.concurrency && x.variant === 'direct-tx')!;
+        const isBase = v.variant === 'direct-tx';
+        const tput = round((v.unitsPerSec / base.unitsPerSec - 1) * 100, 1);
+        const c = v.cpuUsPerUnit;
+        const cpuCell = !c ? '—' : r.mode === 'postgres' ? `${c.total} (${c.client} + ${c.server})` : `${c.total}`;
+        const cpuPct = c && base.cpuUsPerUnit ? pct(round((c.total / base.cpuUsPerUnit.total - 1) * 100, 1)) : '—';
+        return [r.mode, v.concurrency, v.method, v.variant, v.unitsPerSec, v.p50Ms, v.p99Ms, isBase ? '—' : pct(tput), cpuCell, isBase ? '—' : cpuPct];
+      }),
+    ),
+  );
+  const over = mdTable(
+    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'pipelined: lost / CPU', 'merged: lost / CPU', 'prepared (vs prepared direct): lost / CPU', '< 10%?'],
+    results.flatMap((r) =>
+      r.overhead.map((o) => [
+        r.mode,
+        o.concurrency,
+        `${o.vsDirectTxPct}% (${o.vsDirectTxIqr[0]}…${o.vsDirectTxIqr[1]}%)`,
+        `${o.contextStatementPct}%`,
+        `${o.rlsPct}%`,
+        pct(o.cpuVsDirectTxPct),
+        pct(o.cpuContextStatementPct),
+        pct(o.cpuRlsPct),
+        o.pipelinedVsDirectTxPct === null ? 'n/a' : `${o.pipelinedVsDirectTxPct}% / ${pct(o.cpuPipelinedVsDirectTxPct)}`,
+        `${o.mergedVsDirectTxPct}% / ${pct(o.cpuMergedVsDirectTxPct)}`,
+        o.preparedPct === null ? 'n/a' : `${o.preparedPct}% / ${pct(o.cpuPreparedPct)}`,
+        o.vsDirectTxPct < 10 ? 'yes' : 'no',
+      ]),
+    ),
+  );
+  const explain = mdTable(
+    ['mode', 'statement', 'app role + RLS: planning / execution ms', 'superuser: planning / execution ms'],
+    results.flatMap((r) =>
+      r.explain.map((e) => [r.mode, `\`${e.statement.slice(0, 60)}…\``, `${e.appMs.planning} / ${e.appMs.execution}`, `${e.directMs.planning} / ${e.directMs.execution}`]),
+    ),
+  );
+  const bd = mdTable(
+    ['mode', 'setup', 'role lookup µs', 'audit list µs', 'get org µs', 'unit total µs', 'vs superuser'],
+    results.flatMap((r) => {
+      return r.breakdown.map((x) => [r.mode, x.setup, ...x.perStatementUs, x.totalUs, x === r.breakdown[0] ? '—' : pct(x.vsSuperuserPct)]);
+    }),
+  );
+  return `${main}\n\nIsolation overhead (1 client: variants interleaved unit by unit; 16 clients: rotating slices, throughput and CPU pooled over rounds):\n\n${over}\n\nServer-side time per statement (EXPLAIN ANALYZE, median of 15):\n\n${explain}\n\nServer CPU per statement by isolation setup (one connection, one transaction per setup, 20th percentile of 15 interleaved rounds; PGlite: process CPU):\n\n${bd}`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const results: IsolationResult[] = [];
+  for (const mode of modesFromEnv()) results.push(await runIsolationCost(mode));
+  console.log(JSON.stringify({ machine: machineInfo(), results }, null, 2));
+  console.log(isolationTables(results));
+}

@@ -1,0 +1,99 @@
+import type { Tx } from '../../platform/db/types.js';
+import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
+import { rethrowInUse } from './in-use.js';
+
+export interface AgentRow {
+  id: string;
+  name: string;
+  system_prompt: string;
+  llm_model: string | null;
+  language: string;
+  greeting: string | null;
+  voice: string | null;
+  flow_id: string | null;
+  settings: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The stored fields a create or full replace writes. */
+export interface AgentFields {
+  name: string;
+  system_prompt: string;
+  llm_model: string | null;
+  language: string;
+  greeting: string | null;
+  voice: string | null;
+  flow_id: string | null;
+  settings: Record<string, unknown>;
+}
+
+const COLUMNS = 'id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings, created_at, updated_at';
+
+// Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
+// is what holds in embedded mode (ISOLATION.md "Embedded mode").
+
+export async function insertAgent(tx: Tx, id: string, a: AgentFields): Promise<AgentRow> {
+  const r = await tx.query<AgentRow>(
+    `insert into app.agents (org_id, id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
+    [tx.orgId, id, a.name, a.system_prompt, a.llm_model, a.language, a.greeting, a.voice, a.flow_id, JSON.stringify(a.settings)],
+  );
+  return r.rows[0]!;
+}
+
+export async function getAgent(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<AgentRow | null> {
+  const r = await tx.query<AgentRow>(`select ${COLUMNS} from app.agents where org_id = $1 and id = $2${opts.lock ? ' for update' : ''}`, [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}
+
+/** One page (limit + 1 rows, for `page()`), each with its full-precision `cursor_at`. */
+export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<Array<AgentRow & { cursor_at: string }>> {
+  const r = await tx.query<AgentRow & { cursor_at: string }>(
+    `select ${COLUMNS}, ${cursorAt()} from app.agents
+      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
+      order by created_at desc, id desc limit $4`,
+    [tx.orgId, opts.cursor?.t ?? null, opts.cursor?.id ?? null, opts.limit + 1],
+  );
+  return r.rows;
+}
+
+/** Writes every field (PUT, and PATCH after merging with the stored row). Null when 0 rows matched. */
+export async function updateAgent(tx: Tx, id: string, a: AgentFields): Promise<AgentRow | null> {
+  const r = await tx.query<AgentRow>(
+    `update app.agents set name = $3, system_prompt = $4, llm_model = $5, language = $6, greeting = $7, voice = $8,
+            flow_id = $9, settings = $10, updated_at = now()
+      where org_id = $1 and id = $2 returning ${COLUMNS}`,
+    [tx.orgId, id, a.name, a.system_prompt, a.llm_model, a.language, a.greeting, a.voice, a.flow_id, JSON.stringify(a.settings)],
+  );
+  return r.rows[0] ?? null;
+}
+
+/**
+ * Null when 0 rows matched. A table of a later feature that references agents without ON DELETE makes
+ * the delete fail with 23503; that is "still in use" (409), not the data layer's default 404.
+ */
+export async function deleteAgent(tx: Tx, id: string): Promise<AgentRow | null> {
+  const r = await tx
+    .query<AgentRow>(`delete from app.agents where org_id = $1 and id = $2 returning ${COLUMNS}`, [tx.orgId, id])
+    .catch(rethrowInUse('The agent is still used by other resources; remove those references first'));
+  return r.rows[0] ?? null;
+}
+
+/** Every agent id of the org: what a flow's `agent` nodes may name. */
+export async function listAgentIds(tx: Tx): Promise<Set<string>> {
+  const r = await tx.query<{ id: string }>('select id from app.agents where org_id = $1', [tx.orgId]);
+  return new Set(r.rows.map((row) => row.id));
+}
+
+/**
+ * Detaches a flow from every agent that uses it (before the flow is deleted) and returns their ids for
+ * the audit log. Done here rather than left to the foreign key's SET NULL so `updated_at` moves too.
+ */
+export async function detachFlowFromAgents(tx: Tx, flowId: string): Promise<string[]> {
+  const r = await tx.query<{ id: string }>(
+    'update app.agents set flow_id = null, updated_at = now() where org_id = $1 and flow_id = $2 returning id',
+    [tx.orgId, flowId],
+  );
+  return r.rows.map((row) => row.id).sort();
+}

@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Tx } from '../../platform/db/types.js';
+import { withOrg } from '../../platform/db/with-org.js';
+import { errors } from '../../platform/http/errors.js';
+import { page, type Cursor } from '../../platform/http/pagination.js';
+import type { RequestMeta } from '../../platform/http/route.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
+import { flowExists } from '../flows/repo.js';
+import * as repo from './repo.js';
+import { presentAgent, type AgentBody, type AgentOut, type AgentPatchBody } from './schemas.js';
+
+const agentNotFound = () => errors.notFound('agent');
+
+/**
+ * `flow_id` must name a flow of this org. Checked explicitly for a clear 404; the composite foreign key
+ * (org_id, flow_id) is the backstop (a concurrent delete surfaces as 23503, translated to 404).
+ */
+async function assertFlowInOrg(tx: Tx, flowId: string | null): Promise<void> {
+  if (flowId !== null && !(await flowExists(tx, flowId))) throw errors.notFound('flow');
+}
+
+export async function createAgent(deps: Deps, principal: Principal, body: AgentBody, meta: RequestMeta): Promise<AgentOut> {
+  return withOrg(deps.db, scopeOf(principal), async (tx) => {
+    await assertFlowInOrg(tx, body.flow_id);
+    const out = presentAgent(await repo.insertAgent(tx, randomUUID(), body));
+    await recordAudit(tx, actorOf(principal), { action: 'agent.created', targetType: 'agent', targetId: out.id, after: out }, meta);
+    return out;
+  });
+}
+
+export async function getAgent(deps: Deps, principal: Principal, id: string): Promise<AgentOut> {
+  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getAgent(tx, id));
+  if (!row) throw agentNotFound();
+  return presentAgent(row);
+}
+
+export async function listAgents(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listAgents(tx, opts));
+  const p = page(rows, opts.limit);
+  return { data: p.rows.map(presentAgent), next_cursor: p.nextCursor };
+}
+
+/**
+ * PUT replaces every field (omitted ones take their defaults); PATCH changes only the fields given.
+ * Both lock the row, write all fields, and audit before/after in the same transaction.
+ */
+export async function updateAgent(deps: Deps, principal: Principal, id: string, change: { replace: AgentBody } | { patch: AgentPatchBody }, meta: RequestMeta): Promise<AgentOut> {
+  return withOrg(deps.db, scopeOf(principal), async (tx) => {
+    const stored = await repo.getAgent(tx, id, { lock: true });
+    if (!stored) throw agentNotFound();
+    const fields: repo.AgentFields = 'replace' in change ? change.replace : { ...stored, ...definedOnly(change.patch) };
+    if (fields.flow_id !== stored.flow_id) await assertFlowInOrg(tx, fields.flow_id);
+    const updated = await repo.updateAgent(tx, id, fields);
+    if (!updated) throw agentNotFound();
+    const before = presentAgent(stored);
+    const after = presentAgent(updated);
+    await recordAudit(tx, actorOf(principal), { action: 'agent.updated', targetType: 'agent', targetId: id, before, after }, meta);
+    return after;
+  });
+}
+
+export async function deleteAgent(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  await withOrg(deps.db, scopeOf(principal), async (tx) => {
+    const row = await repo.deleteAgent(tx, id);
+    if (!row) throw agentNotFound();
+    await recordAudit(tx, actorOf(principal), { action: 'agent.deleted', targetType: 'agent', targetId: id, before: presentAgent(row) }, meta);
+  });
+}
+
+/** Zod leaves absent optional keys out, but an explicit `undefined` must not overwrite a stored value. */
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

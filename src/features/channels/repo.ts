@@ -1,0 +1,83 @@
+import type { Tx } from '../../platform/db/types.js';
+import type { Cursor } from '../../platform/http/pagination.js';
+import type { ChannelProvider, ChannelType } from './schemas.js';
+
+/** Field name → vault ciphertext. Never plaintext. */
+export type EncryptedCredentials = Record<string, string>;
+
+export interface ChannelRow {
+  id: string;
+  name: string;
+  type: ChannelType;
+  provider: ChannelProvider;
+  credentials: EncryptedCredentials;
+  credentials_hint: string | null;
+  phone_number: string | null;
+  agent_id: string | null;
+  flow_id: string | null;
+  allowed_origins: string[];
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ChannelFields {
+  name: string;
+  credentials: EncryptedCredentials;
+  credentials_hint: string | null;
+  phone_number: string | null;
+  agent_id: string | null;
+  flow_id: string | null;
+  allowed_origins: string[];
+}
+
+const COLUMNS = 'id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins, created_at, updated_at';
+
+// Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
+// is what holds in embedded mode (ISOLATION.md "Embedded mode").
+
+export async function insertChannel(tx: Tx, c: ChannelFields & { id: string; type: ChannelType; provider: ChannelProvider }): Promise<ChannelRow> {
+  const r = await tx.query<ChannelRow>(
+    `insert into app.channels (org_id, id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) returning ${COLUMNS}`,
+    [tx.orgId, c.id, c.name, c.type, c.provider, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins],
+  );
+  return r.rows[0]!;
+}
+
+export async function getChannel(tx: Tx, id: string): Promise<ChannelRow | null> {
+  const r = await tx.query<ChannelRow>(`select ${COLUMNS} from app.channels where org_id = $1 and id = $2`, [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}
+
+export async function listChannels(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<ChannelRow[]> {
+  const r = await tx.query<ChannelRow>(
+    `select ${COLUMNS} from app.channels
+      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
+      order by created_at desc, id desc limit $4`,
+    [tx.orgId, opts.cursor?.t ?? null, opts.cursor?.id ?? null, opts.limit + 1],
+  );
+  return r.rows;
+}
+
+/** Writes every mutable field. Null when 0 rows matched (another org's, deleted or never-existing id). */
+export async function updateChannel(tx: Tx, id: string, c: ChannelFields): Promise<ChannelRow | null> {
+  const r = await tx.query<ChannelRow>(
+    `update app.channels set name = $3, credentials = $4, credentials_hint = $5, phone_number = $6, agent_id = $7, flow_id = $8,
+            allowed_origins = $9::text[], updated_at = now()
+      where org_id = $1 and id = $2 returning ${COLUMNS}`,
+    [tx.orgId, id, c.name, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function deleteChannel(tx: Tx, id: string): Promise<ChannelRow | null> {
+  const r = await tx.query<ChannelRow>(`delete from app.channels where org_id = $1 and id = $2 returning ${COLUMNS}`, [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}
+
+/** Whether an agent / flow id exists in the caller's org (checked before calling a provider). */
+export async function targetExists(tx: Tx, kind: 'agent' | 'flow', id: string): Promise<boolean> {
+  const table = kind === 'agent' ? 'app.agents' : 'app.flows';
+  const r = await tx.query(`select 1 from ${table} where org_id = $1 and id = $2`, [tx.orgId, id]);
+  return r.rows.length > 0;
+}

@@ -1,0 +1,43 @@
+/**
+ * Outbound events. Other features call `emitEvent` inside their own tenant transaction, at the point
+ * where the thing happened (a call ended, a document is ready): one delivery row and one queued job per
+ * subscribed endpoint are written in that same transaction, so an event is delivered if and only if the
+ * change that caused it commits. Nothing is sent here (no network call inside a transaction); the job
+ * queue delivers, signs and retries.
+ *
+ * @example
+ *   await withOrg(deps.db, { orgId }, async (tx) => {
+ *     await markDocumentReady(tx, id);
+ *     await emitEvent(tx, { type: 'document.ready', data: { document_id: id, chunk_count } });
+ *   });
+ *
+ * `data` goes to the customer's server as is: ids and facts only, never secrets or credentials.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Tx } from '../../platform/db/types.js';
+import { enqueue } from '../../platform/jobs/index.js';
+import { deliverWebhook } from './deliver-job.js';
+import * as repo from './repo.js';
+import { EVENT_TYPES, WEBHOOK_LIMITS, type EventType } from './schemas.js';
+
+export { EVENT_TYPES, type EventType } from './schemas.js';
+
+export interface EmittedEvent {
+  eventId: string;
+  deliveryIds: string[];
+}
+
+export async function emitEvent(tx: Tx, event: { type: EventType; data: Record<string, unknown> }): Promise<EmittedEvent> {
+  if (!(EVENT_TYPES as readonly string[]).includes(event.type)) throw new Error(`emitEvent: unknown event type ${String(event.type)}`);
+  const eventId = randomUUID();
+  const payload = { id: eventId, type: event.type, created_at: new Date().toISOString(), data: event.data };
+  if (Buffer.byteLength(JSON.stringify(payload)) > WEBHOOK_LIMITS.maxEventDataBytes) throw new Error(`emitEvent: ${event.type} data is larger than ${WEBHOOK_LIMITS.maxEventDataBytes} bytes`);
+  const deliveryIds: string[] = [];
+  for (const endpointId of await repo.subscribedEndpointIds(tx, event.type)) {
+    const id = randomUUID();
+    await repo.insertDelivery(tx, { id, endpointId, eventId, eventType: event.type, payload });
+    await enqueue(tx, deliverWebhook, { org_id: tx.orgId, delivery_id: id });
+    deliveryIds.push(id);
+  }
+  return { eventId, deliveryIds };
+}

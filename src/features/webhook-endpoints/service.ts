@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import { withOrg } from '../../platform/db/with-org.js';
+import { errors } from '../../platform/http/errors.js';
+import { page, type Cursor } from '../../platform/http/pagination.js';
+import type { RequestMeta } from '../../platform/http/route.js';
+import { actorOf, recordAudit } from '../audit/audit.js';
+import { checkDestination } from '../tools/outbound.js';
+import { SIGNING_SECRET_FIELD } from './deliver-job.js';
+import * as repo from './repo.js';
+import { presentDelivery, presentEndpoint, WEBHOOK_LIMITS, type CreateEndpointBody } from './schemas.js';
+import { generateSigningSecret } from './signing.js';
+
+const endpointNotFound = () => errors.notFound('webhook endpoint');
+
+/**
+ * Creates a subscription and its signing secret. The secret is encrypted (outside the transaction: the
+ * vault opens its own) and returned in this one response only.
+ */
+export async function createEndpoint(deps: Deps, principal: Principal, body: CreateEndpointBody, meta: RequestMeta) {
+  await checkDestination(deps, body.url);
+  const id = randomUUID();
+  const secret = generateSigningSecret();
+  const secretCiphertext = await deps.vault.encrypt({ orgId: principal.orgId, recordId: id, field: SIGNING_SECRET_FIELD, plaintext: secret });
+  const out = await withOrg(deps.db, scopeOf(principal), async (tx) => {
+    if ((await repo.countEndpoints(tx)) >= WEBHOOK_LIMITS.maxEndpointsPerOrg) throw errors.conflict(`An organization can have at most ${WEBHOOK_LIMITS.maxEndpointsPerOrg} webhook endpoints`);
+    const out = presentEndpoint(await repo.insertEndpoint(tx, { id, url: body.url, events: body.events, description: body.description, secretCiphertext }));
+    await recordAudit(tx, actorOf(principal), { action: 'webhook_endpoint.created', targetType: 'webhook_endpoint', targetId: id, after: out }, meta);
+    return out;
+  });
+  return { ...out, signing_secret: secret };
+}
+
+export async function getEndpoint(deps: Deps, principal: Principal, id: string) {
+  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getEndpoint(tx, id));
+  if (!row) throw endpointNotFound();
+  return presentEndpoint(row);
+}
+
+export async function listEndpoints(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listEndpoints(tx, opts));
+  const p = page(rows, opts.limit);
+  return { data: p.rows.map(presentEndpoint), next_cursor: p.nextCursor };
+}
+
+/** Deletes the subscription and its delivery log; queued deliveries find nothing and end. */
+export async function deleteEndpoint(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  await withOrg(deps.db, scopeOf(principal), async (tx) => {
+    const row = await repo.deleteEndpoint(tx, id);
+    if (!row) throw endpointNotFound();
+    await recordAudit(tx, actorOf(principal), { action: 'webhook_endpoint.deleted', targetType: 'webhook_endpoint', targetId: id, before: presentEndpoint(row) }, meta);
+  });
+}
+
+export async function listDeliveries(deps: Deps, principal: Principal, id: string, opts: { cursor: Cursor | null; limit: number }) {
+  const { rows, attempts } = await withOrg(deps.db, scopeOf(principal), async (tx) => {
+    if (!(await repo.getEndpoint(tx, id))) throw endpointNotFound();
+    const rows = await repo.listDeliveries(tx, id, opts);
+    return { rows, attempts: await repo.listAttempts(tx, rows.slice(0, opts.limit).map((r) => r.id)) };
+  });
+  const p = page(rows, opts.limit);
+  return { data: p.rows.map((d) => presentDelivery(d, attempts.filter((a) => a.delivery_id === d.id))), next_cursor: p.nextCursor };
+}

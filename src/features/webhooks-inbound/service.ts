@@ -1,0 +1,135 @@
+/**
+ * Inbound provider webhooks: no bearer token. The org comes from the channel id through the named door
+ * `app.resolve_channel_org`; the request is trusted only after the provider's signature (Exotel: the
+ * channel's secret path token) verifies with the channel's own decrypted credentials.
+ *
+ * Order (never a vault or network call inside a transaction):
+ *   door (withoutOrg) → read channel (withOrg) → decrypt secret (vault) →
+ *   one withOrg: verify signature → claim replay key → record event.
+ * The replay key and the event commit together: a replay conflicts on (org_id, key) and records nothing;
+ * a failed recording rolls the key back so the provider's retry is accepted.
+ *
+ * Every refusal (unknown channel, wrong provider, missing/bad signature, stale, replay, undecryptable
+ * secret, no public URL) is the same 403, so channel ids cannot be probed (docs/channels.md).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
+import {
+  PROVIDER_NAMES,
+  verifyInboundWebhook,
+  verifyMetaHandshake,
+  type InboundWebhookRequest,
+  type ProviderName,
+  type ReplayGuard,
+} from '../../telephony/index.js';
+import { decryptField, EXOTEL_TOKEN_FIELD } from '../channels/credentials.js';
+import { publicBase } from '../channels/present.js';
+import { getChannel, type ChannelRow } from '../channels/repo.js';
+import { describeEvent } from './describe.js';
+import * as repo from './repo.js';
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The channel field whose decrypted value checks each provider's callbacks. */
+const SIGNING_FIELD: Record<ProviderName, string> = { twilio: 'auth_token', plivo: 'auth_token', meta: 'app_secret', exotel: EXOTEL_TOKEN_FIELD };
+
+export interface InboundCall {
+  provider: string;
+  channelId: string;
+  /** Exotel only: the token segment of the path. */
+  pathToken?: string | undefined;
+  method: 'GET' | 'POST';
+  /** Path and query exactly as received (request.raw.url); joined to CONVERSE_PUBLIC_URL. */
+  rawUrl: string;
+  headers: InboundWebhookRequest['headers'];
+  rawBody: Buffer;
+}
+
+export type InboundOutcome =
+  | { ok: true; provider: ProviderName; eventId: string }
+  | { ok: true; provider: 'meta'; challenge: string }
+  | { ok: false; reason: string };
+
+interface Resolved {
+  orgId: string;
+  channel: ChannelRow;
+  provider: ProviderName;
+  url: string;
+}
+
+/** Door → channel → checks that need no secret. Null (with a reason) for anything unknown. */
+async function resolve(deps: Deps, call: InboundCall): Promise<Resolved | { reason: string }> {
+  const provider = PROVIDER_NAMES.find((p) => p === call.provider);
+  if (!provider || !UUID_RE.test(call.channelId)) return { reason: 'unknown_channel' };
+  const base = publicBase(deps.config);
+  if (!base) return { reason: 'public_url_not_configured' };
+  const orgs = await withoutOrg(deps.db, (q) => repo.resolveChannelOrg(q, call.channelId));
+  if (orgs.length !== 1) return { reason: orgs.length ? 'ambiguous_channel' : 'unknown_channel' };
+  const orgId = orgs[0]!;
+  const channel = await withOrg(deps.db, { orgId }, (tx) => getChannel(tx, call.channelId));
+  if (!channel || channel.provider !== provider) return { reason: 'unknown_channel' };
+  return { orgId, channel, provider, url: base + call.rawUrl };
+}
+
+async function secretOf(deps: Deps, r: Resolved, field: string): Promise<string | null> {
+  try {
+    return await decryptField(deps, r.orgId, r.channel.id, r.channel.credentials, field);
+  } catch (err) {
+    // Ids and the reason only: VaultDecryptError messages carry no secret material.
+    deps.log.error({ org: r.orgId, channel: r.channel.id, err }, 'webhook: channel secret unavailable');
+    return null;
+  }
+}
+
+/** Exotel may post multipart/form-data; its fields (text only) become the callback's params. */
+async function multipartParams(call: InboundCall): Promise<URLSearchParams | undefined> {
+  const type = String(call.headers['content-type'] ?? '');
+  if (!type.toLowerCase().startsWith('multipart/form-data')) return undefined;
+  const form = await new Response(call.rawBody, { headers: { 'content-type': type } }).formData();
+  const params = new URLSearchParams();
+  for (const [k, v] of form) if (typeof v === 'string') params.append(k, v);
+  return params;
+}
+
+export async function receiveWebhook(deps: Deps, call: InboundCall): Promise<InboundOutcome> {
+  const r = await resolve(deps, call);
+  if ('reason' in r) return { ok: false, reason: r.reason };
+  const secret = await secretOf(deps, r, SIGNING_FIELD[r.provider]);
+  if (!secret) return { ok: false, reason: 'secret_unavailable' };
+  let params: URLSearchParams | undefined;
+  try {
+    params = r.provider === 'exotel' ? await multipartParams(call) : undefined;
+  } catch {
+    return { ok: false, reason: 'malformed_body' };
+  }
+
+  return withOrg(deps.db, { orgId: r.orgId }, async (tx): Promise<InboundOutcome> => {
+    const replayGuard: ReplayGuard = { seen: (key, ttlMs) => repo.claimReplayKey(tx, r.channel.id, key, ttlMs) };
+    const verdict = await verifyInboundWebhook({
+      provider: r.provider,
+      channelId: r.channel.id,
+      request: { method: call.method, url: r.url, headers: call.headers, rawBody: call.rawBody, ...(params ? { params } : {}) },
+      secret,
+      ...(call.pathToken !== undefined ? { pathToken: call.pathToken } : {}),
+      replayGuard,
+    });
+    if (!verdict.ok) return { ok: false, reason: verdict.reason };
+    const event = describeEvent(r.provider, verdict.params, verdict.json);
+    const eventId = randomUUID();
+    await repo.insertChannelEvent(tx, { id: eventId, channelId: r.channel.id, provider: r.provider, ...event });
+    await repo.sweepReplayKeys(tx);
+    return { ok: true, provider: r.provider, eventId };
+  });
+}
+
+/** Meta's subscription handshake (GET with hub.mode/hub.verify_token/hub.challenge). Records nothing. */
+export async function metaHandshake(deps: Deps, call: InboundCall, query: URLSearchParams): Promise<InboundOutcome> {
+  const r = await resolve(deps, call);
+  if ('reason' in r) return { ok: false, reason: r.reason };
+  if (r.provider !== 'meta') return { ok: false, reason: 'unknown_channel' };
+  const verifyToken = await secretOf(deps, r, 'verify_token');
+  if (!verifyToken) return { ok: false, reason: 'secret_unavailable' };
+  const result = verifyMetaHandshake(query, verifyToken);
+  return result.ok ? { ok: true, provider: 'meta', challenge: result.challenge } : { ok: false, reason: 'bad_verify_token' };
+}
