@@ -9,7 +9,7 @@ import type { Deps } from './deps.js';
 import { installErrorHandler } from './platform/http/error-handler.js';
 import { errors } from './platform/http/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
-import { rejectOrgInBody } from './platform/http/tenant-guard.js';
+import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticate } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
@@ -49,7 +49,10 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     if (wait > 0) throw errors.rateLimited(wait);
   });
   app.addHook('preValidation', async (request) => {
-    if (request.body !== undefined) rejectOrgInBody(request.body);
+    const config = request.routeOptions.config as { allowOrgSelector?: boolean } | undefined;
+    if (request.body !== undefined && !config?.allowOrgSelector) rejectOrgInBody(request.body);
+    // Query strings never choose the org: org-naming parameters are dropped, not honoured.
+    if (request.query && typeof request.query === 'object') dropOrgParams(request.query as Record<string, unknown>);
   });
 
   await app.register(swagger, {

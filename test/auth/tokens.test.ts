@@ -301,11 +301,7 @@ describe(`access tokens, refresh tokens and login (${modeName})`, () => {
       await expectRejected(await forger.sign(header, { ...claims, org_id: second.organization.id, jti: randomUUID() }));
     });
 
-    // KNOWN BUG (reported): API.md lets login pick `organization_id` among the user's memberships, and
-    // LoginBody/login() implement it, but the global tenant guard in src/app.ts (preValidation →
-    // rejectOrgInBody) rejects every body containing `organization_id` with 400 first. Remove `.fails`
-    // once the guard exempts this one documented selector.
-    it.fails('login selects one of the memberships with organization_id (API.md)', async () => {
+    it('login selects one of the memberships with organization_id (API.md)', async () => {
       const first = await signup(t.app, 'Select One');
       const second = (await call(t.app, { method: 'POST', url: '/auth/signup', body: { email: first.email, password: PASSWORD, name: 'Owner', organization_name: 'Select Two' } })).json();
       const chosen = await login({ email: first.email, password: PASSWORD, organization_id: second.organization.id });

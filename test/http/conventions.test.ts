@@ -95,7 +95,10 @@ describe(`HTTP conventions (${modeName})`, () => {
       const small = await appWith({ bodyLimitBytes: 2048 });
       const big = { email: uniqueEmail('big'), password: PASSWORD, name: 'Big', organization_name: 'x'.repeat(3000) };
       expectError(await call(small, { method: 'POST', url: '/auth/signup', body: big }), 413);
-      expectError(await call(small, { method: 'POST', url: '/team/invites', token: a.tokens.owner, body: { email: 'y'.repeat(3000), role: 'member' } }), 413);
+      // Each test app has its own signing key, so the other app's API key (checked in the shared database)
+      // is the credential that works here: the body limit applies after authentication.
+      expectError(await call(small, { method: 'POST', url: '/team/invites', token: a.apiKey, body: { email: 'y'.repeat(3000), role: 'member' } }), 413);
+      expectError(await call(small, { method: 'POST', url: '/team/invites', body: { email: 'y'.repeat(3000), role: 'member' } }), 401);
       // Just under the limit is parsed (and then judged on its content).
       expectError(await call(small, { method: 'POST', url: '/auth/signup', body: { ...big, organization_name: 'x'.repeat(1500) } }), 400);
     });

@@ -21,6 +21,7 @@ export const authRoutes: RouteDef[] = [
     url: '/auth/login',
     operation: 'auth.login',
     permission: 'public',
+    allowOrgSelector: true,
     rateLimit: 'auth',
     body: LoginBody,
     response: { 200: TokenPairOut },

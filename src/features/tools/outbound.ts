@@ -5,8 +5,7 @@
  */
 import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
-import { createSafeFetch, OutboundBlockedError, type SafeFetch } from '../../platform/outbound/index.js';
-import { createStreamingFetch, type StreamingFetch } from '../../platform/outbound/streaming-fetch.js';
+import { createSafeFetch, createStreamingFetch, OutboundBlockedError, type SafeFetch, type StreamingFetch } from '../../platform/outbound/index.js';
 
 const clients = new WeakMap<Config, SafeFetch>();
 

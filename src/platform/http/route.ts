@@ -50,6 +50,11 @@ export interface PublicRoute<PS, QS, BS> extends BaseRoute<PS, QS, BS> {
   permission: 'public';
   /** Per-IP limit class for unauthenticated endpoints (login, signup…). */
   rateLimit?: 'auth';
+  /**
+   * Login only: the body may name one of the caller's own organizations (`organization_id`), which the
+   * service checks against the memberships of the authenticated person. Everywhere else it is a 400.
+   */
+  allowOrgSelector?: boolean;
   handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>>) => Promise<unknown>;
 }
 
@@ -86,6 +91,21 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
         ...(def.response ? { response: def.response } : {}),
         ...(def.permission === 'public' ? {} : { security: [{ bearer: [] }] }),
       },
+      // Credentials and rate limits are checked before the body is parsed or validated: an
+      // unauthenticated caller learns nothing about a route's schema, and floods cost no parsing.
+      onRequest: async (request) => {
+        request.log = request.log.child({ op: def.operation });
+        if (def.permission === 'public') {
+          if (def.rateLimit === 'auth') limit(deps, `ip-auth:${request.ip}`, deps.config.rateLimit.authPerIpPerMinute);
+          return;
+        }
+        const principal = await authenticate(deps, request.headers.authorization);
+        limit(deps, `org:${principal.orgId}`, deps.config.rateLimit.perOrgPerMinute);
+        if (!can(principal.role, def.permission)) throw errors.forbidden();
+        request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
+        principals.set(request, principal);
+      },
+      config: { allowOrgSelector: def.permission === 'public' && def.allowOrgSelector === true },
       handler: async (request, reply) => {
         const meta: RequestMeta = {
           requestId: request.id,
@@ -93,19 +113,10 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
           userAgent: request.headers['user-agent'],
           operation: def.operation,
         };
-        request.log = request.log.child({ op: def.operation });
         const base = { params: request.params, query: request.query, body: request.body, deps, meta, request, reply };
-        let result: unknown;
-        if (def.permission === 'public') {
-          if (def.rateLimit === 'auth') limit(deps, `ip-auth:${request.ip}`, deps.config.rateLimit.authPerIpPerMinute);
-          result = await def.handler(base as never);
-        } else {
-          const principal = await authenticate(deps, request.headers.authorization);
-          limit(deps, `org:${principal.orgId}`, deps.config.rateLimit.perOrgPerMinute);
-          if (!can(principal.role, def.permission)) throw errors.forbidden();
-          request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
-          result = await def.handler({ ...base, principal } as never);
-        }
+        const principal = principals.get(request);
+        if (def.permission !== 'public' && !principal) throw errors.unauthorized();
+        const result: unknown = await def.handler((principal ? { ...base, principal } : base) as never);
         const status = def.status ?? 200;
         if (status === 204) return reply.code(204).send();
         return reply.code(status).send(result);
@@ -113,6 +124,9 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
     });
   }
 }
+
+// The principal established in onRequest, handed to the handler without widening FastifyRequest's type.
+const principals = new WeakMap<FastifyRequest, Principal>();
 
 function limit(deps: Deps, key: string, perMinute: number): void {
   const wait = deps.rateLimiter.hit(key, perMinute);

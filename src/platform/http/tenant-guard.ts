@@ -29,3 +29,8 @@ function findOrgKey(value: unknown, path: string[], depth: number): string[] | n
   }
   return null;
 }
+
+/** Headers, query strings and cookies naming an org are ignored: the keys are removed before validation. */
+export function dropOrgParams(query: Record<string, unknown>): void {
+  for (const key of Object.keys(query)) if (FORBIDDEN_KEYS.has(key.toLowerCase().replace(/[^a-z]/g, ''))) delete query[key];
+}

@@ -1,6 +1,7 @@
 /** Public surface of the guarded outbound client. Everything that leaves the process for a tenant goes through `createSafeFetch`. */
 export { createSafeFetch, type SafeFetch, type SafeFetchInit, type SafeFetchOptions } from './safe-fetch.js';
 export type { SafeResponse } from './response.js';
+export { createStreamingFetch, type StreamingFetch, type StreamingFetchOptions } from './streaming-fetch.js';
 export {
   OutboundError,
   OutboundBlockedError,
