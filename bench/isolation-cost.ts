@@ -29,7 +29,7 @@ import { createPipelinedPool, transactionPrepared, withOrgMergedPg, withOrgMerge
 import { seedBulk, type SeededPrincipal } from './lib/seed.js';
 import { log, machineInfo, mdTable, median, percentile, round } from './lib/stats.js';
 
-type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-pipelined' | 'withOrg-merged' | 'withOrg-prepared' | 'direct-tx-prepared';
+type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-pipelined' | 'withOrg-merged' | 'withOrg-prepared' | 'direct-tx-prepared' | 'withOrg-prepared-merged';
 
 export const VARIANTS: Record<Variant, string> = {
   withOrg: 'withOrg as the app role: BEGIN, context statement, RLS on every query, COMMIT',
@@ -40,6 +40,7 @@ export const VARIANTS: Record<Variant, string> = {
   'withOrg-merged': 'prototype: withOrg with BEGIN and the context statement sent as ONE simple-protocol message (validated literals)',
   'withOrg-prepared': 'prototype: withOrg as the app role with every statement a named prepared statement (plan reused per connection)',
   'direct-tx-prepared': 'baseline for withOrg-prepared: direct-tx with named prepared statements',
+  'withOrg-prepared-merged': 'prototype: withOrg-prepared whose BEGIN + context statement is one simple-protocol message (both fixes)',
 };
 
 /** The per-request unit. Throws if RLS or the data ever made it return less than expected. */
@@ -72,6 +73,7 @@ function runners(b: BenchDb): Partial<Record<Variant, (p: SeededPrincipal) => Pr
     const appPool = b.pgPool!;
     r['withOrg-merged'] = (p) => withOrgMergedPg(appPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
     r['withOrg-prepared'] = (p) => transactionPrepared(appPool, { appRole: b.db.appRole, scope: { orgId: p.orgId, userId: p.userId } }, p.orgId, (tx) => unit(tx, p));
+    r['withOrg-prepared-merged'] = (p) => transactionPrepared(appPool, { appRole: b.db.appRole, scope: { orgId: p.orgId, userId: p.userId }, merged: true }, p.orgId, (tx) => unit(tx, p));
     r['direct-tx-prepared'] = (p) => transactionPrepared(b.adminPool!, null, p.orgId, (tx) => unit(tx, p));
     const pool = b.adminPool!;
     r['direct-no-tx'] = (p) =>
@@ -190,6 +192,8 @@ export interface OverheadRow {
   mergedVsDirectTxPct: number;
   /** withOrg-prepared vs direct-tx-prepared (PostgreSQL): the isolation cost once plans are reused. */
   preparedPct: number | null;
+  /** withOrg-prepared-merged vs direct-tx-prepared (PostgreSQL): both prototype fixes together. */
+  preparedMergedPct: number | null;
   /** Extra CPU per unit vs direct-tx, % (client + server CPU; slices only). */
   cpuVsDirectTxPct: number | null;
   cpuContextStatementPct: number | null;
@@ -197,6 +201,7 @@ export interface OverheadRow {
   cpuPipelinedVsDirectTxPct: number | null;
   cpuMergedVsDirectTxPct: number | null;
   cpuPreparedPct: number | null;
+  cpuPreparedMergedPct: number | null;
 }
 
 export interface IsolationResult {
@@ -275,7 +280,10 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
 
     const run = runners(b);
     if (pipelinedPool) run['withOrg-pipelined'] = (p) => withOrgPipelined(pipelinedPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
-    const variants = Object.keys(run) as Variant[];
+    // BENCH_ISO_VARIANTS narrows the set (the overhead columns need withOrg, direct-tx, direct-tx+ctx, direct-no-tx).
+    const wanted = process.env.BENCH_ISO_VARIANTS?.split(',').map((v) => v.trim());
+    const core: Variant[] = ['withOrg', 'direct-tx', 'direct-tx+ctx', 'direct-no-tx', 'withOrg-merged'];
+    const variants = (Object.keys(run) as Variant[]).filter((v) => !wanted || wanted.includes(v) || core.includes(v));
 
     const results: VariantResult[] = [];
     const overhead: IsolationResult['overhead'] = [];
@@ -363,6 +371,8 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
         cpuPipelinedVsDirectTxPct: has('withOrg-pipelined') ? cpuExtra('withOrg-pipelined', 'direct-tx') : null,
         cpuMergedVsDirectTxPct: cpuExtra('withOrg-merged', 'direct-tx'),
         cpuPreparedPct: has('withOrg-prepared') ? cpuExtra('withOrg-prepared', 'direct-tx-prepared') : null,
+        preparedMergedPct: has('withOrg-prepared-merged') ? lost('withOrg-prepared-merged', 'direct-tx-prepared') : null,
+        cpuPreparedMergedPct: has('withOrg-prepared-merged') ? cpuExtra('withOrg-prepared-merged', 'direct-tx-prepared') : null,
       });
     }
     const statements = await captureUnit(b, principals[0]!);
@@ -408,7 +418,7 @@ export function isolationTables(results: IsolationResult[]): string {
     ),
   );
   const over = mdTable(
-    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'pipelined: lost / CPU', 'merged: lost / CPU', 'prepared (vs prepared direct): lost / CPU', '< 10%?'],
+    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'pipelined: lost / CPU', 'merged: lost / CPU', 'prepared (vs prepared direct): lost / CPU', 'prepared + merged (vs prepared direct): lost / CPU', '< 10%?'],
     results.flatMap((r) =>
       r.overhead.map((o) => [
         r.mode,
@@ -422,6 +432,7 @@ export function isolationTables(results: IsolationResult[]): string {
         o.pipelinedVsDirectTxPct === null ? 'n/a' : `${o.pipelinedVsDirectTxPct}% / ${pct(o.cpuPipelinedVsDirectTxPct)}`,
         `${o.mergedVsDirectTxPct}% / ${pct(o.cpuMergedVsDirectTxPct)}`,
         o.preparedPct === null ? 'n/a' : `${o.preparedPct}% / ${pct(o.cpuPreparedPct)}`,
+        o.preparedMergedPct === null ? 'n/a' : `${o.preparedMergedPct}% / ${pct(o.cpuPreparedMergedPct)}`,
         o.vsDirectTxPct < 10 ? 'yes' : 'no',
       ]),
     ),

@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
 import { installErrorHandler } from './platform/http/error-handler.js';
+import { installMetrics } from './platform/http/metrics.js';
 import { errors } from './platform/http/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
@@ -70,6 +71,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
+  installMetrics(app);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).

@@ -20,4 +20,13 @@ describe(`smoke (${modeName})`, () => {
     const viaKey = await call(t.app, { method: 'GET', url: '/me', token: org.apiKey });
     expect(viaKey.json()).toMatchObject({ role: 'admin', api_key: { id: org.apiKeyId }, user: null });
   });
+
+  it('exports Prometheus metrics by operation, never by org', async () => {
+    const org = await createOrg(t.app, 'Metrics');
+    await call(t.app, { method: 'GET', url: '/organization', token: org.tokens.viewer });
+    const res = await t.app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toMatch(/converse_http_requests_total\{operation="organization.get",status="200"\} \d+/);
+    expect(res.body).not.toContain(org.id);
+  });
 });

@@ -138,7 +138,12 @@ const statementName = (sql: string): string => `cv_${createHash('sha1').update(s
  * paid once per connection instead of on every query. `scope` set: withOrg semantics as the app role
  * (BEGIN, context statement + clean check, fn, COMMIT). `scope` null: the superuser baseline.
  */
-export async function transactionPrepared<T>(pool: pg.Pool, ctx: { appRole: string; scope: OrgScope } | null, orgId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function transactionPrepared<T>(
+  pool: pg.Pool,
+  ctx: { appRole: string; scope: OrgScope; merged?: boolean } | null,
+  orgId: string,
+  fn: (tx: Tx) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken: Error | undefined;
   const query: RawQuery = async (sql, params) => {
@@ -146,8 +151,15 @@ export async function transactionPrepared<T>(pool: pg.Pool, ctx: { appRole: stri
     return { rows: r.rows, rowCount: r.rowCount ?? 0 };
   };
   try {
-    await client.query('begin');
-    if (ctx) {
+    if (ctx?.merged) {
+      // Both prototypes together: BEGIN + context in one simple-protocol message, prepared statements after.
+      const results = (await client.query(mergedContextSql(ctx.scope, null))) as unknown as pg.QueryResult<{ leftover: string; role: string }>[];
+      const row = results[1]?.rows[0];
+      if (!row || row.role !== ctx.appRole || row.leftover !== '') throw new Error('tenant transaction is not clean');
+    } else {
+      await client.query('begin');
+    }
+    if (ctx && !ctx.merged) {
       const { rows } = await query<{ leftover: string; role: string }>(CONTEXT_SQL, [ctx.scope.orgId, ctx.scope.userId ?? '', ctx.scope.apiKeyId ?? '']);
       const row = rows[0];
       if (!row || row.role !== ctx.appRole || row.leftover !== '') throw new Error('tenant transaction is not clean');

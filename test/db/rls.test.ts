@@ -122,6 +122,13 @@ describe(`row-level security as the app role (${modeName})`, () => {
     }
   });
 
+  it('refuses a transaction nested inside another (a deadlock in embedded mode)', async () => {
+    await expect(withOrg(t.db, { orgId: orgA }, () => withOrg(t.db, { orgId: orgB }, async () => 1))).rejects.toThrow(/while a transaction is open/);
+    await expect(withOrg(t.db, { orgId: orgA }, () => withoutOrg(t.db, async () => 1))).rejects.toThrow(/while a transaction is open/);
+    // After the outer transaction ends, the next one is fine.
+    await expect(withOrg(t.db, { orgId: orgA }, async () => 2)).resolves.toBe(2);
+  });
+
   it('cannot change the audit log', async () => {
     await withOrg(t.db, { orgId: orgA }, (tx) => tx.query(`insert into app.audit_log (org_id, actor_type, action) values ($1, 'system', 'test.entry')`, [orgA]));
     for (const sql of [`update app.audit_log set action = 'x'`, 'delete from app.audit_log']) {

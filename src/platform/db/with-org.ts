@@ -1,9 +1,23 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from './database.js';
 import type { RawQuery } from './driver.js';
 import type { Tx } from './types.js';
 import { translateDbError } from './errors.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Marks "a tenant transaction is open in this async context". Not tenant context (that lives only in
+ * the transaction): a tripwire that turns a nested transaction — a deadlock on PGlite's single session,
+ * a second pooled connection and a broken atomicity assumption on PostgreSQL — into a clear error.
+ */
+const openTransaction = new AsyncLocalStorage<true>();
+
+function assertNotNested(): void {
+  if (openTransaction.getStore()) {
+    throw new Error('withOrg/withoutOrg called while a transaction is open: finish the transaction first (and make network or vault calls outside it)');
+  }
+}
 
 export interface OrgScope {
   orgId: string;
@@ -29,11 +43,14 @@ export async function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: Tx) => 
   for (const id of [scope.userId, scope.apiKeyId]) {
     if (id != null && !UUID_RE.test(id)) throw new Error('withOrg: invalid principal id');
   }
+  assertNotNested();
   try {
-    return await db.driver.transaction(async (query) => {
-      await enterScope(db, query, scope);
-      return fn(makeTx(query, scope.orgId));
-    });
+    return await db.driver.transaction((query) =>
+      openTransaction.run(true, async () => {
+        await enterScope(db, query, scope);
+        return fn(makeTx(query, scope.orgId));
+      }),
+    );
   } catch (err) {
     throw translateDbError(err);
   }
@@ -41,14 +58,17 @@ export async function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: Tx) => 
 
 /**
  * A transaction as the app role with NO organization context: every tenant table raises here. Used only
- * by the named cross-org doors in `system.ts` (SECURITY DEFINER functions that return ids only).
+ * by the named cross-org doors (SECURITY DEFINER functions that return ids only; docs/security.md).
  */
 export async function withoutOrg<T>(db: Database, fn: (query: RawQuery) => Promise<T>): Promise<T> {
+  assertNotNested();
   try {
-    return await db.driver.transaction(async (query) => {
-      await enterScope(db, query, null);
-      return fn(query);
-    });
+    return await db.driver.transaction((query) =>
+      openTransaction.run(true, async () => {
+        await enterScope(db, query, null);
+        return fn(query);
+      }),
+    );
   } catch (err) {
     throw translateDbError(err);
   }
