@@ -13,7 +13,11 @@ const TEXT_POOL = 20_000;
 
 /** Word n of the vocabulary (SQL): letters only, deterministic, 5–8 characters. */
 const wordSql = (n: string) => `translate(substr(md5('w' || ${n}), 1, 5 + (${n} % 4)), '0123456789', 'ghijklmnop')`;
-const VOCAB_TABLE = `create temp table kb_vocab on commit drop as select array_agg(${wordSql('g')} order by g) as v from generate_series(1, ${VOCABULARY}) g`;
+// `offset 0` keeps random() evaluated once per row (a fence against flattening).
+// A table, not an array: subscripting a 4,000-element array detoasts all of it on every access.
+const VOCAB_TABLE = `create temp table kb_vocab on commit drop as select g as n, ${wordSql('g')} as w from generate_series(1, ${VOCABULARY}) g;
+  alter table kb_vocab add primary key (n)`;
+const wordAt = (expr: string) => `(select w from kb_vocab where n = ${expr})`;
 
 export interface SeedSpec {
   orgIds: string[];
@@ -42,8 +46,8 @@ export async function seedKnowledge(admin: Driver, spec: SeedSpec): Promise<Seed
     await exec(VOCAB_TABLE);
     // `+ 0 * p` correlates the subquery with the row, so every pool entry draws its own words.
     await exec(`create temp table kb_pool on commit drop as
-      select p as n, (select string_agg(kv.v[1 + floor(power(random(), 3) * ${VOCABULARY})::int + 0 * p], ' ')
-                        from generate_series(1, ${WORDS_PER_CHUNK}), kb_vocab kv) as text
+      select p as n, (select string_agg(${wordAt('x.r')}, ' ')
+                        from (select 1 + floor(power(random(), 3) * ${VOCABULARY})::int + 0 * p as r from generate_series(1, ${WORDS_PER_CHUNK}) offset 0) x) as text
         from generate_series(1, ${TEXT_POOL}) p`);
     await exec('create index on kb_pool (n)');
     await q(`create temp table kb_docs on commit drop as
@@ -73,9 +77,9 @@ export async function sampleQueries(admin: Driver, n: number): Promise<string[]>
   return admin.transaction(async (q, exec) => {
     await exec(VOCAB_TABLE);
     const r = await q<{ text: string }>(
-      `select kv.v[20 + floor(random() * 300)::int + 0 * g] || ' ' || kv.v[20 + floor(random() * 300)::int + 0 * g]
-              || ' ' || kv.v[300 + floor(random() * 3000)::int + 0 * g] as text
-         from generate_series(1, $1::int) g, kb_vocab kv`,
+      `select ${wordAt('r.a')} || ' ' || ${wordAt('r.b')} || ' ' || ${wordAt('r.c')} as text
+         from (select 20 + floor(random() * 300)::int as a, 20 + floor(random() * 300)::int as b, 300 + floor(random() * 3000)::int as c
+                 from generate_series(1, $1::int) offset 0) r`,
       [n],
     );
     return r.rows.map((x) => x.text);

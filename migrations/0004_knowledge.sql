@@ -113,3 +113,44 @@ end $$;
 
 grant select, insert, update, delete on app.knowledge_documents, app.knowledge_blobs, app.knowledge_chunks,
   app.knowledge_assignments to converse_app;
+
+-- Full-text search door. Under RLS, PostgreSQL may use a qual as an index condition only when its
+-- operator is LEAKPROOF, and tsvector @@ tsquery is not: a search as converse_app can use only the org_id
+-- half of the (org_id, tsv) index and must test every chunk of the organization, which is fine for a few
+-- thousand chunks and far too slow for hundreds of thousands. This SECURITY DEFINER function (owner
+-- converse_lookup: BYPASSRLS, SELECT on exactly the columns it reads) runs the same query with the full
+-- index. It stays inside ONE organization: the org comes from app.current_org_id() (which raises without
+-- a context), p_org must equal it (a cross-check, never the source), and the agent filter runs inside
+-- that org. It returns ids and scores only; the caller reads chunk text under withOrg and RLS.
+-- Scoring: tier (every term 2, two terms 1, one term 0) + ts_rank of the any-term query (normalized by
+-- length, at most 1), so a higher tier always ranks first. See src/features/knowledge/search/repo.ts.
+create function app.knowledge_search_chunks(p_org uuid, p_agent uuid, p_match tsquery, p_any tsquery,
+                                            p_all tsquery, p_pairs tsquery, p_limit int, p_max_ranked int)
+  returns table (chunk_id uuid, document_id uuid, score float8)
+  language plpgsql stable security definer set search_path = pg_catalog, pg_temp as $$
+declare
+  v_org uuid := app.current_org_id();
+begin
+  if p_org is distinct from v_org then
+    raise exception 'organization context mismatch' using errcode = '42501';
+  end if;
+  -- EXECUTE plans with the actual tsquery values, so the GIN estimate sees the real terms.
+  return query execute
+    'select c.id, c.document_id,
+            (ts_rank(c.tsv, $3, 1) + case when c.tsv @@ $4 then 2 when c.tsv @@ $5 then 1 else 0 end)::float8 as score
+       from (select k.id, k.document_id, k.tsv from app.knowledge_chunks k
+              where k.org_id = $1 and k.tsv @@ $6
+                and ($2 is null or k.document_id in
+                     (select a.document_id from app.knowledge_assignments a where a.org_id = $1 and a.agent_id = $2))
+              limit $8) c
+      order by score desc, c.id
+      limit $7'
+    using v_org, p_agent, p_any, p_all, p_pairs, p_match, least(greatest(p_limit, 1), 200), least(greatest(p_max_ranked, 1), 100000);
+end $$;
+
+grant select (org_id, id, document_id, tsv) on app.knowledge_chunks to converse_lookup;
+grant select (org_id, agent_id, document_id) on app.knowledge_assignments to converse_lookup;
+grant execute on function app.current_org_id() to converse_lookup;
+alter function app.knowledge_search_chunks(uuid, uuid, tsquery, tsquery, tsquery, tsquery, int, int) owner to converse_lookup;
+revoke all on function app.knowledge_search_chunks(uuid, uuid, tsquery, tsquery, tsquery, tsquery, int, int) from public;
+grant execute on function app.knowledge_search_chunks(uuid, uuid, tsquery, tsquery, tsquery, tsquery, int, int) to converse_app;

@@ -63,7 +63,7 @@ describe(`flows (${modeName})`, () => {
     expect(list.json().data.map((f: { name: string }) => f.name)).not.toContain('Broken');
   });
 
-  it('checks agent nodes against this org\'s agents and api_call nodes against its tools (none yet)', async () => {
+  it('checks agent nodes against this org\'s agents and api_call nodes against its tools', async () => {
     const agentA = await create(t.app, a, '/agents', { name: 'Closer' });
     const ok = await call(t.app, { method: 'POST', url: '/flows', token: a, body: flowToAgent(agentA.id) });
     expect(ok.statusCode, ok.body).toBe(201);
@@ -87,6 +87,21 @@ describe(`flows (${modeName})`, () => {
     };
     const tool = expectError(await call(t.app, { method: 'POST', url: '/flows', token: a, body: withTool }), 400);
     expect(tool.details).toEqual([expect.objectContaining({ code: 'unknown_tool', node_id: 'lookup' })]);
+
+    // With a tool of this org the same node validates; another org naming that tool still gets unknown_tool.
+    const created = await call(t.app, {
+      method: 'POST',
+      url: '/tools',
+      token: a,
+      body: { name: 'lookup_order', description: 'Order lookup', type: 'http', parameters: { type: 'object', properties: {} }, config: { method: 'GET', url: 'https://api.example.com/orders' } },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const toolId = created.json().id as string;
+    const withOwnTool = { ...withTool, nodes: withTool.nodes.map((n) => (n.id === 'lookup' ? { ...n, data: { tool_id: toolId } } : n)) };
+    const valid = await call(t.app, { method: 'POST', url: '/flows', token: a, body: withOwnTool });
+    expect(valid.statusCode, valid.body).toBe(201);
+    const crossOrg = expectError(await call(t.app, { method: 'POST', url: '/flows', token: b, body: withOwnTool }), 400);
+    expect(crossOrg.details).toEqual([expect.objectContaining({ code: 'unknown_tool', node_id: 'lookup' })]);
   });
 
   it('PUT replaces the document; PATCH merges over it and validates the result; both bump the version', async () => {

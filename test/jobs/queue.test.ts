@@ -78,13 +78,17 @@ describe(`durable job queue (${modeName})`, () => {
     expect(p).toMatchObject({ status: 'failed', attempts: 1, last_error: 'cannot be done' });
   });
 
-  it('fails a job with no handler instead of looping on it', async () => {
-    const unknown = defineJob({ name: 'test.unknown', payload: Payload, handler: async () => {} });
+  it('leaves jobs it has no handler for to a worker that has one', async () => {
+    const unknown = defineJob({ name: 'test.other_build', payload: Payload, handler: async () => {} });
     const id = await withOrg(t.deps.db, { orgId: orgB }, (tx) => enqueue(tx, unknown, { org_id: orgB, item: 'x' }));
-    const worker = createWorker(t.deps, [recordJob], { concurrency: 1 });
-    while ((await worker.runOnce()) > 0);
-    await worker.stop();
-    expect(await jobState(orgB, id)).toMatchObject({ status: 'failed', last_error: 'no handler for job test.unknown' });
+    const narrow = createWorker(t.deps, [recordJob], { concurrency: 1 });
+    while ((await narrow.runOnce()) > 0);
+    await narrow.stop();
+    expect(await jobState(orgB, id)).toMatchObject({ status: 'queued', attempts: 0 });
+    const capable = createWorker(t.deps, [unknown], { concurrency: 1 });
+    while ((await capable.runOnce()) > 0);
+    await capable.stop();
+    expect(await jobState(orgB, id)).toMatchObject({ status: 'done', attempts: 1 });
   });
 
   it.runIf(isPostgres)('two workers racing never run a job twice (SKIP LOCKED)', async () => {

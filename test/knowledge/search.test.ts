@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withOrg, withoutOrg } from '../../src/platform/db/with-org.js';
 import { AppError } from '../../src/platform/http/errors.js';
 import { processDocument } from '../../src/features/knowledge/ingest-job.js';
 import { createEmbedder, EmbeddingError } from '../../src/features/knowledge/search/embeddings.js';
@@ -93,6 +94,17 @@ describe(`knowledge search isolation and retrieval (${modeName})`, () => {
     await expect(foreign).rejects.toMatchObject({ code: 'not_found' });
     const fine = await searchKnowledge(deps, { orgId: a.id, query: 'lighthouse' });
     expect(fine.results.length).toBeGreaterThan(0);
+  });
+
+  it('the full-text door stays inside the transaction org (no context → error, another org → error)', async () => {
+    const door = 'select chunk_id from app.knowledge_search_chunks($1, null, $2::tsquery, $2::tsquery, $2::tsquery, $2::tsquery, 50, 1000)';
+    const own = await withOrg(t.deps.db, { orgId: a.id }, (tx) => tx.query<{ chunk_id: string }>(door, [a.id, `'lighthous'`]));
+    expect(own.rows.length).toBeGreaterThan(0);
+    await expect(withOrg(t.deps.db, { orgId: a.id }, (tx) => tx.query(door, [b.id, `'lighthous'`]))).rejects.toMatchObject({ sqlstate: '42501' });
+    await expect(withoutOrg(t.deps.db, (q) => q(door, [a.id, `'lighthous'`]))).rejects.toMatchObject({ sqlstate: '42501' });
+    // B's own search through the door never yields A's chunks.
+    const fromB = await withOrg(t.deps.db, { orgId: b.id }, (tx) => tx.query<{ chunk_id: string }>(door, [b.id, `'lighthous'`]));
+    expect(fromB.rows.some((r) => own.rows.some((o) => o.chunk_id === r.chunk_id))).toBe(false);
   });
 
   it('shapes passages for speech in voice mode', async () => {

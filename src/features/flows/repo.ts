@@ -74,11 +74,5 @@ export async function deleteFlow(tx: Tx, id: string): Promise<FlowRow | null> {
   return r.rows[0] ?? null;
 }
 
-/**
- * The tool ids an `api_call` node may name. Tools do not exist yet: this returns an empty set, so every
- * `api_call` node is reported as `unknown_tool` until they do.
- * TODO(tools feature, migration 0006 `app.tools`): `select id from app.tools where org_id = $1`.
- */
-export async function listToolIds(_tx: Tx): Promise<Set<string>> {
-  return new Set();
-}
+/** The tool ids an `api_call` node may name: this org's tools. */
+export { listToolIds } from '../tools/repo.js';

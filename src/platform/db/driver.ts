@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { QueryResult } from './types.js';
@@ -21,7 +22,24 @@ export interface Driver {
 // int8 → number (counts); timestamps stay Date. Both drivers must hand repos the same JS types.
 pg.types.setTypeParser(20, (v: string) => Number(v));
 
-export function createPostgresDriver(url: string, opts: { max?: number; applicationName?: string } = {}): Driver & { pool: pg.Pool } {
+/**
+ * Statement names for the extended protocol: the same SQL text always gets the same name, so each pooled
+ * connection parses and plans a statement once and then only binds values. Most tenant queries are
+ * tiny, so parse/plan (including the RLS rewrite) is most of their server CPU. The set of SQL texts is
+ * fixed by the code (values are always parameters), so the cache per connection stays bounded.
+ */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (!name) {
+    name = `cv_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    if (statementNames.size < 10_000) statementNames.set(sql, name);
+  }
+  return name;
+}
+
+export function createPostgresDriver(url: string, opts: { max?: number; applicationName?: string; preparedStatements?: boolean } = {}): Driver & { pool: pg.Pool } {
+  const prepare = opts.preparedStatements ?? false;
   const pool = new pg.Pool({ connectionString: url, max: opts.max ?? 20, application_name: opts.applicationName ?? 'converse' });
   // An idle client erroring (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => {});
@@ -34,7 +52,9 @@ export function createPostgresDriver(url: string, opts: { max?: number; applicat
       try {
         await client.query('begin');
         const query: RawQuery = async (sql, params) => {
-          const r = await client.query(sql, params as unknown[] | undefined);
+          const r = prepare
+            ? await client.query({ name: statementName(sql), text: sql, values: (params ?? []) as unknown[] })
+            : await client.query(sql, params as unknown[] | undefined);
           return { rows: r.rows, rowCount: r.rowCount ?? 0 };
         };
         const exec: RawExec = async (sql) => {

@@ -2,8 +2,8 @@ import type { RawQuery } from '../db/driver.js';
 import type { Tx } from '../db/types.js';
 
 /** The named cross-org door for background work: returns (org_id, job_id) pairs only. */
-export async function claimDueJobs(query: RawQuery, worker: string, limit: number, leaseSeconds: number): Promise<Array<{ org_id: string; job_id: string }>> {
-  const r = await query<{ org_id: string; job_id: string }>('select org_id, job_id from app.claim_due_jobs($1, $2, $3)', [worker, limit, leaseSeconds]);
+export async function claimDueJobs(query: RawQuery, worker: string, limit: number, leaseSeconds: number, names: readonly string[]): Promise<Array<{ org_id: string; job_id: string }>> {
+  const r = await query<{ org_id: string; job_id: string }>('select org_id, job_id from app.claim_due_jobs($1, $2, $3, $4)', [worker, limit, leaseSeconds, names]);
   return r.rows;
 }
 

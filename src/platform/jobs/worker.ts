@@ -63,8 +63,8 @@ export function createWorker(deps: Deps, jobs: JobDef[], opts: WorkerOptions = {
 
   async function runOnce(): Promise<number> {
     const free = concurrency - running.size;
-    if (free <= 0 || stopped) return 0;
-    const claimed = await withoutOrg(deps.db, (q) => repo.claimDueJobs(q, id, free, lease));
+    if (free <= 0 || stopped || byName.size === 0) return 0;
+    const claimed = await withoutOrg(deps.db, (q) => repo.claimDueJobs(q, id, free, lease, [...byName.keys()]));
     const batch = claimed.map((c) => {
       const p = runJob(c.org_id, c.job_id).catch((err: unknown) => deps.log.error({ err, job_id: c.job_id }, 'job bookkeeping failed'));
       const tracked = p.finally(() => running.delete(tracked));

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../../platform/db/types.js';
 import type { Chunk } from '../ingest/index.js';
+import type { TieredQueries } from './tsquery.js';
 
 // Chunk storage and retrieval SQL. Every statement filters on org_id = $1 (RLS is the boundary in
 // PostgreSQL mode; this filter is what holds in embedded mode) and, for agent searches, on the agent's
@@ -81,44 +82,52 @@ const IN_SCOPE = `($2::uuid is null or c.document_id in
   (select a.document_id from app.knowledge_assignments a where a.org_id = $1 and a.agent_id = $2::uuid))`;
 
 /**
- * The query as two tsqueries over every text search configuration used by documents in scope:
- * `any` ORs all terms (recall: questions rarely share every word with the answer), `all` requires every
- * term of one configuration (a precision bonus). NULL when the query has no searchable word.
+ * `plainto_tsquery` of the query under every text search configuration used by the documents in scope
+ * (documents in different languages are stemmed differently). Empty strings for stop-word-only queries.
  */
-export async function buildTsQueries(tx: Tx, agentId: string | null, query: string): Promise<{ any: string; all: string } | null> {
-  const r = await tx.query<{ any_q: string | null; all_q: string | null }>(
-    `with cfgs as (
+export async function plainQueries(tx: Tx, agentId: string | null, query: string): Promise<string[]> {
+  const r = await tx.query<{ plain: string }>(
+    `select plainto_tsquery(cfg, $3)::text as plain from (
        select distinct d.ts_config::regconfig as cfg from app.knowledge_documents d
         where d.org_id = $1 and d.ts_config is not null and d.chunk_count > 0
           and ($2::uuid is null or d.id in (select a.document_id from app.knowledge_assignments a where a.org_id = $1 and a.agent_id = $2::uuid))
-     ), q as (select cfg, nullif(plainto_tsquery(cfg, $3)::text, '') as t from cfgs)
-     select string_agg(replace(t, ' & ', ' | '), ' | ') as any_q, string_agg('(' || t || ')', ' | ') as all_q from q where t is not null`,
+     ) s`,
     [tx.orgId, agentId, query],
   );
-  const row = r.rows[0];
-  return row?.any_q && row.all_q ? { any: row.any_q, all: row.all_q } : null;
+  return r.rows.map((x) => x.plain);
 }
 
 /**
- * Full-text candidates: any-term match, ranked by ts_rank (length-normalized, at most 1 for an OR query)
- * plus 1 for matching every term, so all-term matches always rank first. That makes a cheap first pass
- * exact: when enough chunks match every term they ARE the top of the full ranking, and the any-term pass
- * (which in a big organization can match tens of thousands of chunks) is skipped. The GIN index
- * (org_id, tsv) serves `org_id = $1 and tsv @@ q` in both passes.
+ * The most chunks one pass ranks. Only a query whose widest tier matches more chunks than this in one
+ * organization (a single very common word in a huge knowledge base) ranks an arbitrary subset of them;
+ * it bounds that query's cost instead of letting it scan the organization.
  */
-export async function fullTextCandidates(tx: Tx, agentId: string | null, q: { any: string; all: string }, limit: number): Promise<Candidate[]> {
+export const MAX_RANKED = 10_000;
+
+/**
+ * Full-text candidates ranked by tier (every term 2, two terms 1, one term 0) plus ts_rank of the
+ * any-term query (length-normalized; at most 1 for an OR query), so a chunk of a higher tier always
+ * ranks above every chunk of a lower one. That makes stopping at the first tier that fills the page
+ * exact: most questions never need the any-term pass, which in a big organization can match tens of
+ * thousands of chunks.
+ *
+ * Runs through app.knowledge_search_chunks (migrations/0004_knowledge.sql): under RLS, `tsv @@ q` cannot
+ * be an index condition (the operator is not LEAKPROOF), so the search goes through a reviewed door that
+ * takes the org from the transaction's context, cross-checks it against tx.orgId, and returns ids only.
+ */
+export async function fullTextCandidates(tx: Tx, agentId: string | null, q: TieredQueries, limit: number): Promise<Candidate[]> {
   const pass = async (match: string) =>
     (await tx.query<Candidate>(
-      `select c.id as chunk_id, c.document_id,
-              (ts_rank(c.tsv, $3::tsquery, 1) + case when c.tsv @@ $4::tsquery then 1 else 0 end)::float8 as score
-         from app.knowledge_chunks c
-        where c.org_id = $1 and c.tsv @@ ${match}::tsquery and ${IN_SCOPE}
-        order by score desc, c.id
-        limit $5`,
-      [tx.orgId, agentId, q.any, q.all, limit],
+      `select chunk_id, document_id, score from app.knowledge_search_chunks($1, $2, $3::tsquery, $4::tsquery, $5::tsquery, $6::tsquery, $7, $8)`,
+      [tx.orgId, agentId, match, q.any, q.all, q.pairs, limit, MAX_RANKED],
     )).rows;
-  const all = await pass('$4');
-  return all.length >= limit ? all : pass('$3');
+  let found: Candidate[] = [];
+  // A single-term query has three identical tiers: run it once.
+  for (const tier of new Set([q.all, q.pairs, q.any])) {
+    found = await pass(tier);
+    if (found.length >= limit) break;
+  }
+  return found;
 }
 
 /**

@@ -7,6 +7,7 @@ import { toSpeakable } from '../ingest/index.js';
 import { createEmbedder, type Embedder } from './embeddings.js';
 import { fuseByRank } from './fuse.js';
 import * as repo from './repo.js';
+import { tieredQueries } from './tsquery.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -93,7 +94,7 @@ export async function searchKnowledge(deps: SearchDeps, req: SearchRequest): Pro
     if (!(await repo.organizationExists(tx))) throw new KnowledgeScopeError('knowledge search: no such organization');
     if (agentId !== null && !(await repo.agentExists(tx, agentId))) throw errors.notFound('agent');
     if (!query) return { hits: [], hybrid: false };
-    const tsq = await repo.buildTsQueries(tx, agentId, query);
+    const tsq = tieredQueries(await repo.plainQueries(tx, agentId, query));
     const fullText = tsq ? await repo.fullTextCandidates(tx, agentId, tsq, queryVector ? CANDIDATES : topK) : [];
     let ranked = fullText.slice(0, topK);
     let hybrid = false;
