@@ -73,8 +73,11 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
   } finally {
     await migrator.close();
   }
-  const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench' });
-  const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin' });
+  // Prepared statements as in production (CONVERSE_DB_PREPARED_STATEMENTS, default on), on BOTH sides,
+  // so the isolation comparison measures isolation, not parse/plan caching. BENCH_PREPARED=false: off.
+  const preparedStatements = process.env.BENCH_PREPARED !== 'false';
+  const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench', preparedStatements });
+  const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin', preparedStatements });
   const db = createDatabase(app, runtimeLoginFrom(appUrl).user);
   await verifyRuntimeRole(db);
   return {
