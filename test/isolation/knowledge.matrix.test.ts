@@ -19,6 +19,8 @@ import {
 const READERS: readonly Caller[] = ['owner', 'admin', 'member', 'viewer', 'api_key', 'api_key_viewer'];
 const WRITERS: readonly Caller[] = ['owner', 'admin', 'api_key'];
 const SHARED_WORD = 'matrixshared';
+/** Every matrix document has SHARED_WORD; only the seeds also say "seed", so they rank first however many rows ran. */
+const SEED_QUERY = `${SHARED_WORD} seed`;
 const ORGS = ['A', 'B'] as const;
 
 /** Read by path getters when rows run; row names (built at load time) show a placeholder instead. */
@@ -112,12 +114,12 @@ const ops = {
     body: () => ({ url: 'http://127.0.0.1:9/matrix.html', name: 'matrix page' }), registers: (b: { id: string }) => [b.id],
   },
   query: {
-    name: 'knowledge.query', method: 'POST', path: '/knowledge/query', body: () => ({ query: SHARED_WORD, top_k: 50 }),
+    name: 'knowledge.query', method: 'POST', path: '/knowledge/query', body: () => ({ query: SEED_QUERY, top_k: 50 }),
     listIds: (b: Results) => b.results.map((r) => r.document_id), mustList: (fx, org) => [fx.seeds[org].doc!],
   },
   queryAsOwnAgent: {
     name: 'knowledge.query', method: 'POST', path: '/knowledge/query',
-    body: (fx, org) => ({ query: SHARED_WORD, top_k: 50, agent_id: fx.seeds[org].agent }),
+    body: (fx, org) => ({ query: SEED_QUERY, top_k: 50, agent_id: fx.seeds[org].agent }),
     listIds: (b: Results) => b.results.map((r) => r.document_id), mustList: (fx, org) => [fx.seeds[org].doc!],
   },
   agentDocs: { name: 'knowledge.agent_documents', method: 'GET', path: '/knowledge/agent/:id', resource: assignedAgentResource, listIds: (b: Data) => b.data.map((d) => d.id) },
@@ -165,7 +167,9 @@ describe(`knowledge isolation matrix (${modeName})`, () => {
     t = await createTestApp({ config: { allowPrivateNetwork: true } });
     const fx = await createMatrixFixtures(t.app);
     for (const org of ORGS) {
-      fx.seeds[org].doc = await createDoc(fx, org, 'seed document');
+      // The seed repeats the shared word so it outranks the many per-row documents (which mention it once)
+      // and stays inside top_k however many rows ran before the query rows.
+      fx.seeds[org].doc = await createDoc(fx, org, `${SHARED_WORD} ${SHARED_WORD} ${SHARED_WORD} seed document`);
       fx.seeds[org].agent = await createAgent(fx, org);
       await assign(fx, org, fx.seeds[org].agent, fx.seeds[org].doc);
     }
