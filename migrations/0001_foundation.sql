@@ -141,19 +141,53 @@ create table app.outbox (
 );
 
 -- Row-level security: the restrictive org boundary on every tenant table, permissive rules on top.
-do $$
-declare t text;
-begin
-  foreach t in array array['organizations', 'memberships', 'auth_sessions', 'refresh_tokens', 'invites',
-                           'api_keys', 'audit_log', 'outbox'] loop
-    execute format('alter table app.%I enable row level security', t);
-    execute format('alter table app.%I force row level security', t);
-    execute format('create policy org_boundary on app.%I as restrictive for all to public
-                      using (org_id = (select app.current_org_id()))
-                      with check (org_id = (select app.current_org_id()))', t);
-    execute format('create policy org_access on app.%I as permissive for all to public using (true) with check (true)', t);
-  end loop;
-end $$;
+alter table app.organizations enable row level security;
+alter table app.organizations force row level security;
+create policy org_boundary on app.organizations as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.organizations as permissive for all to public using (true) with check (true);
+
+alter table app.memberships enable row level security;
+alter table app.memberships force row level security;
+create policy org_boundary on app.memberships as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.memberships as permissive for all to public using (true) with check (true);
+
+alter table app.auth_sessions enable row level security;
+alter table app.auth_sessions force row level security;
+create policy org_boundary on app.auth_sessions as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.auth_sessions as permissive for all to public using (true) with check (true);
+
+alter table app.refresh_tokens enable row level security;
+alter table app.refresh_tokens force row level security;
+create policy org_boundary on app.refresh_tokens as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.refresh_tokens as permissive for all to public using (true) with check (true);
+
+alter table app.invites enable row level security;
+alter table app.invites force row level security;
+create policy org_boundary on app.invites as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.invites as permissive for all to public using (true) with check (true);
+
+alter table app.api_keys enable row level security;
+alter table app.api_keys force row level security;
+create policy org_boundary on app.api_keys as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.api_keys as permissive for all to public using (true) with check (true);
+
+alter table app.audit_log enable row level security;
+alter table app.audit_log force row level security;
+create policy org_boundary on app.audit_log as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.audit_log as permissive for all to public using (true) with check (true);
+
+alter table app.outbox enable row level security;
+alter table app.outbox force row level security;
+create policy org_boundary on app.outbox as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.outbox as permissive for all to public using (true) with check (true);
 
 alter table app.users enable row level security;
 alter table app.users force row level security;

@@ -42,17 +42,16 @@ create index agents_org_created_idx on app.agents (org_id, created_at desc, id d
 -- Serves the FK's SET NULL on flow delete and "which agents use this flow".
 create index agents_flow_idx on app.agents (org_id, flow_id) where flow_id is not null;
 
-do $$
-declare t text;
-begin
-  foreach t in array array['flows', 'agents'] loop
-    execute format('alter table app.%I enable row level security', t);
-    execute format('alter table app.%I force row level security', t);
-    execute format('create policy org_boundary on app.%I as restrictive for all to public
-                      using (org_id = (select app.current_org_id()))
-                      with check (org_id = (select app.current_org_id()))', t);
-    execute format('create policy org_access on app.%I as permissive for all to public using (true) with check (true)', t);
-  end loop;
-end $$;
+alter table app.flows enable row level security;
+alter table app.flows force row level security;
+create policy org_boundary on app.flows as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.flows as permissive for all to public using (true) with check (true);
+
+alter table app.agents enable row level security;
+alter table app.agents force row level security;
+create policy org_boundary on app.agents as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.agents as permissive for all to public using (true) with check (true);
 
 grant select, insert, update, delete on app.flows, app.agents to converse_app;

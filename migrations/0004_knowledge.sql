@@ -98,18 +98,29 @@ create table app.knowledge_assignments (
 );
 create index knowledge_assignments_document_idx on app.knowledge_assignments (org_id, document_id);
 
-do $$
-declare t text;
-begin
-  foreach t in array array['knowledge_documents', 'knowledge_blobs', 'knowledge_chunks', 'knowledge_assignments'] loop
-    execute format('alter table app.%I enable row level security', t);
-    execute format('alter table app.%I force row level security', t);
-    execute format('create policy org_boundary on app.%I as restrictive for all to public
-                      using (org_id = (select app.current_org_id()))
-                      with check (org_id = (select app.current_org_id()))', t);
-    execute format('create policy org_access on app.%I as permissive for all to public using (true) with check (true)', t);
-  end loop;
-end $$;
+alter table app.knowledge_documents enable row level security;
+alter table app.knowledge_documents force row level security;
+create policy org_boundary on app.knowledge_documents as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.knowledge_documents as permissive for all to public using (true) with check (true);
+
+alter table app.knowledge_blobs enable row level security;
+alter table app.knowledge_blobs force row level security;
+create policy org_boundary on app.knowledge_blobs as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.knowledge_blobs as permissive for all to public using (true) with check (true);
+
+alter table app.knowledge_chunks enable row level security;
+alter table app.knowledge_chunks force row level security;
+create policy org_boundary on app.knowledge_chunks as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.knowledge_chunks as permissive for all to public using (true) with check (true);
+
+alter table app.knowledge_assignments enable row level security;
+alter table app.knowledge_assignments force row level security;
+create policy org_boundary on app.knowledge_assignments as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.knowledge_assignments as permissive for all to public using (true) with check (true);
 
 grant select, insert, update, delete on app.knowledge_documents, app.knowledge_blobs, app.knowledge_chunks,
   app.knowledge_assignments to converse_app;

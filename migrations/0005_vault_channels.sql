@@ -79,18 +79,29 @@ create table app.webhook_replay_keys (
 create index webhook_replay_keys_expiry_idx on app.webhook_replay_keys (org_id, expires_at);
 create index webhook_replay_keys_channel_idx on app.webhook_replay_keys (org_id, channel_id);
 
-do $$
-declare t text;
-begin
-  foreach t in array array['org_data_keys', 'channels', 'channel_events', 'webhook_replay_keys'] loop
-    execute format('alter table app.%I enable row level security', t);
-    execute format('alter table app.%I force row level security', t);
-    execute format('create policy org_boundary on app.%I as restrictive for all to public
-                      using (org_id = (select app.current_org_id()))
-                      with check (org_id = (select app.current_org_id()))', t);
-    execute format('create policy org_access on app.%I as permissive for all to public using (true) with check (true)', t);
-  end loop;
-end $$;
+alter table app.org_data_keys enable row level security;
+alter table app.org_data_keys force row level security;
+create policy org_boundary on app.org_data_keys as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.org_data_keys as permissive for all to public using (true) with check (true);
+
+alter table app.channels enable row level security;
+alter table app.channels force row level security;
+create policy org_boundary on app.channels as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.channels as permissive for all to public using (true) with check (true);
+
+alter table app.channel_events enable row level security;
+alter table app.channel_events force row level security;
+create policy org_boundary on app.channel_events as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.channel_events as permissive for all to public using (true) with check (true);
+
+alter table app.webhook_replay_keys enable row level security;
+alter table app.webhook_replay_keys force row level security;
+create policy org_boundary on app.webhook_replay_keys as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.webhook_replay_keys as permissive for all to public using (true) with check (true);
 
 -- Data keys: never deleted by the app (only the organization's deletion cascades), and only the wrapping
 -- may change (re-wrap under a new master key).

@@ -135,19 +135,53 @@ create table app.webhook_delivery_attempts (
   foreign key (org_id, delivery_id) references app.webhook_deliveries (org_id, id) on delete cascade
 );
 
-do $$
-declare t text;
-begin
-  foreach t in array array['tools', 'agent_tools', 'mcp_servers', 'mcp_server_tools', 'agent_mcp_servers',
-                           'webhook_endpoints', 'webhook_deliveries', 'webhook_delivery_attempts'] loop
-    execute format('alter table app.%I enable row level security', t);
-    execute format('alter table app.%I force row level security', t);
-    execute format('create policy org_boundary on app.%I as restrictive for all to public
-                      using (org_id = (select app.current_org_id()))
-                      with check (org_id = (select app.current_org_id()))', t);
-    execute format('create policy org_access on app.%I as permissive for all to public using (true) with check (true)', t);
-  end loop;
-end $$;
+alter table app.tools enable row level security;
+alter table app.tools force row level security;
+create policy org_boundary on app.tools as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.tools as permissive for all to public using (true) with check (true);
+
+alter table app.agent_tools enable row level security;
+alter table app.agent_tools force row level security;
+create policy org_boundary on app.agent_tools as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.agent_tools as permissive for all to public using (true) with check (true);
+
+alter table app.mcp_servers enable row level security;
+alter table app.mcp_servers force row level security;
+create policy org_boundary on app.mcp_servers as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.mcp_servers as permissive for all to public using (true) with check (true);
+
+alter table app.mcp_server_tools enable row level security;
+alter table app.mcp_server_tools force row level security;
+create policy org_boundary on app.mcp_server_tools as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.mcp_server_tools as permissive for all to public using (true) with check (true);
+
+alter table app.agent_mcp_servers enable row level security;
+alter table app.agent_mcp_servers force row level security;
+create policy org_boundary on app.agent_mcp_servers as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.agent_mcp_servers as permissive for all to public using (true) with check (true);
+
+alter table app.webhook_endpoints enable row level security;
+alter table app.webhook_endpoints force row level security;
+create policy org_boundary on app.webhook_endpoints as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.webhook_endpoints as permissive for all to public using (true) with check (true);
+
+alter table app.webhook_deliveries enable row level security;
+alter table app.webhook_deliveries force row level security;
+create policy org_boundary on app.webhook_deliveries as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.webhook_deliveries as permissive for all to public using (true) with check (true);
+
+alter table app.webhook_delivery_attempts enable row level security;
+alter table app.webhook_delivery_attempts force row level security;
+create policy org_boundary on app.webhook_delivery_attempts as restrictive for all to public
+  using (org_id = (select app.current_org_id())) with check (org_id = (select app.current_org_id()));
+create policy org_access on app.webhook_delivery_attempts as permissive for all to public using (true) with check (true);
 
 grant select, insert, update, delete on app.tools, app.agent_tools, app.mcp_servers, app.mcp_server_tools,
   app.agent_mcp_servers, app.webhook_endpoints, app.webhook_deliveries, app.webhook_delivery_attempts to converse_app;
