@@ -35,8 +35,29 @@ async function fromAccessToken(deps: Deps, token: string): Promise<Principal> {
   return { orgId: claims.org_id, role, actor: { type: 'user', id: claims.sub }, userId: claims.sub, apiKeyId: null, sessionId: claims.sid };
 }
 
+/**
+ * hash → (org, key id), so most API-key requests skip the cross-org lookup transaction. Safe to cache:
+ * the entry only says where to look; every request still re-reads the key under withOrg for that org
+ * (revoked or deleted → 401 at once, and the entry is dropped). Bounded, per process, short-lived.
+ */
+const KEY_REF_TTL_MS = 60_000;
+const KEY_REF_MAX = 10_000;
+const keyRefs = new Map<string, { ref: { org_id: string; key_id: string }; at: number }>();
+
+async function resolveKeyRef(deps: Deps, hash: string): Promise<{ org_id: string; key_id: string } | null> {
+  const hit = keyRefs.get(hash);
+  if (hit && Date.now() - hit.at < KEY_REF_TTL_MS) return hit.ref;
+  const ref = await withoutOrg(deps.db, (q) => repo.resolveApiKey(q, hash));
+  if (ref) {
+    if (keyRefs.size >= KEY_REF_MAX) keyRefs.delete(keyRefs.keys().next().value!);
+    keyRefs.set(hash, { ref, at: Date.now() });
+  } else keyRefs.delete(hash);
+  return ref;
+}
+
 async function fromApiKey(deps: Deps, key: string): Promise<Principal> {
-  const ref = await withoutOrg(deps.db, (q) => repo.resolveApiKey(q, hashSecret(key)));
+  const hash = hashSecret(key);
+  const ref = await resolveKeyRef(deps, hash);
   if (!ref) throw unauthorized();
   const role = await withOrg(deps.db, { orgId: ref.org_id, apiKeyId: ref.key_id }, async (tx) => {
     const k = await getActiveApiKey(tx, ref.key_id);
@@ -47,6 +68,9 @@ async function fromApiKey(deps: Deps, key: string): Promise<Principal> {
     }
     return k.role;
   });
-  if (!role) throw unauthorized();
+  if (!role) {
+    keyRefs.delete(hash);
+    throw unauthorized();
+  }
   return { orgId: ref.org_id, role, actor: { type: 'api_key', id: ref.key_id }, userId: null, apiKeyId: ref.key_id, sessionId: null };
 }
