@@ -14,8 +14,8 @@ export interface Deps {
   log: Logger;
   tokens: TokenService;
   rateLimiter: RateLimiter;
-  /** SSRF-guarded outbound HTTP for tenant-influenced URLs. Optional so older Deps builders keep compiling; features fall back to one built from config. */
-  safeFetch?: SafeFetch;
+  /** SSRF-guarded outbound HTTP (platform/outbound): the one client for tenant-influenced URLs. */
+  safeFetch: SafeFetch;
   /** Envelope encryption of tenant secrets. Never call it inside a withOrg transaction (see vault/db-store.ts). */
   vault: Vault;
   /** Signs the web widget's short-lived WebSocket session tokens (channels/session-token.ts). */

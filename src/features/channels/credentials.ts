@@ -6,7 +6,6 @@
  */
 import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/http/errors.js';
-import { createSafeFetch, type SafeFetch } from '../../platform/outbound/index.js';
 import {
   createExotelWebhookToken,
   createProviderClient,
@@ -40,18 +39,11 @@ export function parseCredentials(provider: TelephonyProvider, raw: unknown): Pla
 
 export const hintFor = (provider: TelephonyProvider, creds: PlainCredentials): string | null => credentialHint(provider, creds) ?? null;
 
-// One guarded fetch per config: provider hosts are public in production; tests and local simulators
-// need CONVERSE_ALLOW_PRIVATE_NETWORK plus CONVERSE_PROVIDER_BASE_URLS.
-const fetches = new WeakMap<object, SafeFetch>();
-
+// Provider hosts are public in production; tests and local simulators need
+// CONVERSE_ALLOW_PRIVATE_NETWORK plus CONVERSE_PROVIDER_BASE_URLS.
 export function providerClient<P extends ProviderName>(deps: Deps, provider: P): ProviderClient<P> {
-  let safeFetch = deps.safeFetch ?? fetches.get(deps.config);
-  if (!safeFetch) {
-    safeFetch = createSafeFetch({ allowPrivateNetwork: deps.config.allowPrivateNetwork });
-    fetches.set(deps.config, safeFetch);
-  }
   const baseUrl = deps.config.providerBaseUrls[provider];
-  return createProviderClient(provider, { fetch: safeFetch, ...(baseUrl ? { baseUrl } : {}) });
+  return createProviderClient(provider, { fetch: deps.safeFetch, ...(baseUrl ? { baseUrl } : {}) });
 }
 
 /**

@@ -3,7 +3,6 @@ import type { Deps } from '../../deps.js';
 import type { Database } from '../../platform/db/database.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { defineJob, JobPayloadBase, PermanentJobError } from '../../platform/jobs/index.js';
-import { createSafeFetch } from '../../platform/outbound/index.js';
 import { isExtractionError, UnsupportedTypeError } from './ingest/index.js';
 import { buildIndex, embeddingInput, type SourceBytes } from './pipeline.js';
 import * as repo from './repo.js';
@@ -57,7 +56,7 @@ export async function processDocument(deps: Deps, t: IngestTarget): Promise<Inge
   try {
     let src: SourceBytes;
     if (doc.source === 'url') {
-      const safeFetch = deps.safeFetch ?? createSafeFetch({ allowPrivateNetwork: deps.config.allowPrivateNetwork });
+      const safeFetch = deps.safeFetch;
       const fetched = await fetchUrlSource(safeFetch, doc.source_url!, { maxBytes: deps.config.uploadLimitBytes, ...(t.signal ? { signal: t.signal } : {}) });
       src = { bytes: fetched.bytes, filename: fetched.filename, mimeType: fetched.mimeType, languageHint: doc.language_hint };
       await progress(30);

@@ -7,7 +7,6 @@ import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { enqueue } from '../../platform/jobs/index.js';
-import { createSafeFetch } from '../../platform/outbound/index.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { detectType, UnsupportedTypeError } from './ingest/index.js';
 import { ingestDocumentJob, processDocument } from './ingest-job.js';
@@ -61,7 +60,7 @@ export async function uploadDocument(deps: Deps, principal: Principal, input: Up
 
 /** The URL is checked now (scheme, DNS, address policy → 422); the job fetches it, re-checking every hop. */
 export async function ingestUrl(deps: Deps, principal: Principal, body: IngestUrlBody, meta: RequestMeta): Promise<DocumentOut> {
-  const safeFetch = deps.safeFetch ?? createSafeFetch({ allowPrivateNetwork: deps.config.allowPrivateNetwork });
+  const safeFetch = deps.safeFetch;
   try {
     await safeFetch.check(body.url);
   } catch (err) {

@@ -1,6 +1,5 @@
 import { z } from 'zod';
 
-export const Uuid = z.uuid({ version: 'v4' }).or(z.uuid());
 export const IdParams = z.strictObject({ id: z.uuid() });
 export const Timestamp = z.string().describe('RFC 3339 UTC timestamp');
 
