@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   CONVERSE_PUBLIC_URL: z.string().url().optional(),
   CONVERSE_DB_POOL_MAX: z.coerce.number().int().min(1).max(500).default(20),
   CONVERSE_DB_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
+  CONVERSE_DB_PIPELINE: z.enum(['true', 'false']).default('true'),
   CONVERSE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CONVERSE_UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
   CONVERSE_RATE_LIMIT_PER_ORG: z.coerce.number().int().min(1).default(1200),
@@ -60,6 +61,8 @@ export interface Config {
   dbPoolMax: number;
   /** Named (prepared) statements on PostgreSQL; turn off behind PgBouncer < 1.21 in transaction mode. */
   dbPreparedStatements: boolean;
+  /** Send BEGIN, the context statement and a transaction's first query in one round trip. */
+  dbPipeline: boolean;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
   rateLimit: { perOrgPerMinute: number; perIpPerMinute: number; authPerIpPerMinute: number };
@@ -101,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl: e.CONVERSE_PUBLIC_URL,
     dbPoolMax: e.CONVERSE_DB_POOL_MAX,
     dbPreparedStatements: e.CONVERSE_DB_PREPARED_STATEMENTS === 'true',
+    dbPipeline: e.CONVERSE_DB_PIPELINE === 'true',
     bodyLimitBytes: e.CONVERSE_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.CONVERSE_UPLOAD_LIMIT_BYTES,
     rateLimit: {

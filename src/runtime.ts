@@ -47,7 +47,7 @@ export async function openDatabase(config: Config, log: Logger, opts: { migrate:
       admin = null;
     }
   }
-  const driver = createPostgresDriver(config.databaseUrl, { max: config.dbPoolMax, preparedStatements: config.dbPreparedStatements });
+  const driver = createPostgresDriver(config.databaseUrl, { max: config.dbPoolMax, preparedStatements: config.dbPreparedStatements, pipeline: config.dbPipeline });
   return { db: createDatabase(driver, login.user), admin };
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/platform/db/database.js';
+import type { Database } from '../../src/platform/db/database.js';
 import { createPostgresDriver } from '../../src/platform/db/driver.js';
 import { DbError } from '../../src/platform/db/errors.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
@@ -100,26 +101,44 @@ describe(`row-level security as the app role (${modeName})`, () => {
     expect(leftover.rows[0]!.v ?? '').toBe('');
   });
 
-  it('refuses a connection that carries a session-level org (unclean)', async () => {
+  // The first statement of a transaction travels with BEGIN and the context statement (pipelined on
+  // PostgreSQL): its result must never reach the caller when the context check fails.
+  const firstResultWithheld = async (db: Database) => {
+    const seen: unknown[] = [];
+    const err = await withOrg(db, { orgId: orgA }, async (tx) => {
+      seen.push((await tx.query('select id from app.api_keys')).rows);
+      return 1;
+    }).catch((e: unknown) => e);
+    expect(String(err)).toMatch(/not clean/);
+    expect(seen).toEqual([]);
+  };
+
+  it.each([false, true])('refuses a connection that carries a session-level org (unclean; pipeline %s)', async (pipeline) => {
     if (isPostgres) {
       // A pool of one, poisoned with a session-level setting: withOrg must refuse to run on it.
       const url = process.env.DATABASE_URL!;
-      const driver = createPostgresDriver(url, { max: 1 });
+      const driver = createPostgresDriver(url, { max: 1, pipeline, preparedStatements: true });
       const db = createDatabase(driver, new URL(url).username || 'converse_app');
       try {
         await driver.exec(`select set_config('app.org_id', '${orgB}', false)`);
-        await expect(withOrg(db, { orgId: orgA }, async () => 1)).rejects.toThrow(/not clean/);
+        await firstResultWithheld(db);
+        // The poisoned connection went back to the pool after a clean rollback: it is refused again.
+        await firstResultWithheld(db);
       } finally {
         await driver.close();
       }
     } else {
       await t.admin.exec(`select set_config('app.org_id', '${orgB}', false)`);
       try {
-        await expect(withOrg(t.db, { orgId: orgA }, async () => 1)).rejects.toThrow(/not clean/);
+        await firstResultWithheld(t.db);
       } finally {
         await t.admin.exec(`select set_config('app.org_id', '', false)`);
       }
     }
+  });
+
+  it('returns the value of a transaction that runs no statement', async () => {
+    expect(await withOrg(t.db, { orgId: orgA }, async () => 'no statement')).toBe('no statement');
   });
 
   it('refuses a transaction nested inside another (a deadlock in embedded mode)', async () => {

@@ -42,7 +42,7 @@ function pgliteSnapshot(): string {
 export async function openTestDb(): Promise<TestDb> {
   if (isPostgres) {
     const appUrl = process.env.DATABASE_URL!;
-    const db = createDatabase(createPostgresDriver(appUrl, { max: 10, preparedStatements: true }), runtimeLoginFrom(appUrl).user);
+    const db = createDatabase(createPostgresDriver(appUrl, { max: 10, preparedStatements: true, pipeline: true }), runtimeLoginFrom(appUrl).user);
     const admin = createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 2 });
     return { db, admin, close: async () => { await db.driver.close(); await admin.close(); } };
   }

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database } from './database.js';
-import type { RawQuery } from './driver.js';
+import type { Prelude, RawQuery } from './driver.js';
 import type { Tx } from './types.js';
 import { translateDbError } from './errors.js';
 
@@ -45,12 +45,7 @@ export async function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: Tx) => 
   }
   assertNotNested();
   try {
-    return await db.driver.transaction((query) =>
-      openTransaction.run(true, async () => {
-        await enterScope(db, query, scope);
-        return fn(makeTx(query, scope.orgId));
-      }),
-    );
+    return await db.driver.transaction((query) => openTransaction.run(true, () => fn(makeTx(query, scope.orgId))), { prelude: scopePrelude(db, scope) });
   } catch (err) {
     throw translateDbError(err);
   }
@@ -63,18 +58,18 @@ export async function withOrg<T>(db: Database, scope: OrgScope, fn: (tx: Tx) => 
 export async function withoutOrg<T>(db: Database, fn: (query: RawQuery) => Promise<T>): Promise<T> {
   assertNotNested();
   try {
-    return await db.driver.transaction((query) =>
-      openTransaction.run(true, async () => {
-        await enterScope(db, query, null);
-        return fn(query);
-      }),
-    );
+    return await db.driver.transaction((query) => openTransaction.run(true, () => fn(query)), { prelude: scopePrelude(db, null) });
   } catch (err) {
     throw translateDbError(err);
   }
 }
 
-async function enterScope(db: Database, query: RawQuery, scope: OrgScope | null): Promise<void> {
+/**
+ * The context statement: ONE parameterized statement that sets the transaction-local context and reads
+ * back what the connection carried, checked before any result of the transaction is handed out. The
+ * driver sends it right after BEGIN, in the same round trip as the transaction's first statement.
+ */
+function scopePrelude(db: Database, scope: OrgScope | null): Prelude {
   // Embedded mode: PGlite's only session is a superuser, so RLS binds only after switching role for
   // this transaction. set_config('role', ..., true) is SET LOCAL ROLE as an expression, which lets the
   // switch, the context and the assertion share one statement. In PostgreSQL mode the connection
@@ -86,11 +81,16 @@ async function enterScope(db: Database, query: RawQuery, scope: OrgScope | null)
     ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
   const params = [scope?.orgId ?? '', scope?.userId ?? '', scope?.apiKeyId ?? ''];
   if (db.mode === 'embedded') params.push(db.appRole);
-  const { rows } = await query<{ leftover: string; role: string }>(sql, params);
-  const row = rows[0];
-  if (!row || row.role !== db.appRole || row.leftover !== '') {
-    throw new Error(`tenant transaction is not clean (role=${row?.role ?? '?'}, leftover context=${row?.leftover ? 'yes' : 'no'})`);
-  }
+  return {
+    sql,
+    params,
+    check(rows) {
+      const row = rows[0] as { leftover?: string; role?: string } | undefined;
+      if (!row || row.role !== db.appRole || row.leftover !== '') {
+        throw new Error(`tenant transaction is not clean (role=${row?.role ?? '?'}, leftover context=${row?.leftover ? 'yes' : 'no'})`);
+      }
+    },
+  };
 }
 
 function makeTx(query: RawQuery, orgId: string): Tx {

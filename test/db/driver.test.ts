@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPostgresDriver, type Driver, type Prelude } from '../../src/platform/db/driver.js';
+import { isPostgres, modeName, openTestDb, type TestDb } from '../helpers/harness.js';
+
+/*
+ * The driver's transaction contract, which withOrg's guarantees rest on: BEGIN, the prelude and the first
+ * statement may share one round trip (PostgreSQL pipeline mode), but they run in that order inside one
+ * transaction, the first statement's result is withheld until the prelude's check passed, and any failure
+ * rolls everything back and leaves the connection reusable.
+ */
+
+// A one-connection pool (PostgreSQL) keeps session state such as temp tables visible across transactions.
+const cases: { name: string; open: (t: TestDb) => Driver }[] = isPostgres
+  ? [false, true].flatMap((pipeline) =>
+      [false, true].map((preparedStatements) => ({
+        name: `pipeline ${pipeline}, prepared ${preparedStatements}`,
+        open: () => createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 1, pipeline, preparedStatements }),
+      })),
+    )
+  : [{ name: 'PGlite', open: (t: TestDb) => t.admin }];
+
+const setting = (value: string): Prelude => ({
+  sql: `select set_config('driver_test.v', $1, true) as v`,
+  params: [value],
+  check(rows) {
+    if (rows[0]?.v !== value) throw new Error('prelude check failed');
+  },
+});
+
+describe.each(cases)(`driver transactions (${modeName}: $name)`, ({ open }) => {
+  let t: TestDb;
+  let driver: Driver;
+  beforeAll(async () => {
+    t = await openTestDb();
+    driver = open(t);
+    await driver.transaction(async (q) => {
+      await q(`create temp table if not exists driver_probe (n int)`);
+      await q(`delete from driver_probe`);
+    });
+  });
+  afterAll(async () => {
+    if (driver !== t.admin) await driver.close();
+    await t.close();
+  });
+
+  const count = () => driver.transaction(async (q) => (await q<{ n: number }>(`select count(*)::int as n from driver_probe`)).rows[0]!.n);
+
+  it('runs BEGIN, the prelude and the first statement in order, in one transaction', async () => {
+    const rows = await driver.transaction(
+      async (q) => {
+        const first = await q<{ v: string; in_tx: boolean }>(`select current_setting('driver_test.v', true) as v, now() = statement_timestamp() as in_tx`);
+        const second = await q<{ v: string; in_tx: boolean }>(`select current_setting('driver_test.v', true) as v, false as in_tx`);
+        return [first.rows[0], second.rows[0]];
+      },
+      { prelude: setting('first') },
+    );
+    // The setting is transaction-local: both statements see it, so they ran after the prelude inside
+    // its transaction (outside one, set_config(..., true) would be gone by the next statement).
+    expect(rows[0]!.v).toBe('first');
+    expect(rows[1]!.v).toBe('first');
+    // And the transaction began before the first statement: now() is the transaction's start, earlier than it.
+    expect(rows[0]!.in_tx).toBe(false);
+    const after = await driver.transaction(async (q) => (await q<{ v: string | null }>(`select current_setting('driver_test.v', true) as v`)).rows[0]!.v);
+    expect(after ?? '').toBe('');
+  });
+
+  it('withholds the first result and rolls back when the prelude check fails', async () => {
+    const seen: unknown[] = [];
+    const failing: Prelude = { ...setting('x'), check: () => { throw new Error('prelude check failed'); } };
+    await expect(
+      driver.transaction(
+        async (q) => {
+          seen.push((await q(`insert into driver_probe values (1) returning n`)).rows);
+          seen.push('went on');
+        },
+        { prelude: failing },
+      ),
+    ).rejects.toThrow(/prelude check failed/);
+    expect(seen).toEqual([]);
+    expect(await count()).toBe(0);
+  });
+
+  it('rolls back on a failing statement and leaves the connection reusable', async () => {
+    await expect(
+      driver.transaction(async (q) => {
+        await q(`insert into driver_probe values (1)`);
+        await q(`select 1 / 0`);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    await expect(driver.transaction(async (q) => q(`select 1 / 0`), { prelude: setting('y') })).rejects.toThrow(/division by zero/);
+    expect(await count()).toBe(0);
+    await driver.transaction(async (q) => void (await q(`insert into driver_probe values (2)`)), { prelude: setting('z') });
+    expect(await count()).toBe(1);
+    await driver.transaction(async (q) => void (await q(`delete from driver_probe`)));
+  });
+
+  it('reports the prelude failing as an error (first statement not run on its own)', async () => {
+    const broken: Prelude = { sql: `select 1 / 0 as v`, params: [], check() {} };
+    await expect(driver.transaction(async (q) => q(`insert into driver_probe values (3)`), { prelude: broken })).rejects.toThrow(/division by zero/);
+    expect(await count()).toBe(0);
+  });
+
+  it('commits a transaction whose caller ignores results, and one that sends nothing', async () => {
+    await driver.transaction(async (q) => {
+      await Promise.all([q(`insert into driver_probe values (4)`), q(`insert into driver_probe values (5)`)]);
+    });
+    expect(await count()).toBe(2);
+    expect(await driver.transaction(async () => 'nothing sent')).toBe('nothing sent');
+    await driver.transaction(async (q) => void (await q(`delete from driver_probe`)));
+  });
+});
