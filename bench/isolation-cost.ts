@@ -22,33 +22,38 @@ import { withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
 import { listAudit } from '../src/features/audit/repo.js';
 import pg from 'pg';
-import { analyze, DEFAULT_PG_ADMIN_URL, DEFAULT_PG_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
+import { analyze, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
 import { statementBreakdown, type BreakdownRow } from './lib/breakdown.js';
 import { createCpuMeter, keepIdleClients, type CpuMeter } from './lib/cpu.js';
-import { createPipelinedPool, transactionPrepared, withOrgMergedPg, withOrgMergedPglite, withOrgPipelined } from './lib/prototypes.js';
 import { seedBulk, type SeededPrincipal } from './lib/seed.js';
 import { log, machineInfo, mdTable, median, percentile, round } from './lib/stats.js';
 
-type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-pipelined' | 'withOrg-merged' | 'withOrg-prepared' | 'direct-tx-prepared' | 'withOrg-prepared-merged';
+type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-2tx' | 'direct-2tx';
 
 export const VARIANTS: Record<Variant, string> = {
-  withOrg: 'withOrg as the app role: BEGIN, context statement, RLS on every query, COMMIT',
-  'direct-tx': 'superuser (RLS bypassed), plain where org_id = $1, BEGIN … COMMIT',
+  withOrg: 'withOrg as the app role: BEGIN + context statement + first query in one round trip, RLS on every query, COMMIT',
+  'direct-tx': 'superuser (RLS bypassed), plain where org_id = $1, BEGIN … COMMIT through the same driver',
   'direct-no-tx': 'superuser (RLS bypassed), plain where org_id = $1, each statement autocommits',
   'direct-tx+ctx': 'breakdown: direct-tx plus the same context statement withOrg sends (no RLS)',
-  'withOrg-pipelined': 'prototype: withOrg with BEGIN and the (parameterized) context statement pipelined in one round trip (PostgreSQL)',
-  'withOrg-merged': 'prototype: withOrg with BEGIN and the context statement sent as ONE simple-protocol message (validated literals)',
-  'withOrg-prepared': 'prototype: withOrg as the app role with every statement a named prepared statement (plan reused per connection)',
-  'direct-tx-prepared': 'baseline for withOrg-prepared: direct-tx with named prepared statements',
-  'withOrg-prepared-merged': 'prototype: withOrg-prepared whose BEGIN + context statement is one simple-protocol message (both fixes)',
+  'withOrg-2tx': 'the HTTP path today: credential re-check (role lookup) in one withOrg, the handler (audit list, org) in a second',
+  'direct-2tx': 'baseline for withOrg-2tx: the same two transactions as the superuser',
 };
 
 /** The per-request unit. Throws if RLS or the data ever made it return less than expected. */
 async function unit(tx: Tx, p: SeededPrincipal): Promise<void> {
+  await credentialCheck(tx, p);
+  await handler(tx);
+}
+
+async function credentialCheck(tx: Tx, p: SeededPrincipal): Promise<void> {
   const role = await getActiveUserRole(tx, p.userId, p.sessionId);
+  if (role !== 'admin') throw new Error(`unit returned wrong data (role=${role})`);
+}
+
+async function handler(tx: Tx): Promise<void> {
   const audit = await listAudit(tx, { cursor: null, limit: 50 });
   const org = await getOrganization(tx);
-  if (role !== 'admin' || audit.length !== 51 || !org) throw new Error(`unit returned wrong data (role=${role}, audit=${audit.length}, org=${Boolean(org)})`);
+  if (audit.length !== 51 || !org) throw new Error(`unit returned wrong data (audit=${audit.length}, org=${Boolean(org)})`);
 }
 
 const txOf = (query: RawQuery, orgId: string): Tx => ({ query, orgId });
@@ -59,44 +64,34 @@ const CONTEXT_SQL =
   ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
   ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
 
-function runners(b: BenchDb): Partial<Record<Variant, (p: SeededPrincipal) => Promise<void>>> {
-  const r: Partial<Record<Variant, (p: SeededPrincipal) => Promise<void>>> = {
-    withOrg: (p) => withOrg(b.db, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p)),
-    'direct-tx': (p) => b.admin.transaction((q) => unit(txOf(q, p.orgId), p)),
-    'direct-tx+ctx': (p) =>
-      b.admin.transaction(async (q) => {
-        await q(CONTEXT_SQL, [p.orgId, p.userId, '']);
-        await unit(txOf(q, p.orgId), p);
-      }),
-  };
-  if (b.mode === 'postgres') {
-    const appPool = b.pgPool!;
-    r['withOrg-merged'] = (p) => withOrgMergedPg(appPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
-    r['withOrg-prepared'] = (p) => transactionPrepared(appPool, { appRole: b.db.appRole, scope: { orgId: p.orgId, userId: p.userId } }, p.orgId, (tx) => unit(tx, p));
-    r['withOrg-prepared-merged'] = (p) => transactionPrepared(appPool, { appRole: b.db.appRole, scope: { orgId: p.orgId, userId: p.userId }, merged: true }, p.orgId, (tx) => unit(tx, p));
-    r['direct-tx-prepared'] = (p) => transactionPrepared(b.adminPool!, null, p.orgId, (tx) => unit(tx, p));
-    const pool = b.adminPool!;
-    r['direct-no-tx'] = (p) =>
-      unit(
-        txOf(async (sql, params) => {
-          const res = await pool.query(sql, params as unknown[] | undefined);
+function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<void>> {
+  const scope = (p: SeededPrincipal) => ({ orgId: p.orgId, userId: p.userId });
+  const direct = <T>(p: SeededPrincipal, fn: (tx: Tx) => Promise<T>) => b.admin.transaction((q) => fn(txOf(q, p.orgId)));
+  const noTx: RawQuery =
+    b.mode === 'postgres'
+      ? async (sql, params) => {
+          const res = await b.adminPool!.query(sql, params as unknown[] | undefined);
           return { rows: res.rows, rowCount: res.rowCount ?? 0 };
-        }, p.orgId),
-        p,
-      );
-  } else {
-    const pglite = b.pglite!;
-    r['withOrg-merged'] = (p) => withOrgMergedPglite(pglite, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
-    r['direct-no-tx'] = (p) =>
-      unit(
-        txOf(async (sql, params) => {
-          const res = await pglite.query(sql, params as unknown[] | undefined);
+        }
+      : async (sql, params) => {
+          const res = await b.pglite!.query(sql, params as unknown[] | undefined);
           return { rows: res.rows as never[], rowCount: res.rows.length };
-        }, p.orgId),
-        p,
-      );
-  }
-  return r;
+        };
+  return {
+    withOrg: (p) => withOrg(b.db, scope(p), (tx) => unit(tx, p)),
+    'direct-tx': (p) => direct(p, (tx) => unit(tx, p)),
+    // Sent the way withOrg sends its context: as the driver's prelude, right after BEGIN.
+    'direct-tx+ctx': (p) => b.admin.transaction((q) => unit(txOf(q, p.orgId), p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
+    'direct-no-tx': (p) => unit(txOf(noTx, p.orgId), p),
+    'withOrg-2tx': async (p) => {
+      await withOrg(b.db, scope(p), (tx) => credentialCheck(tx, p));
+      await withOrg(b.db, scope(p), (tx) => handler(tx));
+    },
+    'direct-2tx': async (p) => {
+      await direct(p, (tx) => credentialCheck(tx, p));
+      await direct(p, (tx) => handler(tx));
+    },
+  };
 }
 
 interface Sample {
@@ -188,20 +183,13 @@ export interface OverheadRow {
   vsDirectNoTxPct: number;
   contextStatementPct: number;
   rlsPct: number;
-  pipelinedVsDirectTxPct: number | null;
-  mergedVsDirectTxPct: number;
-  /** withOrg-prepared vs direct-tx-prepared (PostgreSQL): the isolation cost once plans are reused. */
-  preparedPct: number | null;
-  /** withOrg-prepared-merged vs direct-tx-prepared (PostgreSQL): both prototype fixes together. */
-  preparedMergedPct: number | null;
+  /** withOrg-2tx vs direct-2tx: the same workload split in two transactions, as the HTTP path runs it. */
+  twoTxPct: number;
   /** Extra CPU per unit vs direct-tx, % (client + server CPU; slices only). */
   cpuVsDirectTxPct: number | null;
   cpuContextStatementPct: number | null;
   cpuRlsPct: number | null;
-  cpuPipelinedVsDirectTxPct: number | null;
-  cpuMergedVsDirectTxPct: number | null;
-  cpuPreparedPct: number | null;
-  cpuPreparedMergedPct: number | null;
+  cpuTwoTxPct: number | null;
 }
 
 export interface IsolationResult {
@@ -267,8 +255,7 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
   const maxC = Math.max(...levels);
 
   const b = await openBenchDb(mode, { appPoolMax: maxC, adminPoolMax: maxC });
-  const pipelinedPool = mode === 'postgres' ? createPipelinedPool(process.env.DATABASE_URL ?? DEFAULT_PG_URL, maxC) : null;
-  for (const pool of [b.pgPool, b.adminPool, pipelinedPool ?? undefined]) keepIdleClients(pool);
+  for (const pool of [b.pgPool, b.adminPool]) keepIdleClients(pool);
   // The meter lists backends through its own connection (application_name outside the counted prefix).
   const meterPool = mode === 'postgres' ? new pg.Pool({ connectionString: process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, max: 1, application_name: 'bench-cpu-meter' }) : undefined;
   const cpu = createCpuMeter(meterPool);
@@ -279,11 +266,7 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
     log(`[${mode}] isolation-cost: seeded ${orgs} orgs × ${auditRows} audit rows in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const run = runners(b);
-    if (pipelinedPool) run['withOrg-pipelined'] = (p) => withOrgPipelined(pipelinedPool, b.db.appRole, { orgId: p.orgId, userId: p.userId }, (tx) => unit(tx, p));
-    // BENCH_ISO_VARIANTS narrows the set (the overhead columns need withOrg, direct-tx, direct-tx+ctx, direct-no-tx).
-    const wanted = process.env.BENCH_ISO_VARIANTS?.split(',').map((v) => v.trim());
-    const core: Variant[] = ['withOrg', 'direct-tx', 'direct-tx+ctx', 'direct-no-tx', 'withOrg-merged'];
-    const variants = (Object.keys(run) as Variant[]).filter((v) => !wanted || wanted.includes(v) || core.includes(v));
+    const variants = Object.keys(run) as Variant[];
 
     const results: VariantResult[] = [];
     const overhead: IsolationResult['overhead'] = [];
@@ -349,7 +332,6 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
         return x === null || y === null ? null : round((x / y - 1) * 100, 1);
       };
       const spread = perUnit('withOrg').chunks.map((t, i) => lostPct(t, perUnit('direct-tx').chunks[i]!));
-      const has = (v: Variant) => variants.includes(v);
       const total = lost('withOrg', 'direct-tx');
       const ctxPart = lost('direct-tx+ctx', 'direct-tx');
       const cpuTotal = cpuExtra('withOrg', 'direct-tx');
@@ -362,17 +344,11 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
         vsDirectNoTxPct: lost('withOrg', 'direct-no-tx'),
         contextStatementPct: ctxPart,
         rlsPct: round(total - ctxPart, 1),
-        pipelinedVsDirectTxPct: has('withOrg-pipelined') ? lost('withOrg-pipelined', 'direct-tx') : null,
-        mergedVsDirectTxPct: lost('withOrg-merged', 'direct-tx'),
-        preparedPct: has('withOrg-prepared') ? lost('withOrg-prepared', 'direct-tx-prepared') : null,
+        twoTxPct: lost('withOrg-2tx', 'direct-2tx'),
         cpuVsDirectTxPct: cpuTotal,
         cpuContextStatementPct: cpuCtx,
         cpuRlsPct: cpuTotal === null || cpuCtx === null ? null : round(cpuTotal - cpuCtx, 1),
-        cpuPipelinedVsDirectTxPct: has('withOrg-pipelined') ? cpuExtra('withOrg-pipelined', 'direct-tx') : null,
-        cpuMergedVsDirectTxPct: cpuExtra('withOrg-merged', 'direct-tx'),
-        cpuPreparedPct: has('withOrg-prepared') ? cpuExtra('withOrg-prepared', 'direct-tx-prepared') : null,
-        preparedMergedPct: has('withOrg-prepared-merged') ? lost('withOrg-prepared-merged', 'direct-tx-prepared') : null,
-        cpuPreparedMergedPct: has('withOrg-prepared-merged') ? cpuExtra('withOrg-prepared-merged', 'direct-tx-prepared') : null,
+        cpuTwoTxPct: cpuExtra('withOrg-2tx', 'direct-2tx'),
       });
     }
     const statements = await captureUnit(b, principals[0]!);
@@ -394,7 +370,6 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
       loadAvgDuring: (await import('node:os')).loadavg().map((l) => round(l, 2)),
     };
   } finally {
-    await pipelinedPool?.end();
     await meterPool?.end();
     await b.close();
   }
@@ -418,7 +393,7 @@ export function isolationTables(results: IsolationResult[]): string {
     ),
   );
   const over = mdTable(
-    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'pipelined: lost / CPU', 'merged: lost / CPU', 'prepared (vs prepared direct): lost / CPU', 'prepared + merged (vs prepared direct): lost / CPU', '< 10%?'],
+    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'as two transactions (HTTP path): lost / CPU', '< 10%?'],
     results.flatMap((r) =>
       r.overhead.map((o) => [
         r.mode,
@@ -429,10 +404,7 @@ export function isolationTables(results: IsolationResult[]): string {
         pct(o.cpuVsDirectTxPct),
         pct(o.cpuContextStatementPct),
         pct(o.cpuRlsPct),
-        o.pipelinedVsDirectTxPct === null ? 'n/a' : `${o.pipelinedVsDirectTxPct}% / ${pct(o.cpuPipelinedVsDirectTxPct)}`,
-        `${o.mergedVsDirectTxPct}% / ${pct(o.cpuMergedVsDirectTxPct)}`,
-        o.preparedPct === null ? 'n/a' : `${o.preparedPct}% / ${pct(o.cpuPreparedPct)}`,
-        o.preparedMergedPct === null ? 'n/a' : `${o.preparedMergedPct}% / ${pct(o.cpuPreparedMergedPct)}`,
+        `${o.twoTxPct}% / ${pct(o.cpuTwoTxPct)}`,
         o.vsDirectTxPct < 10 ? 'yes' : 'no',
       ]),
     ),

@@ -22,37 +22,32 @@ export interface BreakdownSetup {
 
 const TABLES = ['memberships', 'auth_sessions', 'audit_log', 'organizations'];
 
+/** app.current_org_id() as migrations 0001–0007 had it: plpgsql with SET search_path. */
+const FN_PLPGSQL_WITH_SET = `create or replace function app.current_org_id() returns uuid language plpgsql stable security invoker set search_path = pg_catalog as $$
+declare v text := current_setting('app.org_id', true);
+begin
+  if v is null or v = '' then raise exception 'organization context required' using errcode = '42501'; end if;
+  return v::uuid;
+end $$;`;
+
+const FN_PLPGSQL_WITHOUT_SET = `create or replace function app.current_org_id() returns uuid language plpgsql stable security invoker as $$
+declare v text := pg_catalog.current_setting('app.org_id', true);
+begin
+  if v is null or v = '' then raise exception 'organization context required' using errcode = '42501'; end if;
+  return v::uuid;
+end $$;`;
+
 export const SETUPS: BreakdownSetup[] = [
   { name: 'superuser', note: 'RLS bypassed, plain where org_id = $1 (baseline)', role: 'superuser' },
-  { name: 'app role, RLS as shipped', note: 'org_id = (select app.current_org_id()): plpgsql with SET search_path', role: 'app' },
+  { name: 'app role, RLS as shipped', note: 'org_id = (select app.current_org_id()): inlinable SQL function (migration 0008)', role: 'app' },
   {
     name: 'app role, RLS disabled',
     note: 'role switch only: what being a non-superuser costs without any policy',
     role: 'app',
     ddl: TABLES.map((t) => `alter table app.${t} disable row level security;`).join('\n'),
   },
-  {
-    name: 'app role, fn without SET clause',
-    note: 'same plpgsql body, schema-qualified calls instead of SET search_path',
-    role: 'app',
-    ddl: `create or replace function app.current_org_id() returns uuid language plpgsql stable security invoker as $$
-declare v text := pg_catalog.current_setting('app.org_id', true);
-begin
-  if v is null or v = '' then raise exception 'organization context required' using errcode = '42501'; end if;
-  return v::uuid;
-end $$;`,
-  },
-  {
-    name: 'app role, inlinable SQL fn',
-    note: 'SQL function (inlined by the planner); raising moved to a plpgsql helper called only when context is missing',
-    role: 'app',
-    ddl: `create function app.org_context_required() returns uuid language plpgsql stable security invoker as $$
-begin raise exception 'organization context required' using errcode = '42501'; end $$;
-create or replace function app.current_org_id() returns uuid language sql stable security invoker as $$
-  select case when coalesce(pg_catalog.current_setting('app.org_id', true), '') = '' then app.org_context_required()
-              else pg_catalog.current_setting('app.org_id', true)::uuid end
-$$;`,
-  },
+  { name: 'app role, plpgsql fn with SET (before 0008)', note: 'the policy function as plpgsql with SET search_path', role: 'app', ddl: FN_PLPGSQL_WITH_SET },
+  { name: 'app role, plpgsql fn without SET', note: 'plpgsql, schema-qualified calls instead of SET search_path', role: 'app', ddl: FN_PLPGSQL_WITHOUT_SET },
   {
     name: 'app role, policy without a function',
     note: 'org_id = (select current_setting(\'app.org_id\')::uuid): still fails closed (raises when unset or \'\'), but not with 42501',
@@ -64,8 +59,9 @@ create policy org_boundary on app.${t} as restrictive for all to public
   with check (org_id = (select pg_catalog.current_setting('app.org_id')::uuid));`,
     ).join('\n'),
   },
-  { name: 'superuser, prepared', note: 'baseline with named prepared statements (plan reused)', role: 'superuser', prepared: true },
-  { name: 'app role, RLS as shipped, prepared', note: 'shipped policies, named prepared statements (plan reused)', role: 'app', prepared: true },
+  { name: 'superuser, prepared', note: 'baseline with named prepared statements (plan reused), as the driver runs it', role: 'superuser', prepared: true },
+  { name: 'app role, RLS as shipped, prepared', note: 'shipped policies and function, named prepared statements: what production runs', role: 'app', prepared: true },
+  { name: 'app role, plpgsql fn with SET, prepared', note: 'the function before 0008, prepared', role: 'app', prepared: true, ddl: FN_PLPGSQL_WITH_SET },
 ];
 
 export interface BreakdownRow {

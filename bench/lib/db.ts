@@ -1,5 +1,5 @@
 import { createDatabase, type Database } from '../../src/platform/db/database.js';
-import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from '../../src/platform/db/driver.js';
+import { createPgliteDriver, createPostgresDriver, openPglite, type Driver, type PostgresDriverOptions } from '../../src/platform/db/driver.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
 import { runtimeLoginFrom } from '../../src/runtime.js';
@@ -75,9 +75,12 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
   }
   // Prepared statements as in production (CONVERSE_DB_PREPARED_STATEMENTS, default on), on BOTH sides,
   // so the isolation comparison measures isolation, not parse/plan caching. BENCH_PREPARED=false: off.
+  // Pipelining likewise follows the production default on both sides (BENCH_PIPELINE=false: off).
   const preparedStatements = process.env.BENCH_PREPARED !== 'false';
-  const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench', preparedStatements });
-  const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin', preparedStatements });
+  const pipeline = process.env.BENCH_PIPELINE !== 'false';
+  const driverOpts: PostgresDriverOptions = { preparedStatements, pipeline };
+  const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench', ...driverOpts });
+  const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin', ...driverOpts });
   const db = createDatabase(app, runtimeLoginFrom(appUrl).user);
   await verifyRuntimeRole(db);
   return {
