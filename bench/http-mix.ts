@@ -11,9 +11,11 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
-import { loadConfig } from '../src/config.js';
+import { loadConfig, type Config } from '../src/config.js';
+import type { Keyring } from '../src/platform/vault/keyring.js';
 import { createTestApp } from '../test/helpers/harness.js';
-import { analyze, envNumber, modesFromEnv, openBenchDb, type BenchMode } from './lib/db.js';
+import { analyze, envNumber, modesFromEnv, openBaselineDb, openBenchDb, type BenchMode } from './lib/db.js';
+import { median, percentile } from './lib/stats.js';
 import type { LoadJob, LoadRequest, LoadResult } from './lib/load-worker.js';
 import { seedBulk } from './lib/seed.js';
 import { log, machineInfo, mdTable, round } from './lib/stats.js';
@@ -47,6 +49,23 @@ export interface HttpMixResult {
   apiKeyShare: number;
   dbPoolMax: number;
   runs: (LoadResult & { ok: boolean })[];
+  /** The same mix against the same data, isolated app vs. the no-isolation baseline, alternating runs. */
+  isolation: IsolationAb[];
+}
+
+export interface IsolationAb {
+  connections: number;
+  rounds: number;
+  secondsPerRun: number;
+  isolatedReqPerSec: number[];
+  baselineReqPerSec: number[];
+  /** Throughput lost by the isolated app: 1 − isolated/baseline over all rounds (pooled), %. */
+  lostPct: number;
+  /** 25th–75th percentile of the per-round losses. */
+  lostIqr: [number, number];
+  p50Ms: { isolated: number; baseline: number };
+  /** Errors, timeouts and non-2xx over all A/B runs (must be 0). */
+  failures: number;
 }
 
 async function inject(app: FastifyInstance, method: 'GET' | 'POST', url: string, token: string | undefined, body?: object) {
@@ -110,7 +129,7 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
 
   const bdb = await openBenchDb(mode, { appPoolMax: loadConfig({} as NodeJS.ProcessEnv).dbPoolMax, adminPoolMax: 2 });
   // Deps are built by the test harness (kept in step with src/deps.ts by the people who change it).
-  const { app, deps } = await createTestApp({
+  const { app, deps, keyring: testKeyring } = await createTestApp({
     testDb: { db: bdb.db, admin: bdb.admin, close: bdb.close },
     // The bench measures the request path, not the limiter: raise every limit far past what it can send.
     config: { rateLimit: { perOrgPerMinute: 1e9, perIpPerMinute: 1e9, authPerIpPerMinute: 1e9 } },
@@ -150,7 +169,9 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
       log(`[${mode}] http-mix c=${connections}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
       runs.push({ ...r, ok });
     }
+    const isolation = await isolationAb(mode, bdb, url, pool, connectionLevels, deps.config, testKeyring);
     return {
+      isolation,
       mode,
       orgs: orgCount,
       seedShape: { ...SEED_SHAPE, viaApi: 'per org: owner signup, 1 admin invited+accepted, 1 admin API key' },
@@ -165,6 +186,82 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
   }
 }
 
+/**
+ * Isolation cost at the HTTP level: a second app on the same data and keyring whose database is the
+ * no-isolation baseline (superuser, no context statement: openBaselineDb), and runs alternating between
+ * the two (order swapped every round) at each concurrency level.
+ */
+async function isolationAb(
+  mode: BenchMode,
+  bdb: Awaited<ReturnType<typeof openBenchDb>>,
+  isolatedUrl: string,
+  pool: LoadRequest[],
+  levels: number[],
+  config: Config,
+  keyring: Keyring,
+): Promise<IsolationAb[]> {
+  const rounds = envNumber('BENCH_AB_ROUNDS', 6);
+  const seconds = envNumber('BENCH_AB_SECONDS', 4);
+  if (process.env.BENCH_AB === 'false') return [];
+  const baseline = openBaselineDb(bdb, config.dbPoolMax);
+  const b = await createTestApp({ testDb: { db: baseline.db, admin: bdb.admin, close: baseline.close }, keyring, config, verifyRuntimeRole: false });
+  try {
+    await b.app.listen({ host: '127.0.0.1', port: 0 });
+    const addr = b.app.server.address();
+    if (!addr || typeof addr === 'string') throw new Error('no listening address');
+    const baselineUrl = `http://127.0.0.1:${addr.port}`;
+    await runLoad({ url: baselineUrl, connections: 10, durationSeconds: 2, requests: pool });
+    const out: IsolationAb[] = [];
+    for (const connections of levels) {
+      const iso: LoadResult[] = [];
+      const base: LoadResult[] = [];
+      for (let r = 0; r < rounds; r++) {
+        const order = r % 2 === 0 ? (['iso', 'base'] as const) : (['base', 'iso'] as const);
+        for (const which of order) {
+          const res = await runLoad({ url: which === 'iso' ? isolatedUrl : baselineUrl, connections, durationSeconds: seconds, requests: pool });
+          (which === 'iso' ? iso : base).push(res);
+        }
+      }
+      const sum = (xs: LoadResult[]) => xs.reduce((n, x) => n + x.totalRequests, 0);
+      const perRound = iso.map((x, i) => (1 - x.reqPerSec / base[i]!.reqPerSec) * 100);
+      const row: IsolationAb = {
+        connections,
+        rounds,
+        secondsPerRun: seconds,
+        isolatedReqPerSec: iso.map((x) => round(x.reqPerSec, 1)),
+        baselineReqPerSec: base.map((x) => round(x.reqPerSec, 1)),
+        lostPct: round((1 - sum(iso) / sum(base)) * 100, 1),
+        lostIqr: [round(percentile(perRound, 25), 1), round(percentile(perRound, 75), 1)],
+        p50Ms: { isolated: median(iso.map((x) => x.latencyMs.p50)), baseline: median(base.map((x) => x.latencyMs.p50)) },
+        failures: [...iso, ...base].reduce((n, x) => n + x.errors + x.non2xx + x.timeouts, 0),
+      };
+      log(`[${mode}] isolation A/B c=${connections}: isolated ${row.isolatedReqPerSec.join(', ')} req/s; baseline ${row.baselineReqPerSec.join(', ')} req/s; lost ${row.lostPct}% (IQR ${row.lostIqr.join('…')}%)`);
+      out.push(row);
+    }
+    return out;
+  } finally {
+    await b.close();
+    await baseline.close();
+  }
+}
+
+export function isolationAbTable(results: HttpMixResult[]): string {
+  return mdTable(
+    ['mode', 'connections', 'isolated req/s (median)', 'baseline req/s (median)', 'throughput lost (IQR over rounds)', 'p50 ms isolated / baseline', '< 10%?'],
+    results.flatMap((r) =>
+      r.isolation.map((x) => [
+        r.mode,
+        x.connections,
+        round(median(x.isolatedReqPerSec), 0),
+        round(median(x.baselineReqPerSec), 0),
+        `${x.lostPct}% (${x.lostIqr[0]}…${x.lostIqr[1]}%)`,
+        `${x.p50Ms.isolated} / ${x.p50Ms.baseline}`,
+        x.lostPct < 10 ? 'yes' : 'no',
+      ]),
+    ),
+  );
+}
+
 export function httpMixTable(results: HttpMixResult[]): string {
   const rows = results.flatMap((r) =>
     r.runs.map((run) => [r.mode, run.connections, round(run.reqPerSec, 0), run.latencyMs.p50, run.latencyMs.p99, run.totalRequests, run.non2xx, run.errors + run.timeouts]),
@@ -177,5 +274,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const mode of modesFromEnv()) results.push(await runHttpMix(mode));
   console.log(JSON.stringify({ machine: machineInfo(), results }, null, 2));
   console.log(httpMixTable(results));
-  if (results.some((r) => r.runs.some((x) => !x.ok))) process.exitCode = 1;
+  console.log(isolationAbTable(results));
+  if (results.some((r) => r.runs.some((x) => !x.ok) || r.isolation.some((x) => x.failures > 0))) process.exitCode = 1;
 }

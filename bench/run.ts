@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { httpMixTable, runHttpMix, type HttpMixResult } from './http-mix.js';
+import { httpMixTable, isolationAbTable, runHttpMix, type HttpMixResult } from './http-mix.js';
 import { isolationTables, runIsolationCost, type IsolationResult } from './isolation-cost.js';
 import { modesFromEnv } from './lib/db.js';
 import { log, machineInfo, round } from './lib/stats.js';
@@ -35,7 +35,7 @@ for (const mode of modesFromEnv()) {
   const i = only === 'http' ? null : await runIsolationCost(mode);
   if (h) http.push(h);
   if (i) isolation.push(i);
-  if (h?.runs.some((r) => !r.ok)) failed = true;
+  if (h?.runs.some((r) => !r.ok) || h?.isolation.some((x) => x.failures > 0)) failed = true;
   const file = path.join(resultsDir, `${stamp}-${mode}.json`);
   const doc = { mode, date: new Date().toISOString(), machine, loadAvgAtEnd: os.loadavg().map((l) => round(l, 2)), seconds: round((Date.now() - started) / 1000, 0), http: h, isolation: i };
   await writeFile(file, `${JSON.stringify(doc, null, 2)}\n`);
@@ -44,7 +44,7 @@ for (const mode of modesFromEnv()) {
 
 const m = machineInfo();
 console.log(`\nMachine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, ${m.node}, load average at start ${m.loadAvgAtStart.join(' / ')}\n`);
-if (http.length) console.log(`## HTTP mix\n\n${httpMixTable(http)}\n`);
+if (http.length) console.log(`## HTTP mix\n\n${httpMixTable(http)}\n\n### Isolation cost at the HTTP level\n\n${isolationAbTable(http)}\n`);
 if (isolation.length) console.log(`## Isolation cost\n\n${isolationTables(isolation)}\n`);
 if (failed) {
   console.error('FAILED: the HTTP mix saw errors or non-2xx responses');

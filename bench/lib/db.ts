@@ -45,6 +45,10 @@ export interface BenchDb {
   close(): Promise<void>;
 }
 
+function benchDriverOptions(): PostgresDriverOptions {
+  return { preparedStatements: process.env.BENCH_PREPARED !== 'false', pipeline: process.env.BENCH_PIPELINE !== 'false' };
+}
+
 /**
  * Opens a migrated, EMPTY bench database. PostgreSQL: the dedicated bench database is migrated and every
  * table in schema `app` is truncated (it must be a database used only for benchmarks). PGlite: a fresh
@@ -76,9 +80,7 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
   // Prepared statements as in production (CONVERSE_DB_PREPARED_STATEMENTS, default on), on BOTH sides,
   // so the isolation comparison measures isolation, not parse/plan caching. BENCH_PREPARED=false: off.
   // Pipelining likewise follows the production default on both sides (BENCH_PIPELINE=false: off).
-  const preparedStatements = process.env.BENCH_PREPARED !== 'false';
-  const pipeline = process.env.BENCH_PIPELINE !== 'false';
-  const driverOpts: PostgresDriverOptions = { preparedStatements, pipeline };
+  const driverOpts = benchDriverOptions();
   const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench', ...driverOpts });
   const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin', ...driverOpts });
   const db = createDatabase(app, runtimeLoginFrom(appUrl).user);
@@ -94,6 +96,20 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
       await admin.close();
     },
   };
+}
+
+/**
+ * The "no isolation machinery" baseline for the HTTP-level comparison: the same app code and SQL, but
+ * every transaction runs as the superuser (RLS bypassed) and the driver drops withOrg's context
+ * statement (its prelude). Only the plain `where org_id = $1` of every repo query remains. Bench only.
+ */
+export function openBaselineDb(b: BenchDb, max: number): { db: Database; close(): Promise<void> } {
+  const driver =
+    b.mode === 'postgres'
+      ? createPostgresDriver(process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, { max, applicationName: 'converse-bench-baseline', ...benchDriverOptions() })
+      : b.admin;
+  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction(fn), exec: (sql) => driver.exec(sql), close: () => driver.close() };
+  return { db: createDatabase(bypass), close: async () => (driver === b.admin ? undefined : driver.close()) };
 }
 
 /** Refresh planner statistics after bulk seeding (as the superuser: the app role owns nothing). */

@@ -69,11 +69,13 @@ export interface TestAppOptions {
   testDb?: TestDb;
   /** Default: a fresh random key (testKeyring). */
   keyring?: Keyring;
+  /** Default true. Only bench/http-mix.ts's no-isolation baseline (a superuser connection) turns it off. */
+  verifyRuntimeRole?: boolean;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
   const testDb = opts.testDb ?? (await openTestDb());
-  await verifyRuntimeRole(testDb.db);
+  if (opts.verifyRuntimeRole !== false) await verifyRuntimeRole(testDb.db);
   const config = loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, {
     rateLimit: { perOrgPerMinute: 100_000, perIpPerMinute: 100_000, authPerIpPerMinute: 100_000 },
     ...opts.config,
