@@ -44,6 +44,22 @@ describe(`row-level security as the app role (${modeName})`, () => {
     expect(String(((err as DbError).cause as Error).message)).toMatch(/organization context required/);
   });
 
+  it('keeps app.current_org_id() from being redirected by types the caller creates in pg_temp', async () => {
+    // The function has no SET search_path (migration 0008) and the runtime role may create temporary
+    // objects; pg_temp is searched first for types, so unqualified `text` or `uuid` would resolve here.
+    // The last statement fails, so the transaction (and the temporary types) roll back.
+    let visible: string[] = [];
+    const err = await withOrg(t.db, { orgId: orgA }, async (tx) => {
+      await tx.query(`create type pg_temp.uuid as enum ('x')`);
+      await tx.query(`create type pg_temp.text as enum ('y')`);
+      visible = (await tx.query<{ id: string }>('select id from app.api_keys')).rows.map((r) => r.id);
+      await tx.query(`select set_config('app.org_id', '', true)`);
+      await tx.query('select id from app.api_keys');
+    }).catch((e: unknown) => e);
+    expect(visible).toEqual([keyA]);
+    expect((err as DbError).sqlstate).toBe('42501');
+  });
+
   it('never hands out a tenant transaction for a missing or malformed org', async () => {
     await expect(withOrg(t.db, { orgId: '' }, async () => 1)).rejects.toThrow(/valid organization id/);
     await expect(withOrg(t.db, { orgId: 'not-a-uuid' }, async () => 1)).rejects.toThrow(/valid organization id/);
