@@ -11,7 +11,7 @@ import { installMetrics } from './platform/http/metrics.js';
 import { errors } from './platform/http/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
-import { authenticate } from './features/auth/authenticate.js';
+import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 
@@ -76,6 +76,6 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
-  registerRoutes(app, deps, authenticate, [...featureRoutes, ...(opts.extraRoutes ?? [])]);
+  registerRoutes(app, deps, authenticator, [...featureRoutes, ...(opts.extraRoutes ?? [])]);
   return app;
 }

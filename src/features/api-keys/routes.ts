@@ -47,8 +47,8 @@ export const apiKeyRoutes: RouteDef[] = [
     permission: 'api_keys:manage',
     query: ListQuery,
     response: { 200: listOf(ApiKeyOut) },
-    handler: async ({ deps, principal, query }) => {
-      const rows = await listApiKeys(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit });
+    txHandler: async ({ tx, query }) => {
+      const rows = await listApiKeys(tx, { cursor: decodeCursor(query.cursor), limit: query.limit });
       const p = page(rows, query.limit);
       return { data: p.rows.map(present), next_cursor: p.nextCursor };
     },

@@ -1,6 +1,4 @@
 import { z } from 'zod';
-import { withOrg } from '../../platform/db/with-org.js';
-import { scopeOf } from '../../platform/auth/principal.js';
 import { decodeCursor, page } from '../../platform/http/pagination.js';
 import { ListQuery, listOf, toIso } from '../../platform/http/schemas.js';
 import { route, type RouteDef } from '../../platform/http/route.js';
@@ -29,9 +27,8 @@ export const auditRoutes: RouteDef[] = [
     permission: 'audit:read',
     query: AuditQuery,
     response: { 200: listOf(AuditEntryOut) },
-    handler: async ({ deps, principal, query }) => {
-      const cursor = decodeCursor(query.cursor);
-      const rows = await withOrg(deps.db, scopeOf(principal), (tx) => listAudit(tx, { action: query.action, cursor, limit: query.limit }));
+    txHandler: async ({ tx, query }) => {
+      const rows = await listAudit(tx, { action: query.action, cursor: decodeCursor(query.cursor), limit: query.limit });
       const p = page(rows, query.limit);
       return {
         data: p.rows.map((r) => ({

@@ -1,8 +1,10 @@
 import type { Deps } from '../../deps.js';
-import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
+import { withOrg, withoutOrg, type OrgScope } from '../../platform/db/with-org.js';
+import type { Tx } from '../../platform/db/types.js';
 import { hashSecret, InvalidTokenError } from '../../platform/auth/tokens.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { errors } from '../../platform/http/errors.js';
+import type { Authenticator } from '../../platform/http/route.js';
 import { recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
 import { API_KEY_PREFIX, getActiveApiKey, touchApiKey } from '../api-keys/repo.js';
@@ -11,28 +13,62 @@ const unauthorized = () => errors.unauthorized('Missing or invalid credentials')
 // last_used_at (and the api_key.used audit entry) is written at most once a minute per key.
 const TOUCH_INTERVAL_MS = 60_000;
 
+/** A verified credential before its database re-check: which org, and who inside it claims to call. */
+export type Credential = { kind: 'user'; orgId: string; userId: string; sessionId: string } | { kind: 'api_key'; orgId: string; keyId: string; hash: string };
+
 /**
- * Credential → principal. The organization comes only from the verified credential, and the role is
- * re-read from the database on every request, so a removed or demoted member loses power at once.
+ * Credential → principal in two steps. `identify` verifies the credential itself (token signature and
+ * claims, or the API key's hash) without a tenant transaction; the organization comes only from it.
+ * `principalIn` re-reads the role inside a tenant transaction of that organization on every request,
+ * so a removed or demoted member, or a revoked key, loses power at once. Routes that only touch the
+ * database run `principalIn` inside their own transaction (route.ts `txHandler`); the others call
+ * `authenticate`, which runs it in a transaction of its own.
  */
-export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Principal> {
+export async function identify(deps: Deps, authorization: string | undefined): Promise<{ scope: OrgScope; credential: Credential }> {
   const match = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(authorization ?? '');
   if (!match) throw unauthorized();
-  const credential = match[1]!;
-  return credential.startsWith(API_KEY_PREFIX) ? fromApiKey(deps, credential) : fromAccessToken(deps, credential);
+  const credential = match[1]!.startsWith(API_KEY_PREFIX) ? await apiKeyCredential(deps, match[1]!) : await tokenCredential(deps, match[1]!);
+  return { scope: credentialScope(credential), credential };
 }
 
-async function fromAccessToken(deps: Deps, token: string): Promise<Principal> {
-  let claims;
+export async function principalIn(tx: Tx, credential: Credential): Promise<Principal | null> {
+  if (credential.kind === 'user') {
+    const role = await repo.getActiveUserRole(tx, credential.userId, credential.sessionId);
+    if (!role) return null;
+    return { orgId: credential.orgId, role, actor: { type: 'user', id: credential.userId }, userId: credential.userId, apiKeyId: null, sessionId: credential.sessionId };
+  }
+  const k = await getActiveApiKey(tx, credential.keyId);
+  if (!k) {
+    keyRefs.delete(credential.hash);
+    return null;
+  }
+  if (!k.last_used_at || Date.now() - k.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
+    await touchApiKey(tx, credential.keyId);
+    await recordAudit(tx, { type: 'api_key', id: credential.keyId }, { action: 'api_key.used', targetType: 'api_key', targetId: credential.keyId });
+  }
+  return { orgId: credential.orgId, role: k.role, actor: { type: 'api_key', id: credential.keyId }, userId: null, apiKeyId: credential.keyId, sessionId: null };
+}
+
+export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Principal> {
+  const { scope, credential } = await identify(deps, authorization);
+  const principal = await withOrg(deps.db, scope, (tx) => principalIn(tx, credential));
+  if (!principal) throw unauthorized();
+  return principal;
+}
+
+export const authenticator: Authenticator<Credential> = { identify, principalIn, authenticate };
+
+const credentialScope = (c: Credential): OrgScope =>
+  c.kind === 'user' ? { orgId: c.orgId, userId: c.userId, apiKeyId: null } : { orgId: c.orgId, userId: null, apiKeyId: c.keyId };
+
+async function tokenCredential(deps: Deps, token: string): Promise<Credential> {
   try {
-    claims = await deps.tokens.verifyAccessToken(token);
+    const claims = await deps.tokens.verifyAccessToken(token);
+    return { kind: 'user', orgId: claims.org_id, userId: claims.sub, sessionId: claims.sid };
   } catch (err) {
     if (err instanceof InvalidTokenError) throw unauthorized();
     throw err;
   }
-  const role = await withOrg(deps.db, { orgId: claims.org_id, userId: claims.sub }, (tx) => repo.getActiveUserRole(tx, claims.sub, claims.sid));
-  if (!role) throw unauthorized();
-  return { orgId: claims.org_id, role, actor: { type: 'user', id: claims.sub }, userId: claims.sub, apiKeyId: null, sessionId: claims.sid };
 }
 
 /**
@@ -55,22 +91,9 @@ async function resolveKeyRef(deps: Deps, hash: string): Promise<{ org_id: string
   return ref;
 }
 
-async function fromApiKey(deps: Deps, key: string): Promise<Principal> {
+async function apiKeyCredential(deps: Deps, key: string): Promise<Credential> {
   const hash = hashSecret(key);
   const ref = await resolveKeyRef(deps, hash);
   if (!ref) throw unauthorized();
-  const role = await withOrg(deps.db, { orgId: ref.org_id, apiKeyId: ref.key_id }, async (tx) => {
-    const k = await getActiveApiKey(tx, ref.key_id);
-    if (!k) return null;
-    if (!k.last_used_at || Date.now() - k.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
-      await touchApiKey(tx, ref.key_id);
-      await recordAudit(tx, { type: 'api_key', id: ref.key_id }, { action: 'api_key.used', targetType: 'api_key', targetId: ref.key_id });
-    }
-    return k.role;
-  });
-  if (!role) {
-    keyRefs.delete(hash);
-    throw unauthorized();
-  }
-  return { orgId: ref.org_id, role, actor: { type: 'api_key', id: ref.key_id }, userId: null, apiKeyId: ref.key_id, sessionId: null };
+  return { kind: 'api_key', orgId: ref.org_id, keyId: ref.key_id, hash };
 }

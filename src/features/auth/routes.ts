@@ -63,7 +63,7 @@ export const authRoutes: RouteDef[] = [
     operation: 'me.get',
     permission: 'org:read',
     response: { 200: MeOut },
-    handler: ({ deps, principal }) => getMe(deps, principal),
+    txHandler: ({ tx, principal }) => getMe(tx, principal),
   }),
 ];
 

@@ -12,7 +12,7 @@ export const organizationRoutes: RouteDef[] = [
     operation: 'organization.get',
     permission: 'org:read',
     response: { 200: OrganizationOut },
-    handler: ({ deps, principal }) => getOrg(deps, principal),
+    txHandler: ({ tx }) => getOrg(tx),
   }),
   route({
     method: 'PATCH',

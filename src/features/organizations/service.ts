@@ -2,6 +2,7 @@ import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/principal.js';
 import { scopeOf } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
+import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/http/errors.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
@@ -9,22 +10,21 @@ import { getOrganization, getUser } from '../auth/repo.js';
 import { presentOrg, presentUser } from '../auth/present.js';
 import { renameOrganization } from './repo.js';
 
-export async function getMe(deps: Deps, principal: Principal) {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const org = await getOrganization(tx);
-    if (!org) throw errors.notFound('organization');
-    const user = principal.userId ? await getUser(tx, principal.userId) : null;
-    return {
-      user: user ? presentUser(user) : null,
-      api_key: principal.apiKeyId ? { id: principal.apiKeyId } : null,
-      organization: presentOrg(org),
-      role: principal.role,
-    };
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getMe(tx: Tx, principal: Principal) {
+  const org = await getOrganization(tx);
+  if (!org) throw errors.notFound('organization');
+  const user = principal.userId ? await getUser(tx, principal.userId) : null;
+  return {
+    user: user ? presentUser(user) : null,
+    api_key: principal.apiKeyId ? { id: principal.apiKeyId } : null,
+    organization: presentOrg(org),
+    role: principal.role,
+  };
 }
 
-export async function getOrg(deps: Deps, principal: Principal) {
-  const org = await withOrg(deps.db, scopeOf(principal), getOrganization);
+export async function getOrg(tx: Tx) {
+  const org = await getOrganization(tx);
   if (!org) throw errors.notFound('organization');
   return presentOrg(org);
 }

@@ -31,8 +31,8 @@ export const teamRoutes: RouteDef[] = [
     permission: 'team:read',
     query: ListQuery,
     response: { 200: listOf(MemberOut) },
-    handler: async ({ deps, principal, query }) => {
-      const rows = await listMembers(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit });
+    txHandler: async ({ tx, query }) => {
+      const rows = await listMembers(tx, { cursor: decodeCursor(query.cursor), limit: query.limit });
       const p = page(rows.map((r) => ({ ...r, id: r.user_id })), query.limit);
       return { data: p.rows.map(presentMember), next_cursor: p.nextCursor };
     },

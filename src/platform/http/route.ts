@@ -4,6 +4,8 @@ import type { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../auth/principal.js';
 import { can, type Permission } from '../auth/permissions.js';
+import { withOrg, type OrgScope } from '../db/with-org.js';
+import type { Tx } from '../db/types.js';
 import { errors } from './errors.js';
 
 export interface RequestMeta {
@@ -41,10 +43,20 @@ interface BaseRoute<PS, QS, BS> {
   bodyLimit?: number;
 }
 
-export interface AuthedRoute<PS, QS, BS> extends BaseRoute<PS, QS, BS> {
-  permission: Permission;
-  handler: (ctx: RouteContext<Infer<PS>, Infer<QS>, Infer<BS>> & { principal: Principal }) => Promise<unknown>;
-}
+type AuthedContext<PS, QS, BS> = RouteContext<Infer<PS>, Infer<QS>, Infer<BS>> & { principal: Principal };
+
+export type AuthedRoute<PS, QS, BS> = BaseRoute<PS, QS, BS> & { permission: Permission } & (
+  | { handler: (ctx: AuthedContext<PS, QS, BS>) => Promise<unknown>; txHandler?: never }
+  | {
+      /**
+       * For handlers that only use the database: they run inside ONE tenant transaction that first
+       * re-reads the credential's role and checks the permission, so the request opens one transaction
+       * instead of two. Everything withOrg forbids applies (no network or vault call inside).
+       */
+      txHandler: (ctx: AuthedContext<PS, QS, BS> & { tx: Tx }) => Promise<unknown>;
+      handler?: never;
+    }
+);
 
 export interface PublicRoute<PS, QS, BS> extends BaseRoute<PS, QS, BS> {
   permission: 'public';
@@ -68,13 +80,21 @@ export const publicRoute = <PS extends z.ZodType | undefined = undefined, QS ext
   def: PublicRoute<PS, QS, BS>,
 ): RouteDef => def;
 
-export type Authenticate = (deps: Deps, authorization: string | undefined) => Promise<Principal>;
+/** Credential → principal (features/auth/authenticate.ts); the platform only calls it. */
+export interface Authenticator<C = unknown> {
+  /** Verifies the credential itself, without a tenant transaction; the org scope comes only from it. */
+  identify(deps: Deps, authorization: string | undefined): Promise<{ scope: OrgScope; credential: C }>;
+  /** Re-reads the principal inside the caller's tenant transaction; null when revoked or removed. */
+  principalIn(tx: Tx, credential: C): Promise<Principal | null>;
+  /** Both, in a transaction of its own. */
+  authenticate(deps: Deps, authorization: string | undefined): Promise<Principal>;
+}
 
 /**
  * Registers data-described routes: schema validation, credential → principal (re-read from the
  * database), role check, per-org rate limit, then the handler. Handlers return the body.
  */
-export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: Authenticate, routes: RouteDef[], prefix = '/api/v1'): void {
+export function registerRoutes(app: FastifyInstance, deps: Deps, auth: Authenticator<any>, routes: RouteDef[], prefix = '/api/v1'): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   const typed = app.withTypeProvider<ZodTypeProvider>();
   for (const def of routes) {
     typed.route({
@@ -99,7 +119,14 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
           if (def.rateLimit === 'auth') limit(deps, `ip-auth:${request.ip}`, deps.config.rateLimit.authPerIpPerMinute);
           return;
         }
-        const principal = await authenticate(deps, request.headers.authorization);
+        if (def.txHandler) {
+          // The role is re-read and checked in the handler's own transaction (below).
+          const identified = await auth.identify(deps, request.headers.authorization);
+          limit(deps, `org:${identified.scope.orgId}`, deps.config.rateLimit.perOrgPerMinute);
+          identities.set(request, identified);
+          return;
+        }
+        const principal = await auth.authenticate(deps, request.headers.authorization);
         limit(deps, `org:${principal.orgId}`, deps.config.rateLimit.perOrgPerMinute);
         if (!can(principal.role, def.permission)) throw errors.forbidden();
         request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
@@ -114,9 +141,23 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
           operation: def.operation,
         };
         const base = { params: request.params, query: request.query, body: request.body, deps, meta, request, reply };
-        const principal = principals.get(request);
-        if (def.permission !== 'public' && !principal) throw errors.unauthorized();
-        const result: unknown = await def.handler((principal ? { ...base, principal } : base) as never);
+        let result: unknown;
+        if (def.permission !== 'public' && def.txHandler) {
+          const identified = identities.get(request);
+          if (!identified) throw errors.unauthorized();
+          const { txHandler, permission } = def;
+          result = await withOrg(deps.db, identified.scope, async (tx) => {
+            const principal = await auth.principalIn(tx, identified.credential);
+            if (!principal) throw errors.unauthorized('Missing or invalid credentials');
+            if (!can(principal.role, permission)) throw errors.forbidden();
+            request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
+            return txHandler({ ...base, principal, tx } as never);
+          });
+        } else {
+          const principal = principals.get(request);
+          if (def.permission !== 'public' && !principal) throw errors.unauthorized();
+          result = await def.handler!((principal ? { ...base, principal } : base) as never);
+        }
         const status = def.status ?? 200;
         if (status === 204) return reply.code(204).send();
         return reply.code(status).send(result);
@@ -127,6 +168,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, authenticate: A
 
 // The principal established in onRequest, handed to the handler without widening FastifyRequest's type.
 const principals = new WeakMap<FastifyRequest, Principal>();
+// The verified credential of a txHandler route, re-checked inside the handler's transaction.
+const identities = new WeakMap<FastifyRequest, { scope: OrgScope; credential: unknown }>();
 
 function limit(deps: Deps, key: string, perMinute: number): void {
   const wait = deps.rateLimiter.hit(key, perMinute);
