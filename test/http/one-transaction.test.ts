@@ -31,14 +31,14 @@ describe(`one tenant transaction per request (${modeName})`, () => {
     return { status: res.statusCode, transactions, body: res.json() };
   };
 
-  it.each(['/me', '/organization', '/team/members', '/api-keys', '/audit-log?limit=5'])('GET %s with an access token opens one transaction', async (url) => {
+  it.each(['/me', '/organization', '/team/members', '/api-keys', '/audit-log?limit=5', '/agents', '/flows'])('GET %s with an access token opens one transaction', async (url) => {
     const r = await count(url, org.tokens.owner);
     expect(r.status).toBe(200);
     expect(r.transactions).toBe(1);
   });
 
   it('a route without a txHandler still opens two (credential re-check, then the handler)', async () => {
-    const r = await count('/agents', org.tokens.owner);
+    const r = await count('/tools', org.tokens.owner);
     expect(r.status).toBe(200);
     expect(r.transactions).toBe(2);
   });

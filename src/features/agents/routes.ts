@@ -16,7 +16,7 @@ export const agentRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(AgentOut) },
-    handler: ({ deps, principal, query }) => listAgents(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, query }) => listAgents(tx, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -38,7 +38,7 @@ export const agentRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: AgentOut },
-    handler: ({ deps, principal, params }) => getAgent(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getAgent(tx, params.id),
   }),
   route({
     method: 'PUT',

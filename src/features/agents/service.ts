@@ -30,14 +30,16 @@ export async function createAgent(deps: Deps, principal: Principal, body: AgentB
   });
 }
 
-export async function getAgent(deps: Deps, principal: Principal, id: string): Promise<AgentOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getAgent(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getAgent(tx: Tx, id: string): Promise<AgentOut> {
+  const row = await repo.getAgent(tx, id);
   if (!row) throw agentNotFound();
   return presentAgent(row);
 }
 
-export async function listAgents(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listAgents(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listAgents(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentAgent), next_cursor: p.nextCursor };
 }

@@ -18,7 +18,7 @@ export const flowRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(FlowOut) },
-    handler: ({ deps, principal, query }) => listFlows(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, query }) => listFlows(tx, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -40,7 +40,7 @@ export const flowRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: FlowOut },
-    handler: ({ deps, principal, params }) => getFlow(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getFlow(tx, params.id),
   }),
   route({
     method: 'PUT',

@@ -37,14 +37,16 @@ export async function createFlow(deps: Deps, principal: Principal, body: FlowWri
   });
 }
 
-export async function getFlow(deps: Deps, principal: Principal, id: string): Promise<FlowOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getFlow(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getFlow(tx: Tx, id: string): Promise<FlowOut> {
+  const row = await repo.getFlow(tx, id);
   if (!row) throw flowNotFound();
   return presentFlow(row);
 }
 
-export async function listFlows(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listFlows(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listFlows(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listFlows(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentFlow), next_cursor: p.nextCursor };
 }
