@@ -100,6 +100,23 @@ describe.each(cases)(`driver transactions (${modeName}: $name)`, ({ open }) => {
     expect(await count()).toBe(0);
   });
 
+  it.skipIf(!isPostgres)('recovers when the server ends the connection mid-transaction', async () => {
+    // Kill this transaction's backend from another connection: queued and later statements fail, the
+    // broken connection is dropped (not returned to the pool), and the next transaction gets a new one.
+    const err = await driver
+      .transaction(async (q) => {
+        const { rows } = await q<{ pid: number }>('select pg_backend_pid() as pid');
+        await t.admin.transaction((a) => a('select pg_terminate_backend($1)', [rows[0]!.pid]));
+        await q('select 1');
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    await driver.transaction(async (q) => {
+      await q(`create temp table if not exists driver_probe (n int)`);
+    });
+    expect(await count()).toBe(0);
+  });
+
   it('commits a transaction whose caller ignores results, and one that sends nothing', async () => {
     await driver.transaction(async (q) => {
       await Promise.all([q(`insert into driver_probe values (4)`), q(`insert into driver_probe values (5)`)]);

@@ -75,6 +75,14 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
     pool,
     async transaction(fn, txOpts) {
       const client = await pool.connect();
+      // A checked-out client whose connection dies (server restart, failover, pg_terminate_backend)
+      // emits 'error'; without a listener that is an uncaught exception. Its queries reject anyway;
+      // remember the error so the client is destroyed instead of returned to the pool.
+      let lost: Error | undefined;
+      const onLost = (err: Error) => {
+        lost = err;
+      };
+      client.on('error', onLost);
       const prelude = txOpts?.prelude;
       // client.query() queues its message synchronously, so statements go out in call order.
       const send = <R>(sql: string, params: readonly unknown[] | undefined) =>
@@ -131,7 +139,8 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
         throw err;
       } finally {
         // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
-        client.release(broken);
+        client.off('error', onLost);
+        client.release(broken ?? lost);
       }
     },
     async exec(sql) {
