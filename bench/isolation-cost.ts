@@ -18,7 +18,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import type { RawQuery } from '../src/platform/db/driver.js';
 import type { Tx } from '../src/platform/db/types.js';
-import { withOrg } from '../src/platform/db/with-org.js';
+import { CONTEXT_SQL, withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
 import { listAudit } from '../src/features/audit/repo.js';
 import pg from 'pg';
@@ -58,11 +58,6 @@ async function handler(tx: Tx): Promise<void> {
 
 const txOf = (query: RawQuery, orgId: string): Tx => ({ query, orgId });
 
-/** The context statement withOrg sends (PostgreSQL branch of with-org.ts), run as the superuser. */
-const CONTEXT_SQL =
-  `select coalesce(current_setting('app.org_id', true), '') as leftover,` +
-  ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
-  ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
 
 function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<void>> {
   const scope = (p: SeededPrincipal) => ({ orgId: p.orgId, userId: p.userId });

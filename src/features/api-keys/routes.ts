@@ -4,7 +4,8 @@ import { decodeCursor, page } from '../../platform/http/pagination.js';
 import { route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams, ListQuery, listOf, toIso } from '../../platform/http/schemas.js';
 import type { ApiKeyRow } from './repo.js';
-import { createApiKey, listApiKeys, revokeApiKey } from './service.js';
+import { createApiKey, revokeApiKey } from './service.js';
+import { listApiKeys } from './repo.js';
 
 const CreateApiKeyBody = z.strictObject({ name: z.string().trim().min(1).max(200), role: z.enum(API_KEY_ROLES).default('admin') });
 const ApiKeyOut = z.object({

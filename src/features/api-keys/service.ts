@@ -4,9 +4,7 @@ import type { Role } from '../../platform/auth/permissions.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { hashSecret, randomSecret } from '../../platform/auth/tokens.js';
 import { withOrg } from '../../platform/db/with-org.js';
-import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/http/errors.js';
-import type { Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
@@ -25,11 +23,6 @@ export async function createApiKey(deps: Deps, principal: Principal, input: { na
     return row;
   });
   return { row, key };
-}
-
-/** In the request's tenant transaction (route `txHandler`). */
-export async function listApiKeys(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
-  return repo.listApiKeys(tx, opts);
 }
 
 export async function revokeApiKey(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {

@@ -31,16 +31,17 @@ export async function identify(deps: Deps, authorization: string | undefined): P
   return { scope: credentialScope(credential), credential };
 }
 
-export async function principalIn(tx: Tx, credential: Credential): Promise<Principal | null> {
+/** Throws 401 when the member, session or key is gone (the caller's transaction rolls back). */
+export async function principalIn(tx: Tx, credential: Credential): Promise<Principal> {
   if (credential.kind === 'user') {
     const role = await repo.getActiveUserRole(tx, credential.userId, credential.sessionId);
-    if (!role) return null;
+    if (!role) throw unauthorized();
     return { orgId: credential.orgId, role, actor: { type: 'user', id: credential.userId }, userId: credential.userId, apiKeyId: null, sessionId: credential.sessionId };
   }
   const k = await getActiveApiKey(tx, credential.keyId);
   if (!k) {
     keyRefs.delete(credential.hash);
-    return null;
+    throw unauthorized();
   }
   if (!k.last_used_at || Date.now() - k.last_used_at.getTime() > TOUCH_INTERVAL_MS) {
     await touchApiKey(tx, credential.keyId);
@@ -51,9 +52,7 @@ export async function principalIn(tx: Tx, credential: Credential): Promise<Princ
 
 export async function authenticate(deps: Deps, authorization: string | undefined): Promise<Principal> {
   const { scope, credential } = await identify(deps, authorization);
-  const principal = await withOrg(deps.db, scope, (tx) => principalIn(tx, credential));
-  if (!principal) throw unauthorized();
-  return principal;
+  return withOrg(deps.db, scope, (tx) => principalIn(tx, credential));
 }
 
 export const authenticator: Authenticator<Credential> = { identify, principalIn, authenticate };

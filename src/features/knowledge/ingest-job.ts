@@ -56,8 +56,7 @@ export async function processDocument(deps: Deps, t: IngestTarget): Promise<Inge
   try {
     let src: SourceBytes;
     if (doc.source === 'url') {
-      const safeFetch = deps.safeFetch;
-      const fetched = await fetchUrlSource(safeFetch, doc.source_url!, { maxBytes: deps.config.uploadLimitBytes, ...(t.signal ? { signal: t.signal } : {}) });
+      const fetched = await fetchUrlSource(deps.safeFetch, doc.source_url!, { maxBytes: deps.config.uploadLimitBytes, ...(t.signal ? { signal: t.signal } : {}) });
       src = { bytes: fetched.bytes, filename: fetched.filename, mimeType: fetched.mimeType, languageHint: doc.language_hint };
       await progress(30);
     } else {

@@ -60,9 +60,8 @@ export async function uploadDocument(deps: Deps, principal: Principal, input: Up
 
 /** The URL is checked now (scheme, DNS, address policy → 422); the job fetches it, re-checking every hop. */
 export async function ingestUrl(deps: Deps, principal: Principal, body: IngestUrlBody, meta: RequestMeta): Promise<DocumentOut> {
-  const safeFetch = deps.safeFetch;
   try {
-    await safeFetch.check(body.url);
+    await deps.safeFetch.check(body.url);
   } catch (err) {
     if (isOutboundError(err)) throw err.toAppError();
     throw err;

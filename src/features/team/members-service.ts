@@ -3,17 +3,10 @@ import type { Principal } from '../../platform/auth/principal.js';
 import { scopeOf } from '../../platform/auth/principal.js';
 import { can, type Role } from '../../platform/auth/permissions.js';
 import { withOrg } from '../../platform/db/with-org.js';
-import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/http/errors.js';
-import type { Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
-
-/** In the request's tenant transaction (route `txHandler`). */
-export async function listMembers(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
-  return repo.listMembers(tx, opts);
-}
 
 /**
  * Owners may change anyone; admins only non-owners, and never to owner. The last owner can be neither

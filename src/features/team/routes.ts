@@ -4,7 +4,8 @@ import { decodeCursor, page } from '../../platform/http/pagination.js';
 import { route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams, ListQuery, listOf, toIso } from '../../platform/http/schemas.js';
 import { Email } from '../auth/schemas.js';
-import { changeMemberRole, listMembers, removeMember } from './members-service.js';
+import { changeMemberRole, removeMember } from './members-service.js';
+import { listMembers } from './repo.js';
 import { createInvite, listInvites, revokeInvite } from './invites-service.js';
 import type { InviteRow, MemberRow } from './repo.js';
 

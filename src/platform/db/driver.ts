@@ -8,10 +8,6 @@ export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: reado
 export type RawExec = (sql: string) => Promise<void>;
 
 /**
- * The two storage modes behind one tiny interface. Only `withOrg`, the named cross-org doors and the
- * migrator open transactions; nothing else sees a driver.
- */
-/**
  * A statement that opens every transaction right after BEGIN (withOrg's context statement). `check` sees
  * its rows before any result of the transaction reaches the caller; a throw rolls the transaction back.
  */
@@ -21,6 +17,10 @@ export interface Prelude {
   check(rows: readonly Record<string, unknown>[]): void;
 }
 
+/**
+ * The two storage modes behind one tiny interface. Only `withOrg`, the named cross-org doors and the
+ * migrator open transactions; nothing else sees a driver.
+ */
 export interface Driver {
   readonly mode: 'embedded' | 'postgres';
   transaction<T>(fn: (query: RawQuery, exec: RawExec) => Promise<T>, opts?: { prelude?: Prelude }): Promise<T>;

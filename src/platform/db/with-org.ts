@@ -64,21 +64,25 @@ export async function withoutOrg<T>(db: Database, fn: (query: RawQuery) => Promi
   }
 }
 
+const contextSql = (roleSwitch: string) =>
+  `select ${roleSwitch} coalesce(current_setting('app.org_id', true), '') as leftover,` +
+  ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
+  ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
+/** The PostgreSQL context statement (exported for bench/isolation-cost.ts, which replays it without RLS). */
+export const CONTEXT_SQL = contextSql('');
+// Embedded mode: PGlite's only session is a superuser, so RLS binds only after switching role for
+// this transaction. set_config('role', ..., true) is SET LOCAL ROLE as an expression, which lets the
+// switch, the context and the assertion share one statement. In PostgreSQL mode the connection
+// already logs in as the app role; switching would need membership it must not have.
+const CONTEXT_SQL_EMBEDDED = contextSql(`set_config('role', $4, true) as switched,`);
+
 /**
  * The context statement: ONE parameterized statement that sets the transaction-local context and reads
  * back what the connection carried, checked before any result of the transaction is handed out. The
  * driver sends it right after BEGIN, in the same round trip as the transaction's first statement.
  */
 function scopePrelude(db: Database, scope: OrgScope | null): Prelude {
-  // Embedded mode: PGlite's only session is a superuser, so RLS binds only after switching role for
-  // this transaction. set_config('role', ..., true) is SET LOCAL ROLE as an expression, which lets the
-  // switch, the context and the assertion share one statement. In PostgreSQL mode the connection
-  // already logs in as the app role; switching would need membership it must not have.
-  const roleSwitch = db.mode === 'embedded' ? `set_config('role', $4, true) as switched,` : '';
-  const sql =
-    `select ${roleSwitch} coalesce(current_setting('app.org_id', true), '') as leftover,` +
-    ` set_config('app.org_id', $1, true) as org, set_config('app.user_id', $2, true) as usr,` +
-    ` set_config('app.api_key_id', $3, true) as key, current_user::text as role`;
+  const sql = db.mode === 'embedded' ? CONTEXT_SQL_EMBEDDED : CONTEXT_SQL;
   const params = [scope?.orgId ?? '', scope?.userId ?? '', scope?.apiKeyId ?? ''];
   if (db.mode === 'embedded') params.push(db.appRole);
   return {

@@ -84,8 +84,8 @@ export const publicRoute = <PS extends z.ZodType | undefined = undefined, QS ext
 export interface Authenticator<C = unknown> {
   /** Verifies the credential itself, without a tenant transaction; the org scope comes only from it. */
   identify(deps: Deps, authorization: string | undefined): Promise<{ scope: OrgScope; credential: C }>;
-  /** Re-reads the principal inside the caller's tenant transaction; null when revoked or removed. */
-  principalIn(tx: Tx, credential: C): Promise<Principal | null>;
+  /** Re-reads the principal inside the caller's tenant transaction; throws 401 when revoked or removed. */
+  principalIn(tx: Tx, credential: C): Promise<Principal>;
   /** Both, in a transaction of its own. */
   authenticate(deps: Deps, authorization: string | undefined): Promise<Principal>;
 }
@@ -148,7 +148,6 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, auth: Authentic
           const { txHandler, permission } = def;
           result = await withOrg(deps.db, identified.scope, async (tx) => {
             const principal = await auth.principalIn(tx, identified.credential);
-            if (!principal) throw errors.unauthorized('Missing or invalid credentials');
             if (!can(principal.role, permission)) throw errors.forbidden();
             request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
             return txHandler({ ...base, principal, tx } as never);
