@@ -22,7 +22,7 @@ import { CONTEXT_SQL, withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
 import { listAudit } from '../src/features/audit/repo.js';
 import pg from 'pg';
-import { analyze, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
+import { analyze, asBaseline, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
 import { statementBreakdown, type BreakdownRow } from './lib/breakdown.js';
 import { createCpuMeter, keepIdleClients, type CpuMeter } from './lib/cpu.js';
 import { seedBulk, type SeededPrincipal } from './lib/seed.js';
@@ -61,7 +61,7 @@ const txOf = (query: RawQuery, orgId: string): Tx => ({ query, orgId });
 
 function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<void>> {
   const scope = (p: SeededPrincipal) => ({ orgId: p.orgId, userId: p.userId });
-  const direct = <T>(p: SeededPrincipal, fn: (tx: Tx) => Promise<T>) => b.admin.transaction((q) => fn(txOf(q, p.orgId)));
+  const direct = <T>(p: SeededPrincipal, fn: (tx: Tx) => Promise<T>) => b.admin.transaction((q) => fn(txOf(asBaseline(q), p.orgId)));
   const noTx: RawQuery =
     b.mode === 'postgres'
       ? async (sql, params) => {
@@ -76,8 +76,8 @@ function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<vo
     withOrg: (p) => withOrg(b.db, scope(p), (tx) => unit(tx, p)),
     'direct-tx': (p) => direct(p, (tx) => unit(tx, p)),
     // Sent the way withOrg sends its context: as the driver's prelude, right after BEGIN.
-    'direct-tx+ctx': (p) => b.admin.transaction((q) => unit(txOf(q, p.orgId), p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
-    'direct-no-tx': (p) => unit(txOf(noTx, p.orgId), p),
+    'direct-tx+ctx': (p) => b.admin.transaction((q) => unit(txOf(asBaseline(q), p.orgId), p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
+    'direct-no-tx': (p) => unit(txOf(asBaseline(noTx), p.orgId), p),
     'withOrg-2tx': async (p) => {
       await withOrg(b.db, scope(p), (tx) => credentialCheck(tx, p));
       await withOrg(b.db, scope(p), (tx) => handler(tx));

@@ -34,7 +34,7 @@ export function modesFromEnv(fallback: KbMode[]): KbMode[] {
 
 export async function openKbDb(mode: KbMode, opts: { fresh?: boolean } = {}): Promise<KbDb> {
   if (mode === 'pglite') {
-    const driver = createPgliteDriver(await openPglite(undefined));
+    const driver = createPgliteDriver(await openPglite(undefined), { preparedStatements: true });
     await migrate({ admin: driver });
     return { mode, db: createDatabase(driver), admin: driver, close: () => driver.close() };
   }

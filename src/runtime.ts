@@ -29,7 +29,7 @@ export function runtimeLoginFrom(url: string): { user: string; password?: string
 export async function openDatabase(config: Config, log: Logger, opts: { migrate: boolean }): Promise<{ db: Database; admin: Driver | null }> {
   if (!config.databaseUrl) {
     await mkdir(config.embeddedDbDir, { recursive: true });
-    const driver = createPgliteDriver(await openPglite(config.embeddedDbDir));
+    const driver = createPgliteDriver(await openPglite(config.embeddedDbDir), { preparedStatements: config.dbPreparedStatements });
     // Embedded mode always migrates on start: one process owns the database folder.
     const applied = await migrate({ admin: driver, log: (m) => log.info(m) });
     if (applied.length) log.info({ applied }, 'embedded database migrated');

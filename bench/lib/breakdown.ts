@@ -30,18 +30,17 @@ begin
   return v::uuid;
 end $$;`;
 
-/** The inlinable SQL variant that was tried (and not shipped: it costs PGlite, which re-plans every statement). */
-const FN_INLINABLE_SQL = `create function app.org_context_required() returns uuid language plpgsql stable security invoker set search_path = pg_catalog as $$
-begin raise exception 'organization context required' using errcode = '42501'; end $$;
-grant execute on function app.org_context_required() to public;
-create or replace function app.current_org_id() returns uuid language sql stable security invoker as $$
-  select case when coalesce(pg_catalog.current_setting('app.org_id', true), '') operator(pg_catalog.=) '' then app.org_context_required()
-              else pg_catalog.current_setting('app.org_id', true)::pg_catalog.uuid end
-$$;`;
+/** app.current_org_id() as migration 0008 left it: plpgsql, schema-qualified, no SET clause. */
+const FN_PLPGSQL = `create or replace function app.current_org_id() returns uuid language plpgsql stable security invoker as $$
+declare v pg_catalog.text := pg_catalog.current_setting('app.org_id', true);
+begin
+  if v is null or v operator(pg_catalog.=) '' then raise exception 'organization context required' using errcode = '42501'; end if;
+  return v::pg_catalog.uuid;
+end $$;`;
 
 export const SETUPS: BreakdownSetup[] = [
   { name: 'superuser', note: 'RLS bypassed, plain where org_id = $1 (baseline)', role: 'superuser' },
-  { name: 'app role, RLS as shipped', note: 'org_id = (select app.current_org_id()): plpgsql, schema-qualified, no SET clause (migration 0008)', role: 'app' },
+  { name: 'app role, RLS as shipped', note: 'org_id = (select app.current_org_id()): a SQL function the planner inlines (migration 0009)', role: 'app' },
   {
     name: 'app role, RLS disabled',
     note: 'role switch only: what being a non-superuser costs without any policy',
@@ -49,7 +48,7 @@ export const SETUPS: BreakdownSetup[] = [
     ddl: TABLES.map((t) => `alter table app.${t} disable row level security;`).join('\n'),
   },
   { name: 'app role, plpgsql fn with SET (before 0008)', note: 'the policy function as plpgsql with SET search_path', role: 'app', ddl: FN_PLPGSQL_WITH_SET },
-  { name: 'app role, inlinable SQL fn', note: 'a SQL function the planner inlines; raising moved to a helper reached only without context', role: 'app', ddl: FN_INLINABLE_SQL },
+  { name: 'app role, plpgsql fn (0008)', note: 'the policy function as plpgsql without SET clause (migration 0008)', role: 'app', ddl: FN_PLPGSQL },
   {
     name: 'app role, policy without a function',
     note: 'org_id = (select current_setting(\'app.org_id\')::uuid): still fails closed (raises when unset or \'\'), but not with 42501',
@@ -64,7 +63,7 @@ create policy org_boundary on app.${t} as restrictive for all to public
   { name: 'superuser, prepared', note: 'baseline with named prepared statements (plan reused), as the driver runs it', role: 'superuser', prepared: true },
   { name: 'app role, RLS as shipped, prepared', note: 'shipped policies and function, named prepared statements: what production runs', role: 'app', prepared: true },
   { name: 'app role, plpgsql fn with SET, prepared', note: 'the function before 0008, prepared', role: 'app', prepared: true, ddl: FN_PLPGSQL_WITH_SET },
-  { name: 'app role, inlinable SQL fn, prepared', note: 'the inlinable SQL variant, prepared', role: 'app', prepared: true, ddl: FN_INLINABLE_SQL },
+  { name: 'app role, plpgsql fn (0008), prepared', note: 'the function of migration 0008, prepared', role: 'app', prepared: true, ddl: FN_PLPGSQL },
 ];
 
 export interface BreakdownRow {
@@ -132,7 +131,8 @@ async function measureSetup(admin: Driver, adminPool: pg.Pool | undefined, setup
       if (setup.role === 'app') await query(`select set_config('role', $1, true)`, [appRole]);
       const perStatement: number[] = [];
       for (const s of statements) {
-        for (let w = 0; w < 3; w++) await query(s.sql, s.params);
+        // Prepared: PostgreSQL plans the first five executions for their values, then caches a generic plan.
+        for (let w = 0; w < 8; w++) await query(s.sql, s.params);
         const c0 = await cpuNs();
         for (let n = 0; n < iterations; n++) await query(s.sql, s.params);
         perStatement.push(((await cpuNs()) - c0) / iterations / 1000);

@@ -1,5 +1,5 @@
 import { createDatabase, type Database } from '../../src/platform/db/database.js';
-import { createPgliteDriver, createPostgresDriver, openPglite, type Driver, type PostgresDriverOptions } from '../../src/platform/db/driver.js';
+import { createPgliteDriver, createPostgresDriver, openPglite, type Driver, type PostgresDriverOptions, type RawQuery } from '../../src/platform/db/driver.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
 import { runtimeLoginFrom } from '../../src/runtime.js';
@@ -57,7 +57,7 @@ function benchDriverOptions(): PostgresDriverOptions {
 export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; adminPoolMax?: number } = {}): Promise<BenchDb> {
   if (mode === 'pglite') {
     const pglite = await openPglite(undefined);
-    const driver = createPgliteDriver(pglite);
+    const driver = createPgliteDriver(pglite, { preparedStatements: benchDriverOptions().preparedStatements });
     await migrate({ admin: driver });
     const db = createDatabase(driver);
     await verifyRuntimeRole(db);
@@ -108,8 +108,19 @@ export function openBaselineDb(b: BenchDb, max: number): { db: Database; close()
     b.mode === 'postgres'
       ? createPostgresDriver(process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, { max, applicationName: 'converse-bench-baseline', ...benchDriverOptions() })
       : b.admin;
-  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction(fn), exec: (sql) => driver.exec(sql), close: () => driver.close() };
+  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
   return { db: createDatabase(bypass), close: async () => (driver === b.admin ? undefined : driver.close()) };
+}
+
+/**
+ * The baseline's statements, marked so their SQL text differs from the app's. PGlite has ONE session for
+ * both sides of a comparison, and PostgreSQL re-plans a prepared statement whenever the role that runs it
+ * differs from the role it was planned for (RLS plans depend on the role). Without the mark, alternating
+ * superuser and app-role units would re-plan every statement on both sides, which production never does:
+ * there only the app role runs the app's SQL.
+ */
+export function asBaseline(query: RawQuery): RawQuery {
+  return (sql, params) => query(`/* baseline */ ${sql}`, params);
 }
 
 /** Refresh planner statistics after bulk seeding (as the superuser: the app role owns nothing). */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDriver, type Driver, type Prelude } from '../../src/platform/db/driver.js';
+import { createPgliteDriver, createPostgresDriver, type Driver, type Prelude } from '../../src/platform/db/driver.js';
 import { isPostgres, modeName, openTestDb, type TestDb } from '../helpers/harness.js';
 
 /*
@@ -17,7 +17,11 @@ const cases: { name: string; open: (t: TestDb) => Driver }[] = isPostgres
         open: () => createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 1, pipeline, preparedStatements }),
       })),
     )
-  : [{ name: 'PGlite', open: (t: TestDb) => t.admin }];
+  : [true, false].map((preparedStatements) => ({
+      name: `PGlite, prepared ${preparedStatements}`,
+      // The harness's driver prepares statements; a second driver on the same PGlite instance does not.
+      open: (t: TestDb) => (preparedStatements ? t.admin : createPgliteDriver((t.admin as ReturnType<typeof createPgliteDriver>).pglite)),
+    }));
 
 const setting = (value: string): Prelude => ({
   sql: `select set_config('driver_test.v', $1, true) as v`,
@@ -39,7 +43,8 @@ describe.each(cases)(`driver transactions (${modeName}: $name)`, ({ open }) => {
     });
   });
   afterAll(async () => {
-    if (driver !== t.admin) await driver.close();
+    // A second PGlite driver shares the harness's instance, which t.close() closes.
+    if (isPostgres) await driver.close();
     await t.close();
   });
 

@@ -45,19 +45,61 @@ describe(`row-level security as the app role (${modeName})`, () => {
   });
 
   it('keeps app.current_org_id() from being redirected by types the caller creates in pg_temp', async () => {
-    // The function has no SET search_path (migration 0008) and the runtime role may create temporary
-    // objects; pg_temp is searched first for types, so unqualified `text` or `uuid` would resolve here.
+    // The function has no SET search_path (migration 0008) and is inlined into each policy, so its body
+    // is parsed under the caller's search_path (0009); the runtime role may create temporary objects, and
+    // pg_temp is searched first for types, so an unqualified `text` or `uuid` would resolve here. The SQL
+    // text is new, so it is planned with the temporary types in place (no cached plan from before).
     // The last statement fails, so the transaction (and the temporary types) roll back.
+    const sql = `select id from app.api_keys /* pg_temp ${randomUUID()} */`;
     let visible: string[] = [];
     const err = await withOrg(t.db, { orgId: orgA }, async (tx) => {
       await tx.query(`create type pg_temp.uuid as enum ('x')`);
       await tx.query(`create type pg_temp.text as enum ('y')`);
-      visible = (await tx.query<{ id: string }>('select id from app.api_keys')).rows.map((r) => r.id);
+      visible = (await tx.query<{ id: string }>(sql)).rows.map((r) => r.id);
       await tx.query(`select set_config('app.org_id', '', true)`);
-      await tx.query('select id from app.api_keys');
+      await tx.query(sql);
     }).catch((e: unknown) => e);
     expect(visible).toEqual([keyA]);
     expect((err as DbError).sqlstate).toBe('42501');
+  });
+
+  it('is inlined into the policies: the plan evaluates the setting itself, with no call to the function', async () => {
+    // What makes cached plans cheap (migration 0009). A volatile helper or a SET clause would quietly stop
+    // the planner from inlining; this catches that.
+    const plan = await withOrg(t.db, { orgId: orgA }, (tx) => tx.query<{ 'QUERY PLAN': string }>('explain (verbose, costs off) select id from app.api_keys'));
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/InitPlan/);
+    expect(text).toMatch(/current_setting\('app\.org_id'::text, true\)/);
+    expect(text).not.toMatch(/current_org_id/);
+  });
+
+  it('reads the org when a cached (generic) plan runs, never when it was planned', async () => {
+    // One SQL text, alternating orgs, past the five executions after which PostgreSQL switches a prepared
+    // statement to a generic plan: each run must still see only its own org's key.
+    const sql = `select id from app.api_keys /* generic ${randomUUID()} */`;
+    const seen: string[][] = [];
+    let genericPlans = 0;
+    for (let i = 0; i < 12; i++) {
+      const org = i % 2 === 0 ? orgA : orgB;
+      await withOrg(t.db, { orgId: org }, async (tx) => {
+        seen.push((await tx.query<{ id: string }>(sql)).rows.map((r) => r.id));
+        const stats = await tx.query<{ n: number }>(`select coalesce(sum(generic_plans), 0)::int as n from pg_prepared_statements where statement = $1`, [sql]);
+        genericPlans = stats.rows[0]!.n;
+      });
+    }
+    expect(seen).toEqual(Array.from({ length: 12 }, (_, i) => [i % 2 === 0 ? keyA : keyB]));
+    expect(genericPlans).toBeGreaterThan(0);
+  });
+
+  it('filters a statement for the app role even after the superuser ran the same SQL text', async () => {
+    // Embedded mode has one session for both roles, and prepared statements are per session: a plan made
+    // for the superuser (no RLS) must be re-planned, not reused, when the app role runs the same text.
+    const sql = `select id from app.api_keys where id = any($1::uuid[]) /* roles ${randomUUID()} */`;
+    const asAdmin = () => t.admin.transaction(async (q) => (await q<{ id: string }>(sql, [[keyA, keyB]])).rows.map((r) => r.id).sort());
+    const asApp = () => withOrg(t.db, { orgId: orgB }, async (tx) => (await tx.query<{ id: string }>(sql, [[keyA, keyB]])).rows.map((r) => r.id));
+    for (let i = 0; i < 7; i++) expect(await asAdmin()).toEqual([keyA, keyB].sort());
+    for (let i = 0; i < 7; i++) expect(await asApp()).toEqual([keyB]);
+    expect(await asAdmin()).toEqual([keyA, keyB].sort());
   });
 
   it('never hands out a tenant transaction for a missing or malformed org', async () => {

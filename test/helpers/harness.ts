@@ -47,7 +47,7 @@ export async function openTestDb(): Promise<TestDb> {
     return { db, admin, close: async () => { await db.driver.close(); await admin.close(); } };
   }
   const snapshot = pgliteSnapshot();
-  const driver = createPgliteDriver(await openPglite(undefined, snapshot ? { loadDataDir: new Blob([await readFile(snapshot)]) } : {}));
+  const driver = createPgliteDriver(await openPglite(undefined, snapshot ? { loadDataDir: new Blob([await readFile(snapshot)]) } : {}), { preparedStatements: true });
   // Idempotent: a no-op on the snapshot, a full migration when a file runs without the global setup.
   await migrate({ admin: driver });
   return { db: createDatabase(driver), admin: driver, close: () => driver.close() };

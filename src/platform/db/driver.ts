@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { QueryResult } from './types.js';
+import { createPgliteStatements } from './pglite-statements.js';
 
 export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<QueryResult<R>>;
 /** Multi-statement SQL without parameters: migrations only. */
@@ -152,7 +153,8 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
   };
 }
 
-export function createPgliteDriver(db: PGlite): Driver & { pglite: PGlite } {
+export function createPgliteDriver(db: PGlite, opts: { preparedStatements?: boolean } = {}): Driver & { pglite: PGlite } {
+  const statements = opts.preparedStatements ? createPgliteStatements(db) : null;
   return {
     mode: 'embedded',
     pglite: db,
@@ -161,7 +163,7 @@ export function createPgliteDriver(db: PGlite): Driver & { pglite: PGlite } {
     async transaction(fn, txOpts) {
       return db.transaction(async (tx) => {
         const query: RawQuery = async (sql, params) => {
-          const r = await tx.query(sql, params as unknown[] | undefined);
+          const r = (await statements?.query(sql, params ?? [])) ?? (await tx.query(sql, params as unknown[] | undefined));
           return { rows: r.rows as never[], rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
         };
         const exec: RawExec = async (sql) => {

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
+
+/** Most statements one PGlite session keeps prepared; further SQL texts run unprepared. */
+export const PGLITE_STATEMENT_LIMIT = 2_000;
+
+interface Prepared {
+  name: string;
+  /** Parameter type OIDs from the server's ParameterDescription: they choose each value's serializer. */
+  paramTypes: number[];
+}
+
+/**
+ * Named prepared statements on PGlite's one session. PGlite's `query()` sends every statement as an
+ * unnamed Parse, so the server parses, rewrites (RLS policies included) and plans it on every call, and
+ * the call crosses into WebAssembly five times. Here each SQL text is parsed once (Parse + Describe);
+ * every later call is ONE crossing: Bind + Describe + Execute + Sync, reusing the plan the server cached.
+ *
+ * Values are serialized and rows parsed exactly as PGlite's `query()` does (its serializers by parameter
+ * type, its `parseResults`), so callers get the same JS values either way.
+ *
+ * A prepared statement is session state, not tenant state: it holds SQL text and a plan, never a value.
+ * Plans that depend on the role or on row security are re-planned by PostgreSQL when the role changes
+ * (PGlite switches role per transaction), and the org context is read at execution time, never planned
+ * in (tests: test/db/rls.test.ts).
+ *
+ * Call only inside a transaction: nothing here writes PGlite's data folder to disk; COMMIT does.
+ */
+export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMIT) {
+  const prepared = new Map<string, Prepared>();
+  // Statement names are per session; a prefix per cache keeps two caches on one PGlite from colliding.
+  const prefix = `cv_${randomBytes(4).toString('hex')}_`;
+  const run = (messages: Uint8Array[]) => db.execProtocolStream(concat(messages), { syncToFs: false });
+
+  async function prepare(sql: string): Promise<Prepared> {
+    const name = `${prefix}${prepared.size + 1}`;
+    const ps = protocol.serialize;
+    const messages = await run([ps.parse({ name, text: sql }), ps.describe({ type: 'S', name }), ps.sync()]);
+    // Only a statement the server accepted is remembered (a failed Parse throws above).
+    const p = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    prepared.set(sql, p);
+    return p;
+  }
+
+  return {
+    /** Runs `sql` as a named prepared statement; `null` when the session already holds `limit` of them. */
+    async query(sql: string, params: readonly unknown[]): Promise<Results | null> {
+      return db._runExclusiveQuery(async () => {
+        const p = prepared.get(sql) ?? (prepared.size < limit ? await prepare(sql) : null);
+        if (!p) return null;
+        const values = params.map((v, i) => {
+          if (v === null || v === undefined) return null;
+          const serialize = db.serializers[p.paramTypes[i]!];
+          return serialize ? serialize(v) : String(v);
+        });
+        const ps = protocol.serialize;
+        const messages = await run([ps.bind({ statement: p.name, values }), ps.describe({ type: 'P' }), ps.execute({}), ps.sync()]);
+        return parse.parseResults(messages, db.parsers)[0]!;
+      });
+    },
+    /** How many statements this session holds prepared. */
+    get size(): number {
+      return prepared.size;
+    },
+  };
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
