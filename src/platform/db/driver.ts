@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import type { QueryResult } from './types.js';
 import { createPgliteStatements } from './pglite-statements.js';
 
@@ -162,16 +162,39 @@ export function createPgliteDriver(db: PGlite, opts: { preparedStatements?: bool
     // `SET LOCAL ROLE` safe here.
     async transaction(fn, txOpts) {
       return db.transaction(async (tx) => {
-        const query: RawQuery = async (sql, params) => {
-          const r = (await statements?.query(sql, params ?? [])) ?? (await tx.query(sql, params as unknown[] | undefined));
-          return { rows: r.rows as never[], rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) };
+        const toResult = <R>(r: Results): QueryResult<R> => ({ rows: r.rows as R[], rowCount: r.rows.length > 0 ? r.rows.length : (r.affectedRows ?? 0) });
+        const one = async (sql: string, params: readonly unknown[]): Promise<Results> =>
+          (await statements?.run([{ sql, params }]))?.[0] ?? (await tx.query(sql, params as unknown[]));
+        // No round trips to save in-process, but each call into PGlite costs: prepared, the prelude and the
+        // first statement go in one call. As with PostgreSQL, the first result is returned only after the
+        // prelude's check passed, a failed check rolls both back, and later statements wait for it.
+        const prelude = txOpts?.prelude;
+        const check = (r: Results) => prelude!.check(r.rows as Record<string, unknown>[]);
+        let opened: Promise<void> | null = prelude ? null : Promise.resolve();
+        const first = async <R>(sql: string, params: readonly unknown[]): Promise<QueryResult<R>> => {
+          const pair = await statements?.run([{ sql: prelude!.sql, params: prelude!.params }, { sql, params }]);
+          if (pair) {
+            check(pair[0]!);
+            return toResult<R>(pair[1]!);
+          }
+          check(await one(prelude!.sql, prelude!.params));
+          return toResult<R>(await one(sql, params));
+        };
+        const query: RawQuery = async <R>(sql: string, params?: readonly unknown[]) => {
+          if (!opened) {
+            const result = first<R>(sql, params ?? []);
+            opened = result.then(() => undefined);
+            opened.catch(() => undefined); // observed by later statements; the caller sees `result`
+            return result;
+          }
+          await opened;
+          return toResult<R>(await one(sql, params ?? []));
         };
         const exec: RawExec = async (sql) => {
+          opened ??= one(prelude!.sql, prelude!.params).then(check);
+          await opened;
           await tx.exec(sql);
         };
-        // In-process: no round trips to save, so the prelude simply runs first.
-        const prelude = txOpts?.prelude;
-        if (prelude) prelude.check((await query(prelude.sql, prelude.params)).rows);
         return fn(query, exec);
       });
     },

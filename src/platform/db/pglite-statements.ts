@@ -14,7 +14,9 @@ interface Prepared {
  * Named prepared statements on PGlite's one session. PGlite's `query()` sends every statement as an
  * unnamed Parse, so the server parses, rewrites (RLS policies included) and plans it on every call, and
  * the call crosses into WebAssembly five times. Here each SQL text is parsed once (Parse + Describe);
- * every later call is ONE crossing: Bind + Describe + Execute + Sync, reusing the plan the server cached.
+ * every later call is ONE crossing: Bind + Describe + Execute (per statement) + Sync, reusing the plan the
+ * server cached. Several statements can share that crossing, as withOrg's context statement and a
+ * transaction's first query do (the embedded counterpart of the PostgreSQL driver's pipelining).
  *
  * Values are serialized and rows parsed exactly as PGlite's `query()` does (its serializers by parameter
  * type, its `parseResults`), so callers get the same JS values either way.
@@ -42,20 +44,34 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
     return p;
   }
 
+  const bindAndExecute = (p: Prepared, params: readonly unknown[]): Uint8Array[] => {
+    const values = params.map((v, i) => {
+      if (v === null || v === undefined) return null;
+      const serialize = db.serializers[p.paramTypes[i]!];
+      return serialize ? serialize(v) : String(v);
+    });
+    const ps = protocol.serialize;
+    return [ps.bind({ statement: p.name, values }), ps.describe({ type: 'P' }), ps.execute({})];
+  };
+
   return {
-    /** Runs `sql` as a named prepared statement; `null` when the session already holds `limit` of them. */
-    async query(sql: string, params: readonly unknown[]): Promise<Results | null> {
+    /**
+     * Runs the statements, in order, as named prepared statements in ONE call into PGlite (one Sync): if
+     * one fails, the server skips the rest and the call throws its error. `null` when a statement would
+     * have to be prepared while the session already holds `limit`: the caller runs them unprepared.
+     */
+    async run(statements: readonly { sql: string; params: readonly unknown[] }[]): Promise<Results[] | null> {
       return db._runExclusiveQuery(async () => {
-        const p = prepared.get(sql) ?? (prepared.size < limit ? await prepare(sql) : null);
-        if (!p) return null;
-        const values = params.map((v, i) => {
-          if (v === null || v === undefined) return null;
-          const serialize = db.serializers[p.paramTypes[i]!];
-          return serialize ? serialize(v) : String(v);
-        });
-        const ps = protocol.serialize;
-        const messages = await run([ps.bind({ statement: p.name, values }), ps.describe({ type: 'P' }), ps.execute({}), ps.sync()]);
-        return parse.parseResults(messages, db.parsers)[0]!;
+        const ready: Prepared[] = [];
+        for (const { sql } of statements) {
+          const p = prepared.get(sql) ?? (prepared.size < limit ? await prepare(sql) : null);
+          if (!p) return null;
+          ready.push(p);
+        }
+        const messages = await run([...statements.flatMap((s, i) => bindAndExecute(ready[i]!, s.params)), protocol.serialize.sync()]);
+        const results = parse.parseResults(messages, db.parsers);
+        if (results.length !== statements.length) throw new Error(`expected ${statements.length} results from PGlite, got ${results.length}`);
+        return results;
       });
     },
     /** How many statements this session holds prepared. */
