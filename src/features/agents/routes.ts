@@ -28,7 +28,7 @@ export const agentRoutes: RouteDef[] = [
     bodyLimit,
     status: 201,
     response: { 201: AgentOut },
-    handler: ({ deps, principal, body, meta }) => createAgent(deps, principal, body, meta),
+    txHandler: ({ tx, principal, body, meta }) => createAgent(tx, principal, body, meta),
   }),
   route({
     method: 'GET',
@@ -51,7 +51,7 @@ export const agentRoutes: RouteDef[] = [
     body: AgentBody,
     bodyLimit,
     response: { 200: AgentOut },
-    handler: ({ deps, principal, params, body, meta }) => updateAgent(deps, principal, params.id, { replace: body }, meta),
+    txHandler: ({ tx, principal, params, body, meta }) => updateAgent(tx, principal, params.id, { replace: body }, meta),
   }),
   route({
     method: 'PATCH',
@@ -64,7 +64,7 @@ export const agentRoutes: RouteDef[] = [
     body: AgentPatchBody,
     bodyLimit,
     response: { 200: AgentOut },
-    handler: ({ deps, principal, params, body, meta }) => updateAgent(deps, principal, params.id, { patch: body }, meta),
+    txHandler: ({ tx, principal, params, body, meta }) => updateAgent(tx, principal, params.id, { patch: body }, meta),
   }),
   route({
     method: 'DELETE',
@@ -75,6 +75,6 @@ export const agentRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteAgent(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteAgent(tx, principal, params.id, meta),
   }),
 ];

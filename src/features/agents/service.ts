@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../deps.js';
-import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
@@ -21,13 +19,12 @@ async function assertFlowInOrg(tx: Tx, flowId: string | null): Promise<void> {
   if (flowId !== null && !(await flowExists(tx, flowId))) throw errors.notFound('flow');
 }
 
-export async function createAgent(deps: Deps, principal: Principal, body: AgentBody, meta: RequestMeta): Promise<AgentOut> {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertFlowInOrg(tx, body.flow_id);
-    const out = presentAgent(await repo.insertAgent(tx, randomUUID(), body));
-    await recordAudit(tx, actorOf(principal), { action: 'agent.created', targetType: 'agent', targetId: out.id, after: out }, meta);
-    return out;
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function createAgent(tx: Tx, principal: Principal, body: AgentBody, meta: RequestMeta): Promise<AgentOut> {
+  await assertFlowInOrg(tx, body.flow_id);
+  const out = presentAgent(await repo.insertAgent(tx, randomUUID(), body));
+  await recordAudit(tx, actorOf(principal), { action: 'agent.created', targetType: 'agent', targetId: out.id, after: out }, meta);
+  return out;
 }
 
 /** In the request's tenant transaction (route `txHandler`). */
@@ -46,29 +43,27 @@ export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: n
 
 /**
  * PUT replaces every field (omitted ones take their defaults); PATCH changes only the fields given.
- * Both lock the row, write all fields, and audit before/after in the same transaction.
+ * Both lock the row, write all fields, and audit before/after in the same transaction: the request's
+ * tenant transaction (route `txHandler`).
  */
-export async function updateAgent(deps: Deps, principal: Principal, id: string, change: { replace: AgentBody } | { patch: AgentPatchBody }, meta: RequestMeta): Promise<AgentOut> {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const stored = await repo.getAgent(tx, id, { lock: true });
-    if (!stored) throw agentNotFound();
-    const fields: repo.AgentFields = 'replace' in change ? change.replace : { ...stored, ...definedOnly(change.patch) };
-    if (fields.flow_id !== stored.flow_id) await assertFlowInOrg(tx, fields.flow_id);
-    const updated = await repo.updateAgent(tx, id, fields);
-    if (!updated) throw agentNotFound();
-    const before = presentAgent(stored);
-    const after = presentAgent(updated);
-    await recordAudit(tx, actorOf(principal), { action: 'agent.updated', targetType: 'agent', targetId: id, before, after }, meta);
-    return after;
-  });
+export async function updateAgent(tx: Tx, principal: Principal, id: string, change: { replace: AgentBody } | { patch: AgentPatchBody }, meta: RequestMeta): Promise<AgentOut> {
+  const stored = await repo.getAgent(tx, id, { lock: true });
+  if (!stored) throw agentNotFound();
+  const fields: repo.AgentFields = 'replace' in change ? change.replace : { ...stored, ...definedOnly(change.patch) };
+  if (fields.flow_id !== stored.flow_id) await assertFlowInOrg(tx, fields.flow_id);
+  const updated = await repo.updateAgent(tx, id, fields);
+  if (!updated) throw agentNotFound();
+  const before = presentAgent(stored);
+  const after = presentAgent(updated);
+  await recordAudit(tx, actorOf(principal), { action: 'agent.updated', targetType: 'agent', targetId: id, before, after }, meta);
+  return after;
 }
 
-export async function deleteAgent(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteAgent(tx, id);
-    if (!row) throw agentNotFound();
-    await recordAudit(tx, actorOf(principal), { action: 'agent.deleted', targetType: 'agent', targetId: id, before: presentAgent(row) }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function deleteAgent(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteAgent(tx, id);
+  if (!row) throw agentNotFound();
+  await recordAudit(tx, actorOf(principal), { action: 'agent.deleted', targetType: 'agent', targetId: id, before: presentAgent(row) }, meta);
 }
 
 /** Zod leaves absent optional keys out, but an explicit `undefined` must not overwrite a stored value. */

@@ -17,7 +17,7 @@ export const channelRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(ChannelOut) },
-    handler: ({ deps, principal, query }) => listChannels(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, deps, query }) => listChannels(tx, deps.config, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -40,7 +40,7 @@ export const channelRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: ChannelOut },
-    handler: ({ deps, principal, params }) => getChannel(deps, principal, params.id),
+    txHandler: ({ tx, deps, params }) => getChannel(tx, deps.config, params.id),
   }),
   route({
     method: 'PATCH',
@@ -63,7 +63,7 @@ export const channelRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteChannel(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteChannel(tx, principal, params.id, meta),
   }),
   route({
     method: 'POST',

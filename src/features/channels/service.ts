@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Config } from '../../config.js';
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
@@ -56,16 +57,18 @@ export async function createChannel(deps: Deps, principal: Principal, body: Crea
   return presentChannel(deps.config, row, exotelToken ? { exotelToken } : {});
 }
 
-export async function getChannel(deps: Deps, principal: Principal, id: string): Promise<ChannelOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getChannel(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getChannel(tx: Tx, config: Config, id: string): Promise<ChannelOut> {
+  const row = await repo.getChannel(tx, id);
   if (!row) throw errors.notFound('channel');
-  return presentChannel(deps.config, row);
+  return presentChannel(config, row);
 }
 
-export async function listChannels(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listChannels(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listChannels(tx: Tx, config: Config, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listChannels(tx, opts);
   const p = page(rows, opts.limit);
-  return { data: p.rows.map((r) => presentChannel(deps.config, r)), next_cursor: p.nextCursor };
+  return { data: p.rows.map((r) => presentChannel(config, r)), next_cursor: p.nextCursor };
 }
 
 export async function updateChannel(deps: Deps, principal: Principal, id: string, body: UpdateChannelBody, meta: RequestMeta): Promise<ChannelOut> {
@@ -110,10 +113,9 @@ export async function updateChannel(deps: Deps, principal: Principal, id: string
   return presentChannel(deps.config, row);
 }
 
-export async function deleteChannel(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteChannel(tx, id);
-    if (!row) throw errors.notFound('channel');
-    await recordAudit(tx, actorOf(principal), { action: 'channel.deleted', targetType: 'channel', targetId: id, before: auditView(row) }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function deleteChannel(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteChannel(tx, id);
+  if (!row) throw errors.notFound('channel');
+  await recordAudit(tx, actorOf(principal), { action: 'channel.deleted', targetType: 'channel', targetId: id, before: auditView(row) }, meta);
 }

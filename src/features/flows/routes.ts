@@ -30,7 +30,7 @@ export const flowRoutes: RouteDef[] = [
     body: FlowWriteBody,
     status: 201,
     response: { 201: FlowOut },
-    handler: ({ deps, principal, body, meta }) => createFlow(deps, principal, body, meta),
+    txHandler: ({ tx, principal, body, meta }) => createFlow(tx, principal, body, meta),
   }),
   route({
     method: 'GET',
@@ -52,7 +52,7 @@ export const flowRoutes: RouteDef[] = [
     params: IdParams,
     body: FlowWriteBody,
     response: { 200: FlowOut },
-    handler: ({ deps, principal, params, body, meta }) => updateFlow(deps, principal, params.id, { replace: body }, meta),
+    txHandler: ({ tx, principal, params, body, meta }) => updateFlow(tx, principal, params.id, { replace: body }, meta),
   }),
   route({
     method: 'PATCH',
@@ -64,7 +64,7 @@ export const flowRoutes: RouteDef[] = [
     params: IdParams,
     body: FlowPatchWriteBody,
     response: { 200: FlowOut },
-    handler: ({ deps, principal, params, body, meta }) => updateFlow(deps, principal, params.id, { patch: body }, meta),
+    txHandler: ({ tx, principal, params, body, meta }) => updateFlow(tx, principal, params.id, { patch: body }, meta),
   }),
   route({
     method: 'DELETE',
@@ -75,6 +75,6 @@ export const flowRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteFlow(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteFlow(tx, principal, params.id, meta),
   }),
 ];

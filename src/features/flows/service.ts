@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Deps } from '../../deps.js';
-import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
@@ -28,13 +26,12 @@ async function validateForOrg(tx: Tx, doc: unknown): Promise<repo.FlowFields> {
   return { name, nodes, edges, variables: variables ?? [] };
 }
 
-export async function createFlow(deps: Deps, principal: Principal, body: FlowWriteBody, meta: RequestMeta): Promise<FlowOut> {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const fields = await validateForOrg(tx, body);
-    const out = presentFlow(await repo.insertFlow(tx, randomUUID(), fields));
-    await recordAudit(tx, actorOf(principal), { action: 'flow.created', targetType: 'flow', targetId: out.id, after: out }, meta);
-    return out;
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function createFlow(tx: Tx, principal: Principal, body: FlowWriteBody, meta: RequestMeta): Promise<FlowOut> {
+  const fields = await validateForOrg(tx, body);
+  const out = presentFlow(await repo.insertFlow(tx, randomUUID(), fields));
+  await recordAudit(tx, actorOf(principal), { action: 'flow.created', targetType: 'flow', targetId: out.id, after: out }, meta);
+  return out;
 }
 
 /** In the request's tenant transaction (route `txHandler`). */
@@ -55,37 +52,35 @@ export async function listFlows(tx: Tx, opts: { cursor: Cursor | null; limit: nu
  * PUT validates the body as the whole new flow; PATCH merges the fields given over the stored flow and
  * validates the result (a rename is revalidated too, so a flow never stores a graph that fails today's
  * rules). The row is locked first, so the merge and the version bump cannot interleave with another write.
+ * In the request's tenant transaction (route `txHandler`).
  */
-export async function updateFlow(deps: Deps, principal: Principal, id: string, change: { replace: FlowWriteBody } | { patch: FlowPatchWriteBody }, meta: RequestMeta): Promise<FlowOut> {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const stored = await repo.getFlow(tx, id, { lock: true });
-    if (!stored) throw flowNotFound();
-    const doc = 'replace' in change ? change.replace : { name: stored.name, nodes: stored.nodes, edges: stored.edges, variables: stored.variables, ...definedOnly(change.patch) };
-    const fields = await validateForOrg(tx, doc);
-    const updated = await repo.updateFlow(tx, id, fields);
-    if (!updated) throw flowNotFound();
-    const after = presentFlow(updated);
-    await recordAudit(tx, actorOf(principal), { action: 'flow.updated', targetType: 'flow', targetId: id, before: presentFlow(stored), after }, meta);
-    return after;
-  });
+export async function updateFlow(tx: Tx, principal: Principal, id: string, change: { replace: FlowWriteBody } | { patch: FlowPatchWriteBody }, meta: RequestMeta): Promise<FlowOut> {
+  const stored = await repo.getFlow(tx, id, { lock: true });
+  if (!stored) throw flowNotFound();
+  const doc = 'replace' in change ? change.replace : { name: stored.name, nodes: stored.nodes, edges: stored.edges, variables: stored.variables, ...definedOnly(change.patch) };
+  const fields = await validateForOrg(tx, doc);
+  const updated = await repo.updateFlow(tx, id, fields);
+  if (!updated) throw flowNotFound();
+  const after = presentFlow(updated);
+  await recordAudit(tx, actorOf(principal), { action: 'flow.updated', targetType: 'flow', targetId: id, before: presentFlow(stored), after }, meta);
+  return after;
 }
 
 /**
  * Deleting a flow that agents use detaches it from them (their `flow_id` becomes null) rather than
  * refusing: an agent without a flow is still a working agent. Each detach is audited on the agent.
+ * In the request's tenant transaction (route `txHandler`).
  */
-export async function deleteFlow(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (!(await repo.getFlow(tx, id, { lock: true }))) throw flowNotFound();
-    const detached = await detachFlowFromAgents(tx, id);
-    const row = await repo.deleteFlow(tx, id);
-    if (!row) throw flowNotFound();
-    const actor = actorOf(principal);
-    await recordAudit(tx, actor, { action: 'flow.deleted', targetType: 'flow', targetId: id, before: { ...presentFlow(row), used_by_agent_ids: detached } }, meta);
-    for (const agentId of detached) {
-      await recordAudit(tx, actor, { action: 'agent.flow_detached', targetType: 'agent', targetId: agentId, before: { flow_id: id }, after: { flow_id: null } }, meta);
-    }
-  });
+export async function deleteFlow(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  if (!(await repo.getFlow(tx, id, { lock: true }))) throw flowNotFound();
+  const detached = await detachFlowFromAgents(tx, id);
+  const row = await repo.deleteFlow(tx, id);
+  if (!row) throw flowNotFound();
+  const actor = actorOf(principal);
+  await recordAudit(tx, actor, { action: 'flow.deleted', targetType: 'flow', targetId: id, before: { ...presentFlow(row), used_by_agent_ids: detached } }, meta);
+  for (const agentId of detached) {
+    await recordAudit(tx, actor, { action: 'agent.flow_detached', targetType: 'agent', targetId: agentId, before: { flow_id: id }, after: { flow_id: null } }, meta);
+  }
 }
 
 /** An explicit `undefined` in a patch must not overwrite a stored value. */

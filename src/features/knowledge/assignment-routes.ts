@@ -20,7 +20,7 @@ export const knowledgeAssignmentRoutes: RouteDef[] = [
     status: 201,
     response: { 201: AssignmentOut },
     // Idempotent: assigning again answers 201 with the existing assignment (and audits nothing new).
-    handler: async ({ deps, principal, params, meta }) => (await assignDocument(deps, principal, params.agent_id, params.doc_id, meta)).assignment,
+    txHandler: async ({ tx, principal, params, meta }) => (await assignDocument(tx, principal, params.agent_id, params.doc_id, meta)).assignment,
   }),
   route({
     method: 'DELETE',
@@ -30,7 +30,7 @@ export const knowledgeAssignmentRoutes: RouteDef[] = [
     tags,
     params: AssignParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => unassignDocument(deps, principal, params.agent_id, params.doc_id, meta),
+    txHandler: ({ tx, principal, params, meta }) => unassignDocument(tx, principal, params.agent_id, params.doc_id, meta),
   }),
   route({
     method: 'GET',
@@ -41,6 +41,6 @@ export const knowledgeAssignmentRoutes: RouteDef[] = [
     params: AgentParams,
     query: ListQuery,
     response: { 200: listOf(DocumentOut.extend({ assigned_at: z.string() })) },
-    handler: ({ deps, principal, params, query }) => listAgentDocuments(deps, principal, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, params, query }) => listAgentDocuments(tx, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
 ];

@@ -1,7 +1,5 @@
-import type { Deps } from '../../deps.js';
-import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
@@ -22,29 +20,26 @@ async function assertBothInOrg(tx: Tx, agentId: string, documentId: string): Pro
 
 const presentAssignment = (a: repo.AssignmentRow) => ({ agent_id: a.agent_id, document_id: a.document_id, created_at: toIso(a.created_at)! });
 
-export async function assignDocument(deps: Deps, principal: Principal, agentId: string, documentId: string, meta: RequestMeta) {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertBothInOrg(tx, agentId, documentId);
-    const { row, created } = await repo.assign(tx, agentId, documentId, principal.userId);
-    const out = presentAssignment(row);
-    if (created) await recordAudit(tx, actorOf(principal), { action: 'knowledge.assignment.created', targetType: 'agent', targetId: agentId, after: out }, meta);
-    return { created, assignment: out };
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function assignDocument(tx: Tx, principal: Principal, agentId: string, documentId: string, meta: RequestMeta) {
+  await assertBothInOrg(tx, agentId, documentId);
+  const { row, created } = await repo.assign(tx, agentId, documentId, principal.userId);
+  const out = presentAssignment(row);
+  if (created) await recordAudit(tx, actorOf(principal), { action: 'knowledge.assignment.created', targetType: 'agent', targetId: agentId, after: out }, meta);
+  return { created, assignment: out };
 }
 
-export async function unassignDocument(deps: Deps, principal: Principal, agentId: string, documentId: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertBothInOrg(tx, agentId, documentId);
-    if (!(await repo.unassign(tx, agentId, documentId))) throw errors.notFound('assignment');
-    await recordAudit(tx, actorOf(principal), { action: 'knowledge.assignment.deleted', targetType: 'agent', targetId: agentId, before: { agent_id: agentId, document_id: documentId } }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function unassignDocument(tx: Tx, principal: Principal, agentId: string, documentId: string, meta: RequestMeta): Promise<void> {
+  await assertBothInOrg(tx, agentId, documentId);
+  if (!(await repo.unassign(tx, agentId, documentId))) throw errors.notFound('assignment');
+  await recordAudit(tx, actorOf(principal), { action: 'knowledge.assignment.deleted', targetType: 'agent', targetId: agentId, before: { agent_id: agentId, document_id: documentId } }, meta);
 }
 
-export async function listAgentDocuments(deps: Deps, principal: Principal, agentId: string, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (!(await agentExists(tx, agentId))) throw errors.notFound('agent');
-    return repo.listAssignedDocuments(tx, agentId, opts);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listAgentDocuments(tx: Tx, agentId: string, opts: { cursor: Cursor | null; limit: number }) {
+  if (!(await agentExists(tx, agentId))) throw errors.notFound('agent');
+  const rows = await repo.listAssignedDocuments(tx, agentId, opts);
   // The keyset runs over the assignment (assigned_at, document id), not the document's own created_at.
   const p = page(rows.map((r) => ({ ...r, created_at: r.assigned_at, doc_created_at: r.created_at })), opts.limit);
   return {

@@ -19,7 +19,7 @@ export const knowledgeRoutes: RouteDef[] = [
     tags,
     query: DocumentListQuery,
     response: { 200: listOf(DocumentOut) },
-    handler: ({ deps, principal, query }) => listDocuments(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit, status: query.status }),
+    txHandler: ({ tx, query }) => listDocuments(tx, { cursor: decodeCursor(query.cursor), limit: query.limit, status: query.status }),
   }),
   route({
     method: 'POST',
@@ -76,7 +76,7 @@ export const knowledgeRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: DocumentOut },
-    handler: ({ deps, principal, params }) => getDocument(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getDocument(tx, params.id),
   }),
   route({
     method: 'DELETE',
@@ -86,7 +86,7 @@ export const knowledgeRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteDocument(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteDocument(tx, principal, params.id, meta),
   }),
   route({
     method: 'POST',
@@ -108,6 +108,6 @@ export const knowledgeRoutes: RouteDef[] = [
     params: IdParams,
     query: ChunksQuery,
     response: { 200: listOf(ChunkOut) },
-    handler: ({ deps, principal, params, query }) => listChunks(deps, principal, params.id, { after: query.cursor ? Number(query.cursor) : -1, limit: query.limit }),
+    txHandler: ({ tx, params, query }) => listChunks(tx, params.id, { after: query.cursor ? Number(query.cursor) : -1, limit: query.limit }),
   }),
 ];

@@ -102,24 +102,25 @@ export async function ingestText(deps: Deps, principal: Principal, body: IngestT
   return { status: 201, document: presentDocument(done) };
 }
 
-export async function getDocument(deps: Deps, principal: Principal, id: string): Promise<DocumentOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getDocument(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getDocument(tx: Tx, id: string): Promise<DocumentOut> {
+  const row = await repo.getDocument(tx, id);
   if (!row) throw documentNotFound();
   return presentDocument(row);
 }
 
-export async function listDocuments(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number; status?: repo.DocumentStatus | undefined }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listDocuments(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listDocuments(tx: Tx, opts: { cursor: Cursor | null; limit: number; status?: repo.DocumentStatus | undefined }) {
+  const rows = await repo.listDocuments(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentDocument), next_cursor: p.nextCursor };
 }
 
-export async function deleteDocument(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteDocument(tx, id);
-    if (!row) throw documentNotFound();
-    await recordAudit(tx, actorOf(principal), { action: 'knowledge.document.deleted', targetType: 'knowledge_document', targetId: id, before: presentDocument(row) }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`): chunks, bytes and assignments cascade. */
+export async function deleteDocument(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteDocument(tx, id);
+  if (!row) throw documentNotFound();
+  await recordAudit(tx, actorOf(principal), { action: 'knowledge.document.deleted', targetType: 'knowledge_document', targetId: id, before: presentDocument(row) }, meta);
 }
 
 /** Queues a fresh extraction and chunking. Old chunks stay searchable until the new ones replace them. */
@@ -135,11 +136,10 @@ export async function reindexDocument(deps: Deps, principal: Principal, id: stri
   });
 }
 
-export async function listChunks(deps: Deps, principal: Principal, id: string, opts: { after: number; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (!(await repo.getDocument(tx, id))) throw documentNotFound();
-    return repo.listChunks(tx, id, opts);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listChunks(tx: Tx, id: string, opts: { after: number; limit: number }) {
+  if (!(await repo.getDocument(tx, id))) throw documentNotFound();
+  const rows = await repo.listChunks(tx, id, opts);
   const more = rows.length > opts.limit;
   const kept = more ? rows.slice(0, opts.limit) : rows;
   return { data: kept.map(presentChunk), next_cursor: more ? String(kept[kept.length - 1]!.position) : null };

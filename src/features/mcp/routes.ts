@@ -22,7 +22,7 @@ export const mcpRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(McpServerOut) },
-    handler: ({ deps, principal, query }) => listServers(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, query }) => listServers(tx, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -44,7 +44,7 @@ export const mcpRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: McpServerOut },
-    handler: ({ deps, principal, params }) => getServer(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getServer(tx, params.id),
   }),
   route({
     method: 'PATCH',
@@ -67,7 +67,7 @@ export const mcpRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteServer(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteServer(tx, principal, params.id, meta),
   }),
   route({
     method: 'POST',
@@ -89,7 +89,7 @@ export const mcpRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: listOf(McpToolOut) },
-    handler: ({ deps, principal, params }) => listServerTools(deps, principal, params.id),
+    txHandler: ({ tx, params }) => listServerTools(tx, params.id),
   }),
   route({
     method: 'GET',
@@ -100,7 +100,7 @@ export const mcpRoutes: RouteDef[] = [
     params: AgentParams,
     query: ListQuery,
     response: { 200: listOf(AgentServerOut) },
-    handler: ({ deps, principal, params, query }) => listAgentServers(deps, principal, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, params, query }) => listAgentServers(tx, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -114,7 +114,7 @@ export const mcpRoutes: RouteDef[] = [
     bodyLimit,
     status: 201,
     response: { 201: AssignmentOut },
-    handler: ({ deps, principal, params, body, meta }) => assignServerToAgent(deps, principal, params.agent_id, params.server_id, body?.allowed_tools ?? null, meta),
+    txHandler: ({ tx, principal, params, body, meta }) => assignServerToAgent(tx, principal, params.agent_id, params.server_id, body?.allowed_tools ?? null, meta),
   }),
   route({
     method: 'DELETE',
@@ -124,6 +124,6 @@ export const mcpRoutes: RouteDef[] = [
     tags,
     params: AssignParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => unassignServerFromAgent(deps, principal, params.agent_id, params.server_id, meta),
+    txHandler: ({ tx, principal, params, meta }) => unassignServerFromAgent(tx, principal, params.agent_id, params.server_id, meta),
   }),
 ];

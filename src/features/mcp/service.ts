@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Tx } from '../../platform/db/types.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
@@ -31,14 +32,16 @@ export async function createServer(deps: Deps, principal: Principal, body: McpSe
   });
 }
 
-export async function getServer(deps: Deps, principal: Principal, id: string): Promise<McpServerOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getServer(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getServer(tx: Tx, id: string): Promise<McpServerOut> {
+  const row = await repo.getServer(tx, id);
   if (!row) throw serverNotFound();
   return presentServer(row);
 }
 
-export async function listServers(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listServers(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listServers(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listServers(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentServer), next_cursor: p.nextCursor };
 }
@@ -65,18 +68,16 @@ export async function updateServer(deps: Deps, principal: Principal, id: string,
   });
 }
 
-export async function deleteServer(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteServer(tx, id);
-    if (!row) throw serverNotFound();
-    await recordAudit(tx, actorOf(principal), { action: 'mcp_server.deleted', targetType: 'mcp_server', targetId: id, before: presentServer(row) }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function deleteServer(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteServer(tx, id);
+  if (!row) throw serverNotFound();
+  await recordAudit(tx, actorOf(principal), { action: 'mcp_server.deleted', targetType: 'mcp_server', targetId: id, before: presentServer(row) }, meta);
 }
 
-export async function listServerTools(deps: Deps, principal: Principal, id: string) {
-  const tools = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (!(await repo.getServer(tx, id))) throw serverNotFound();
-    return repo.listTools(tx, id);
-  });
+/** In the request's tenant transaction (route `txHandler`): the tools found at the last refresh. */
+export async function listServerTools(tx: Tx, id: string) {
+  if (!(await repo.getServer(tx, id))) throw serverNotFound();
+  const tools = await repo.listTools(tx, id);
   return { data: tools.map(presentMcpTool), next_cursor: null };
 }

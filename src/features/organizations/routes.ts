@@ -21,6 +21,6 @@ export const organizationRoutes: RouteDef[] = [
     permission: 'org:write',
     body: UpdateOrganizationBody,
     response: { 200: OrganizationOut },
-    handler: ({ deps, principal, body, meta }) => updateOrg(deps, principal, body, meta),
+    txHandler: ({ tx, principal, body, meta }) => updateOrg(tx, principal, body, meta),
   }),
 ];

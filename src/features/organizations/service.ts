@@ -1,7 +1,4 @@
-import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { scopeOf } from '../../platform/auth/principal.js';
-import { withOrg } from '../../platform/db/with-org.js';
 import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/http/errors.js';
 import type { RequestMeta } from '../../platform/http/route.js';
@@ -23,18 +20,18 @@ export async function getMe(tx: Tx, principal: Principal) {
   };
 }
 
+/** In the request's tenant transaction (route `txHandler`). */
 export async function getOrg(tx: Tx) {
   const org = await getOrganization(tx);
   if (!org) throw errors.notFound('organization');
   return presentOrg(org);
 }
 
-export async function updateOrg(deps: Deps, principal: Principal, patch: { name?: string | undefined }, meta: RequestMeta) {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const before = await getOrganization(tx);
-    if (!before) throw errors.notFound('organization');
-    const after = patch.name === undefined ? before : await renameOrganization(tx, patch.name);
-    await recordAudit(tx, actorOf(principal), { action: 'organization.updated', targetType: 'organization', targetId: tx.orgId, before: { name: before.name }, after: { name: after.name } }, meta);
-    return presentOrg(after);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function updateOrg(tx: Tx, principal: Principal, patch: { name?: string | undefined }, meta: RequestMeta) {
+  const before = await getOrganization(tx);
+  if (!before) throw errors.notFound('organization');
+  const after = patch.name === undefined ? before : await renameOrganization(tx, patch.name);
+  await recordAudit(tx, actorOf(principal), { action: 'organization.updated', targetType: 'organization', targetId: tx.orgId, before: { name: before.name }, after: { name: after.name } }, meta);
+  return presentOrg(after);
 }

@@ -7,7 +7,6 @@ import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import { hashSecret, randomSecret } from '../../platform/auth/tokens.js';
 import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
-import type { Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as authRepo from '../auth/repo.js';
@@ -38,10 +37,6 @@ export async function createInvite(deps: Deps, principal: Principal, input: { em
     return invite;
   });
   return { invite, token };
-}
-
-export async function listInvites(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  return withOrg(deps.db, scopeOf(principal), (tx) => repo.listPendingInvites(tx, opts));
 }
 
 export async function revokeInvite(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {

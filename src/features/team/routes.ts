@@ -5,8 +5,8 @@ import { route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams, ListQuery, listOf, toIso } from '../../platform/http/schemas.js';
 import { Email } from '../auth/schemas.js';
 import { changeMemberRole, removeMember } from './members-service.js';
-import { listMembers } from './repo.js';
-import { createInvite, listInvites, revokeInvite } from './invites-service.js';
+import { listMembers, listPendingInvites } from './repo.js';
+import { createInvite, revokeInvite } from './invites-service.js';
 import type { InviteRow, MemberRow } from './repo.js';
 
 const MemberOut = z.object({ user_id: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), created_at: z.string(), updated_at: z.string() });
@@ -78,8 +78,8 @@ export const teamRoutes: RouteDef[] = [
     permission: 'team:manage',
     query: ListQuery,
     response: { 200: listOf(InviteOut) },
-    handler: async ({ deps, principal, query }) => {
-      const rows = await listInvites(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit });
+    txHandler: async ({ tx, query }) => {
+      const rows = await listPendingInvites(tx, { cursor: decodeCursor(query.cursor), limit: query.limit });
       const p = page(rows, query.limit);
       return { data: p.rows.map(presentInvite), next_cursor: p.nextCursor };
     },

@@ -23,30 +23,27 @@ export async function assertAgentInOrg(tx: Tx, agentId: string): Promise<void> {
   if (!(await getAgent(tx, agentId))) throw errors.notFound('agent');
 }
 
-export async function assignToolToAgent(deps: Deps, principal: Principal, agentId: string, toolId: string, meta: RequestMeta) {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertAgentInOrg(tx, agentId);
-    const tool = await repo.getTool(tx, toolId);
-    if (!tool) throw errors.notFound('tool');
-    const created = await repo.assignTool(tx, agentId, toolId);
-    if (created) await recordAudit(tx, actorOf(principal), { action: 'tool.assigned', targetType: 'agent', targetId: agentId, after: { agent_id: agentId, tool_id: toolId } }, meta);
-    return { created, assignment: { agent_id: agentId, tool_id: toolId, tool: presentTool(tool) } };
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function assignToolToAgent(tx: Tx, principal: Principal, agentId: string, toolId: string, meta: RequestMeta) {
+  await assertAgentInOrg(tx, agentId);
+  const tool = await repo.getTool(tx, toolId);
+  if (!tool) throw errors.notFound('tool');
+  const created = await repo.assignTool(tx, agentId, toolId);
+  if (created) await recordAudit(tx, actorOf(principal), { action: 'tool.assigned', targetType: 'agent', targetId: agentId, after: { agent_id: agentId, tool_id: toolId } }, meta);
+  return { created, assignment: { agent_id: agentId, tool_id: toolId, tool: presentTool(tool) } };
 }
 
-export async function unassignToolFromAgent(deps: Deps, principal: Principal, agentId: string, toolId: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertAgentInOrg(tx, agentId);
-    if (!(await repo.unassignTool(tx, agentId, toolId))) throw errors.notFound('tool assignment');
-    await recordAudit(tx, actorOf(principal), { action: 'tool.unassigned', targetType: 'agent', targetId: agentId, before: { agent_id: agentId, tool_id: toolId } }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function unassignToolFromAgent(tx: Tx, principal: Principal, agentId: string, toolId: string, meta: RequestMeta): Promise<void> {
+  await assertAgentInOrg(tx, agentId);
+  if (!(await repo.unassignTool(tx, agentId, toolId))) throw errors.notFound('tool assignment');
+  await recordAudit(tx, actorOf(principal), { action: 'tool.unassigned', targetType: 'agent', targetId: agentId, before: { agent_id: agentId, tool_id: toolId } }, meta);
 }
 
-export async function listAgentTools(deps: Deps, principal: Principal, agentId: string, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    await assertAgentInOrg(tx, agentId);
-    return repo.listAgentTools(tx, agentId, opts);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listAgentTools(tx: Tx, agentId: string, opts: { cursor: Cursor | null; limit: number }) {
+  await assertAgentInOrg(tx, agentId);
+  const rows = await repo.listAgentTools(tx, agentId, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentTool), next_cursor: p.nextCursor };
 }

@@ -21,7 +21,7 @@ export const toolRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(ToolOut) },
-    handler: ({ deps, principal, query }) => listTools(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, query }) => listTools(tx, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -43,7 +43,7 @@ export const toolRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: ToolOut },
-    handler: ({ deps, principal, params }) => getTool(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getTool(tx, params.id),
   }),
   route({
     method: 'PUT',
@@ -80,7 +80,7 @@ export const toolRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteTool(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteTool(tx, principal, params.id, meta),
   }),
   route({
     method: 'POST',
@@ -105,7 +105,7 @@ export const toolRoutes: RouteDef[] = [
     params: AgentParams,
     query: ListQuery,
     response: { 200: listOf(ToolOut) },
-    handler: ({ deps, principal, params, query }) => listAgentTools(deps, principal, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, params, query }) => listAgentTools(tx, params.agent_id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -117,7 +117,7 @@ export const toolRoutes: RouteDef[] = [
     params: AssignParams,
     status: 201,
     response: { 201: AssignmentOut },
-    handler: async ({ deps, principal, params, meta }) => (await assignToolToAgent(deps, principal, params.agent_id, params.tool_id, meta)).assignment,
+    txHandler: async ({ tx, principal, params, meta }) => (await assignToolToAgent(tx, principal, params.agent_id, params.tool_id, meta)).assignment,
   }),
   route({
     method: 'DELETE',
@@ -127,6 +127,6 @@ export const toolRoutes: RouteDef[] = [
     tags,
     params: AssignParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => unassignToolFromAgent(deps, principal, params.agent_id, params.tool_id, meta),
+    txHandler: ({ tx, principal, params, meta }) => unassignToolFromAgent(tx, principal, params.agent_id, params.tool_id, meta),
   }),
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Tx } from '../../platform/db/types.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
@@ -56,14 +57,16 @@ export async function createTool(deps: Deps, principal: Principal, body: ToolBod
   });
 }
 
-export async function getTool(deps: Deps, principal: Principal, id: string): Promise<ToolOut> {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getTool(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getTool(tx: Tx, id: string): Promise<ToolOut> {
+  const row = await repo.getTool(tx, id);
   if (!row) throw toolNotFound();
   return presentTool(row);
 }
 
-export async function listTools(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listTools(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listTools(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listTools(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentTool), next_cursor: p.nextCursor };
 }
@@ -98,12 +101,11 @@ export async function updateTool(deps: Deps, principal: Principal, id: string, c
   });
 }
 
-export async function deleteTool(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteTool(tx, id);
-    if (!row) throw toolNotFound();
-    await recordAudit(tx, actorOf(principal), { action: 'tool.deleted', targetType: 'tool', targetId: id, before: presentTool(row) }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function deleteTool(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteTool(tx, id);
+  if (!row) throw toolNotFound();
+  await recordAudit(tx, actorOf(principal), { action: 'tool.deleted', targetType: 'tool', targetId: id, before: presentTool(row) }, meta);
 }
 
 /** Zod leaves absent optional keys out, but an explicit `undefined` must not overwrite a stored value. */

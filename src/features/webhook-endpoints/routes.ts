@@ -15,7 +15,7 @@ export const webhookEndpointRoutes: RouteDef[] = [
     tags,
     query: ListQuery,
     response: { 200: listOf(EndpointOut) },
-    handler: ({ deps, principal, query }) => listEndpoints(deps, principal, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, query }) => listEndpoints(tx, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
   route({
     method: 'POST',
@@ -38,7 +38,7 @@ export const webhookEndpointRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     response: { 200: EndpointOut },
-    handler: ({ deps, principal, params }) => getEndpoint(deps, principal, params.id),
+    txHandler: ({ tx, params }) => getEndpoint(tx, params.id),
   }),
   route({
     method: 'DELETE',
@@ -48,7 +48,7 @@ export const webhookEndpointRoutes: RouteDef[] = [
     tags,
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => deleteEndpoint(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => deleteEndpoint(tx, principal, params.id, meta),
   }),
   route({
     method: 'GET',
@@ -60,6 +60,6 @@ export const webhookEndpointRoutes: RouteDef[] = [
     params: IdParams,
     query: ListQuery,
     response: { 200: listOf(DeliveryOut) },
-    handler: ({ deps, principal, params, query }) => listDeliveries(deps, principal, params.id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+    txHandler: ({ tx, params, query }) => listDeliveries(tx, params.id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
   }),
 ];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
+import type { Tx } from '../../platform/db/types.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
@@ -32,33 +33,35 @@ export async function createEndpoint(deps: Deps, principal: Principal, body: Cre
   return { ...out, signing_secret: secret };
 }
 
-export async function getEndpoint(deps: Deps, principal: Principal, id: string) {
-  const row = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getEndpoint(tx, id));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function getEndpoint(tx: Tx, id: string) {
+  const row = await repo.getEndpoint(tx, id);
   if (!row) throw endpointNotFound();
   return presentEndpoint(row);
 }
 
-export async function listEndpoints(deps: Deps, principal: Principal, opts: { cursor: Cursor | null; limit: number }) {
-  const rows = await withOrg(deps.db, scopeOf(principal), (tx) => repo.listEndpoints(tx, opts));
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listEndpoints(tx: Tx, opts: { cursor: Cursor | null; limit: number }) {
+  const rows = await repo.listEndpoints(tx, opts);
   const p = page(rows, opts.limit);
   return { data: p.rows.map(presentEndpoint), next_cursor: p.nextCursor };
 }
 
-/** Deletes the subscription and its delivery log; queued deliveries find nothing and end. */
-export async function deleteEndpoint(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const row = await repo.deleteEndpoint(tx, id);
-    if (!row) throw endpointNotFound();
-    await recordAudit(tx, actorOf(principal), { action: 'webhook_endpoint.deleted', targetType: 'webhook_endpoint', targetId: id, before: presentEndpoint(row) }, meta);
-  });
+/**
+ * Deletes the subscription and its delivery log; queued deliveries find nothing and end.
+ * In the request's tenant transaction (route `txHandler`).
+ */
+export async function deleteEndpoint(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const row = await repo.deleteEndpoint(tx, id);
+  if (!row) throw endpointNotFound();
+  await recordAudit(tx, actorOf(principal), { action: 'webhook_endpoint.deleted', targetType: 'webhook_endpoint', targetId: id, before: presentEndpoint(row) }, meta);
 }
 
-export async function listDeliveries(deps: Deps, principal: Principal, id: string, opts: { cursor: Cursor | null; limit: number }) {
-  const { rows, attempts } = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (!(await repo.getEndpoint(tx, id))) throw endpointNotFound();
-    const rows = await repo.listDeliveries(tx, id, opts);
-    return { rows, attempts: await repo.listAttempts(tx, rows.slice(0, opts.limit).map((r) => r.id)) };
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function listDeliveries(tx: Tx, id: string, opts: { cursor: Cursor | null; limit: number }) {
+  if (!(await repo.getEndpoint(tx, id))) throw endpointNotFound();
+  const rows = await repo.listDeliveries(tx, id, opts);
+  const attempts = await repo.listAttempts(tx, rows.slice(0, opts.limit).map((r) => r.id));
   const p = page(rows, opts.limit);
   return { data: p.rows.map((d) => presentDelivery(d, attempts.filter((a) => a.delivery_id === d.id))), next_cursor: p.nextCursor };
 }

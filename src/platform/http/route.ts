@@ -146,12 +146,16 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, auth: Authentic
           const identified = identities.get(request);
           if (!identified) throw errors.unauthorized();
           const { txHandler, permission } = def;
-          result = await withOrg(deps.db, identified.scope, async (tx) => {
+          const outcome = await withOrg(deps.db, identified.scope, async (tx) => {
             const principal = await auth.principalIn(tx, identified.credential);
-            if (!can(principal.role, permission)) throw errors.forbidden();
+            // Committed, not rolled back: an API key's use is recorded even when its role falls short,
+            // as on the two-step path.
+            if (!can(principal.role, permission)) return forbidden;
             request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
-            return txHandler({ ...base, principal, tx } as never);
+            return { value: await txHandler({ ...base, principal, tx } as never) };
           });
+          if (outcome === forbidden) throw errors.forbidden();
+          result = outcome.value;
         } else {
           const principal = principals.get(request);
           if (def.permission !== 'public' && !principal) throw errors.unauthorized();
@@ -164,6 +168,8 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, auth: Authentic
     });
   }
 }
+
+const forbidden = Symbol('forbidden');
 
 // The principal established in onRequest, handed to the handler without widening FastifyRequest's type.
 const principals = new WeakMap<FastifyRequest, Principal>();
