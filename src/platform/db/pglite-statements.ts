@@ -26,7 +26,8 @@ interface Prepared {
  * (PGlite switches role per transaction), and the org context is read at execution time, never planned
  * in (tests: test/db/rls.test.ts).
  *
- * Call only inside a transaction: nothing here writes PGlite's data folder to disk; COMMIT does.
+ * Call only inside the driver's transaction: like the queries inside PGlite's own `transaction()`, these
+ * skip PGlite's per-query `syncToFs`.
  */
 export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMIT) {
   const prepared = new Map<string, Prepared>();
