@@ -38,6 +38,8 @@ describe(`one tenant transaction per request (${modeName})`, () => {
     ids.server = await create('/mcp-servers', { name: 'one-tx', url: 'http://127.0.0.1:9/mcp' });
     ids.endpoint = await create('/webhook-endpoints', { url: 'http://127.0.0.1:9/hook', events: ['call.ended'] });
     ids.channel = await create('/channels', { name: 'One-tx widget', type: 'web', provider: 'web', agent_id: ids.agent });
+    ids.invite = await create('/team/invites', { email: 'one-tx-invitee@example.test', role: 'member' });
+    ids.member = org.userIds.member;
     const driver = t.deps.db.driver as Driver;
     const original = driver.transaction.bind(driver);
     driver.transaction = ((fn, opts) => {
@@ -79,6 +81,10 @@ describe(`one tenant transaction per request (${modeName})`, () => {
   // In order: updates and assignments first, then the deletes (the channel names the agent, so it goes last).
   it.each([
     ['PATCH', '/organization', 200, { name: 'One-tx renamed' }],
+    ['POST', '/team/invites', 201, { email: 'one-tx-second-invitee@example.test', role: 'viewer' }],
+    ['DELETE', '/team/invites/{invite}', 204, undefined],
+    ['PATCH', '/team/members/{member}', 200, { role: 'support_agent' }],
+    ['DELETE', '/team/members/{member}', 204, undefined],
     ['POST', '/agents', 201, { name: 'One-tx second agent' }],
     ['PUT', '/agents/{agent}', 200, { name: 'One-tx agent, replaced' }],
     ['PATCH', '/agents/{agent}', 200, { name: 'One-tx agent, renamed' }],

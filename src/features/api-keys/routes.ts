@@ -61,6 +61,9 @@ export const apiKeyRoutes: RouteDef[] = [
     permission: 'api_keys:manage',
     params: IdParams,
     status: 204,
+    // Two-step on purpose: the credential check of a request made with an API key may update that key's
+    // row (last_used_at). In one transaction, two keys revoking each other at the same moment would each
+    // hold its own row and wait for the other's: a deadlock. Committing the check first rules it out.
     handler: ({ deps, principal, params, meta }) => revokeApiKey(deps, principal, params.id, meta),
   }),
 ];

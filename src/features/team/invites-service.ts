@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { scopeOf } from '../../platform/auth/principal.js';
 import type { Role } from '../../platform/auth/permissions.js';
 import { hashPassword, verifyPassword } from '../../platform/auth/passwords.js';
 import { hashSecret, randomSecret } from '../../platform/auth/tokens.js';
+import type { Tx } from '../../platform/db/types.js';
 import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/http/errors.js';
 import type { RequestMeta } from '../../platform/http/route.js';
@@ -17,35 +17,32 @@ import * as repo from './repo.js';
 const INVITE_PREFIX = 'cvi_';
 const inviteNotFound = () => errors.notFound('invite');
 
-export async function createInvite(deps: Deps, principal: Principal, input: { email: string; role: Role }, meta: RequestMeta) {
+/** In the request's tenant transaction (route `txHandler`). The token is shown once, in the response. */
+export async function createInvite(tx: Tx, principal: Principal, input: { email: string; role: Role }, ttlSeconds: number, meta: RequestMeta) {
   if (input.role === 'owner' && principal.role !== 'owner') throw errors.forbidden('Only an owner can invite owners');
   const token = INVITE_PREFIX + randomSecret(32);
-  const expiresAt = new Date(Date.now() + deps.config.inviteTtlSeconds * 1000);
-  const invite = await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    if (await repo.isMemberEmail(tx, input.email)) throw errors.conflict('This person is already a member');
-    await repo.revokePendingInvitesFor(tx, input.email);
-    const invite = await repo.insertInvite(tx, { id: randomUUID(), email: input.email, role: input.role, hash: hashSecret(token), invitedBy: principal.userId, expiresAt });
-    const org = await authRepo.getOrganization(tx);
-    // The outbox records what a mailer should deliver; the token itself is shown once, to the inviter only.
-    await repo.insertOutbox(tx, {
-      id: randomUUID(),
-      kind: 'team.invite',
-      recipient: input.email,
-      payload: { invite_id: invite.id, organization_name: org?.name, role: input.role, expires_at: expiresAt.toISOString() },
-    });
-    await recordAudit(tx, actorOf(principal), { action: 'invite.created', targetType: 'invite', targetId: invite.id, after: { email: input.email, role: input.role } }, meta);
-    return invite;
+  const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
+  if (await repo.isMemberEmail(tx, input.email)) throw errors.conflict('This person is already a member');
+  await repo.revokePendingInvitesFor(tx, input.email);
+  const invite = await repo.insertInvite(tx, { id: randomUUID(), email: input.email, role: input.role, hash: hashSecret(token), invitedBy: principal.userId, expiresAt });
+  const org = await authRepo.getOrganization(tx);
+  // The outbox records what a mailer should deliver; the token itself is shown once, to the inviter only.
+  await repo.insertOutbox(tx, {
+    id: randomUUID(),
+    kind: 'team.invite',
+    recipient: input.email,
+    payload: { invite_id: invite.id, organization_name: org?.name, role: input.role, expires_at: expiresAt.toISOString() },
   });
+  await recordAudit(tx, actorOf(principal), { action: 'invite.created', targetType: 'invite', targetId: invite.id, after: { email: input.email, role: input.role } }, meta);
   return { invite, token };
 }
 
-export async function revokeInvite(deps: Deps, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const invite = await repo.revokeInvite(tx, id);
-    if (!invite) throw inviteNotFound();
-    if (invite.role === 'owner' && principal.role !== 'owner') throw errors.forbidden('Only an owner can revoke an owner invite');
-    await recordAudit(tx, actorOf(principal), { action: 'invite.revoked', targetType: 'invite', targetId: id, before: { email: invite.email, role: invite.role } }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function revokeInvite(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
+  const invite = await repo.revokeInvite(tx, id);
+  if (!invite) throw inviteNotFound();
+  if (invite.role === 'owner' && principal.role !== 'owner') throw errors.forbidden('Only an owner can revoke an owner invite');
+  await recordAudit(tx, actorOf(principal), { action: 'invite.revoked', targetType: 'invite', targetId: id, before: { email: invite.email, role: invite.role } }, meta);
 }
 
 /**

@@ -1,8 +1,6 @@
-import type { Deps } from '../../deps.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { scopeOf } from '../../platform/auth/principal.js';
 import { can, type Role } from '../../platform/auth/permissions.js';
-import { withOrg } from '../../platform/db/with-org.js';
+import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/http/errors.js';
 import type { RequestMeta } from '../../platform/http/route.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
@@ -18,31 +16,29 @@ function assertMayManage(principal: Principal, target: repo.MemberRow, newRole?:
   if (target.role === 'owner' || newRole === 'owner') throw errors.forbidden('Only an owner can change owners');
 }
 
-export async function changeMemberRole(deps: Deps, principal: Principal, userId: string, role: Role, meta: RequestMeta) {
-  return withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const owners = await repo.lockOwnerCount(tx);
-    const target = await repo.lockMember(tx, userId);
-    if (!target) throw errors.notFound('member');
-    assertMayManage(principal, target, role);
-    if (target.role === 'owner' && role !== 'owner' && owners <= 1) throw errors.conflict('The last owner cannot be demoted');
-    if (target.role !== role) {
-      await repo.setMemberRole(tx, userId, role);
-      await recordAudit(tx, actorOf(principal), { action: 'member.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } }, meta);
-    }
-    return { ...target, role };
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function changeMemberRole(tx: Tx, principal: Principal, userId: string, role: Role, meta: RequestMeta) {
+  const owners = await repo.lockOwnerCount(tx);
+  const target = await repo.lockMember(tx, userId);
+  if (!target) throw errors.notFound('member');
+  assertMayManage(principal, target, role);
+  if (target.role === 'owner' && role !== 'owner' && owners <= 1) throw errors.conflict('The last owner cannot be demoted');
+  if (target.role !== role) {
+    await repo.setMemberRole(tx, userId, role);
+    await recordAudit(tx, actorOf(principal), { action: 'member.role_changed', targetType: 'user', targetId: userId, before: { role: target.role }, after: { role } }, meta);
+  }
+  return { ...target, role };
 }
 
-export async function removeMember(deps: Deps, principal: Principal, userId: string, meta: RequestMeta): Promise<void> {
-  await withOrg(deps.db, scopeOf(principal), async (tx) => {
-    const owners = await repo.lockOwnerCount(tx);
-    const target = await repo.lockMember(tx, userId);
-    if (!target) throw errors.notFound('member');
-    // Anyone may leave; removing someone else needs team management rights.
-    if (userId !== principal.userId) assertMayManage(principal, target);
-    if (target.role === 'owner' && owners <= 1) throw errors.conflict('The last owner cannot leave or be removed');
-    // Sessions go with the membership (FK cascade), so the removed member's tokens stop working at once.
-    await repo.deleteMember(tx, userId);
-    await recordAudit(tx, actorOf(principal), { action: 'member.removed', targetType: 'user', targetId: userId, before: { role: target.role, email: target.email } }, meta);
-  });
+/** In the request's tenant transaction (route `txHandler`). */
+export async function removeMember(tx: Tx, principal: Principal, userId: string, meta: RequestMeta): Promise<void> {
+  const owners = await repo.lockOwnerCount(tx);
+  const target = await repo.lockMember(tx, userId);
+  if (!target) throw errors.notFound('member');
+  // Anyone may leave; removing someone else needs team management rights.
+  if (userId !== principal.userId) assertMayManage(principal, target);
+  if (target.role === 'owner' && owners <= 1) throw errors.conflict('The last owner cannot leave or be removed');
+  // Sessions go with the membership (FK cascade), so the removed member's tokens stop working at once.
+  await repo.deleteMember(tx, userId);
+  await recordAudit(tx, actorOf(principal), { action: 'member.removed', targetType: 'user', targetId: userId, before: { role: target.role, email: target.email } }, meta);
 }

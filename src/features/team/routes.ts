@@ -46,7 +46,7 @@ export const teamRoutes: RouteDef[] = [
     params: UserParams,
     body: z.strictObject({ role: z.enum(ROLES) }),
     response: { 200: MemberOut },
-    handler: async ({ deps, principal, params, body, meta }) => presentMember(await changeMemberRole(deps, principal, params.user_id, body.role, meta)),
+    txHandler: async ({ tx, principal, params, body, meta }) => presentMember(await changeMemberRole(tx, principal, params.user_id, body.role, meta)),
   }),
   route({
     method: 'DELETE',
@@ -56,7 +56,7 @@ export const teamRoutes: RouteDef[] = [
     permission: 'org:read',
     params: UserParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => removeMember(deps, principal, params.user_id, meta),
+    txHandler: ({ tx, principal, params, meta }) => removeMember(tx, principal, params.user_id, meta),
   }),
   route({
     method: 'POST',
@@ -66,8 +66,8 @@ export const teamRoutes: RouteDef[] = [
     body: z.strictObject({ email: Email, role: z.enum(ROLES) }),
     status: 201,
     response: { 201: CreatedInviteOut },
-    handler: async ({ deps, principal, body, meta }) => {
-      const { invite, token } = await createInvite(deps, principal, body, meta);
+    txHandler: async ({ tx, deps, principal, body, meta }) => {
+      const { invite, token } = await createInvite(tx, principal, body, deps.config.inviteTtlSeconds, meta);
       return { ...presentInvite(invite), token };
     },
   }),
@@ -91,7 +91,7 @@ export const teamRoutes: RouteDef[] = [
     permission: 'team:manage',
     params: IdParams,
     status: 204,
-    handler: ({ deps, principal, params, meta }) => revokeInvite(deps, principal, params.id, meta),
+    txHandler: ({ tx, principal, params, meta }) => revokeInvite(tx, principal, params.id, meta),
   }),
 ];
 
