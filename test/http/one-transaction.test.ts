@@ -135,9 +135,12 @@ describe(`one tenant transaction per request (${modeName})`, () => {
   });
 
   it('a route without a txHandler still opens two (credential re-check, then the handler)', async () => {
-    const r = await count('/api-keys', org.tokens.owner, { method: 'POST', body: { name: 'One-tx key' } });
-    expect(r.status).toBe(201);
-    expect(r.transactions).toBe(2);
+    const created = await count('/api-keys', org.tokens.owner, { method: 'POST', body: { name: 'One-tx key' } });
+    expect(created.status).toBe(201);
+    expect(created.transactions).toBe(1);
+    const revoked = await count(`/api-keys/${created.body.id}`, org.tokens.owner, { method: 'DELETE' });
+    expect(revoked.status).toBe(204);
+    expect(revoked.transactions).toBe(2);
   });
 
   it('returns the role re-read in that transaction', async () => {

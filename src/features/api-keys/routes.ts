@@ -36,8 +36,8 @@ export const apiKeyRoutes: RouteDef[] = [
     body: CreateApiKeyBody,
     status: 201,
     response: { 201: CreatedApiKeyOut },
-    handler: async ({ deps, principal, body, meta }) => {
-      const { row, key } = await createApiKey(deps, principal, body, meta);
+    txHandler: async ({ tx, principal, body, meta }) => {
+      const { row, key } = await createApiKey(tx, principal, body, meta);
       return { ...present(row), key };
     },
   }),
