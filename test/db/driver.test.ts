@@ -57,7 +57,9 @@ describe.each(cases)(`driver transactions (${modeName}: $name)`, ({ open }) => {
         const second = await q<{ v: string; in_tx: boolean }>(`select current_setting('driver_test.v', true) as v, false as in_tx`);
         return [first.rows[0], second.rows[0]];
       },
-      { prelude: setting('first') },
+      // The prelude waits 5 ms, so BEGIN's timestamp is measurably earlier than the first statement's even
+      // where the clock is coarse (PGlite's can be a millisecond).
+      { prelude: { ...setting('first'), sql: `select set_config('driver_test.v', $1, true) as v, pg_sleep(0.005)::text as waited` } },
     );
     // The setting is transaction-local: both statements see it, so they ran after the prelude inside
     // its transaction (outside one, set_config(..., true) would be gone by the next statement).
