@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parse, protocol, type PGlite, type Results } from '@electric-sql/pglite';
 
 /** Most statements one PGlite session keeps prepared; further SQL texts run unprepared. */
-export const PGLITE_STATEMENT_LIMIT = 2_000;
+const PGLITE_STATEMENT_LIMIT = 2_000;
 
 interface Prepared {
   name: string;
@@ -33,12 +33,12 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
   const prepared = new Map<string, Prepared>();
   // Statement names are per session; a prefix per cache keeps two caches on one PGlite from colliding.
   const prefix = `cv_${randomBytes(4).toString('hex')}_`;
-  const run = (messages: Uint8Array[]) => db.execProtocolStream(concat(messages), { syncToFs: false });
+  const send = (messages: Uint8Array[]) => db.execProtocolStream(concat(messages), { syncToFs: false });
 
   async function prepare(sql: string): Promise<Prepared> {
     const name = `${prefix}${prepared.size + 1}`;
     const ps = protocol.serialize;
-    const messages = await run([ps.parse({ name, text: sql }), ps.describe({ type: 'S', name }), ps.sync()]);
+    const messages = await send([ps.parse({ name, text: sql }), ps.describe({ type: 'S', name }), ps.sync()]);
     // Only a statement the server accepted is remembered (a failed Parse throws above).
     const p = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
     prepared.set(sql, p);
@@ -69,7 +69,7 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
           if (!p) return null;
           ready.push(p);
         }
-        const messages = await run([...statements.flatMap((s, i) => bindAndExecute(ready[i]!, s.params)), protocol.serialize.sync()]);
+        const messages = await send([...statements.flatMap((s, i) => bindAndExecute(ready[i]!, s.params)), protocol.serialize.sync()]);
         const results = parse.parseResults(messages, db.parsers);
         if (results.length !== statements.length) throw new Error(`expected ${statements.length} results from PGlite, got ${results.length}`);
         return results;
