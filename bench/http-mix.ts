@@ -58,12 +58,18 @@ export interface IsolationAb {
   rounds: number;
   secondsPerRun: number;
   isolatedReqPerSec: number[];
+  /** The superuser baseline (skips every permission check as well as RLS). */
   baselineReqPerSec: number[];
-  /** Throughput lost by the isolated app: 1 − isolated/baseline over all rounds (pooled), %. */
+  /** The owner-role baseline (the issue's definition: owner privileges, not a superuser, RLS bypassed). */
+  ownerReqPerSec: number[];
+  /** Throughput lost by the isolated app vs the superuser: 1 − isolated/baseline over all rounds (pooled), %. */
   lostPct: number;
   /** 25th–75th percentile of the per-round losses. */
   lostIqr: [number, number];
-  p50Ms: { isolated: number; baseline: number };
+  /** The same against the owner-role baseline. */
+  lostVsOwnerPct: number;
+  lostVsOwnerIqr: [number, number];
+  p50Ms: { isolated: number; baseline: number; owner: number };
   /** Errors, timeouts and non-2xx over all A/B runs (must be 0). */
   failures: number;
 }
@@ -187,9 +193,9 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
 }
 
 /**
- * Isolation cost at the HTTP level: a second app on the same data and keyring whose database is the
- * no-isolation baseline (superuser, no context statement: openBaselineDb), and runs alternating between
- * the two (order swapped every round) at each concurrency level.
+ * Isolation cost at the HTTP level: two more apps on the same data and keyring whose databases are the
+ * no-isolation baselines (openBaselineDb: the superuser, and the owner role; no context statement, RLS
+ * bypassed), and runs rotating between the three (order shifted every round) at each concurrency level.
  */
 async function isolationAb(
   mode: BenchMode,
@@ -203,60 +209,78 @@ async function isolationAb(
   const rounds = envNumber('BENCH_AB_ROUNDS', 6);
   const seconds = envNumber('BENCH_AB_SECONDS', 4);
   if (process.env.BENCH_AB === 'false') return [];
-  const baseline = openBaselineDb(bdb, config.dbPoolMax);
-  const b = await createTestApp({ testDb: { db: baseline.db, admin: bdb.admin, close: baseline.close }, keyring, config, verifyRuntimeRole: false });
+  const started: { close(): Promise<void> }[] = [];
   try {
-    await b.app.listen({ host: '127.0.0.1', port: 0 });
-    const addr = b.app.server.address();
-    if (!addr || typeof addr === 'string') throw new Error('no listening address');
-    const baselineUrl = `http://127.0.0.1:${addr.port}`;
-    await runLoad({ url: baselineUrl, connections: 10, durationSeconds: 2, requests: pool });
+    const baselineApp = async (as: 'superuser' | 'owner') => {
+      const baseline = openBaselineDb(bdb, config.dbPoolMax, as);
+      const b = await createTestApp({ testDb: { db: baseline.db, admin: bdb.admin, close: baseline.close }, keyring, config, verifyRuntimeRole: false });
+      started.push({ close: async () => (await b.close(), await baseline.close()) });
+      await b.app.listen({ host: '127.0.0.1', port: 0 });
+      const addr = b.app.server.address();
+      if (!addr || typeof addr === 'string') throw new Error('no listening address');
+      const url = `http://127.0.0.1:${addr.port}`;
+      await runLoad({ url, connections: 10, durationSeconds: 2, requests: pool });
+      return url;
+    };
+    const urls = { iso: isolatedUrl, base: await baselineApp('superuser'), owner: await baselineApp('owner') };
+    const arms = ['iso', 'base', 'owner'] as const;
     const out: IsolationAb[] = [];
     for (const connections of levels) {
-      const iso: LoadResult[] = [];
-      const base: LoadResult[] = [];
+      const res = { iso: [] as LoadResult[], base: [] as LoadResult[], owner: [] as LoadResult[] };
       for (let r = 0; r < rounds; r++) {
-        const order = r % 2 === 0 ? (['iso', 'base'] as const) : (['base', 'iso'] as const);
-        for (const which of order) {
-          const res = await runLoad({ url: which === 'iso' ? isolatedUrl : baselineUrl, connections, durationSeconds: seconds, requests: pool });
-          (which === 'iso' ? iso : base).push(res);
+        for (let i = 0; i < arms.length; i++) {
+          const which = arms[(i + r) % arms.length]!;
+          res[which].push(await runLoad({ url: urls[which], connections, durationSeconds: seconds, requests: pool }));
         }
       }
       const sum = (xs: LoadResult[]) => xs.reduce((n, x) => n + x.totalRequests, 0);
-      const perRound = iso.map((x, i) => (1 - x.reqPerSec / base[i]!.reqPerSec) * 100);
+      const lost = (base: LoadResult[]) => round((1 - sum(res.iso) / sum(base)) * 100, 1);
+      const iqr = (base: LoadResult[]): [number, number] => {
+        const perRound = res.iso.map((x, i) => (1 - x.reqPerSec / base[i]!.reqPerSec) * 100);
+        return [round(percentile(perRound, 25), 1), round(percentile(perRound, 75), 1)];
+      };
+      const p50 = (xs: LoadResult[]) => median(xs.map((x) => x.latencyMs.p50));
       const row: IsolationAb = {
         connections,
         rounds,
         secondsPerRun: seconds,
-        isolatedReqPerSec: iso.map((x) => round(x.reqPerSec, 1)),
-        baselineReqPerSec: base.map((x) => round(x.reqPerSec, 1)),
-        lostPct: round((1 - sum(iso) / sum(base)) * 100, 1),
-        lostIqr: [round(percentile(perRound, 25), 1), round(percentile(perRound, 75), 1)],
-        p50Ms: { isolated: median(iso.map((x) => x.latencyMs.p50)), baseline: median(base.map((x) => x.latencyMs.p50)) },
-        failures: [...iso, ...base].reduce((n, x) => n + x.errors + x.non2xx + x.timeouts, 0),
+        isolatedReqPerSec: res.iso.map((x) => round(x.reqPerSec, 1)),
+        baselineReqPerSec: res.base.map((x) => round(x.reqPerSec, 1)),
+        ownerReqPerSec: res.owner.map((x) => round(x.reqPerSec, 1)),
+        lostPct: lost(res.base),
+        lostIqr: iqr(res.base),
+        lostVsOwnerPct: lost(res.owner),
+        lostVsOwnerIqr: iqr(res.owner),
+        p50Ms: { isolated: p50(res.iso), baseline: p50(res.base), owner: p50(res.owner) },
+        failures: [...res.iso, ...res.base, ...res.owner].reduce((n, x) => n + x.errors + x.non2xx + x.timeouts, 0),
       };
-      log(`[${mode}] isolation A/B c=${connections}: isolated ${row.isolatedReqPerSec.join(', ')} req/s; baseline ${row.baselineReqPerSec.join(', ')} req/s; lost ${row.lostPct}% (IQR ${row.lostIqr.join('…')}%)`);
+      log(
+        `[${mode}] isolation A/B c=${connections}: isolated ${row.isolatedReqPerSec.join(', ')} req/s; superuser ${row.baselineReqPerSec.join(', ')}; owner ${row.ownerReqPerSec.join(', ')}; ` +
+          `lost ${row.lostVsOwnerPct}% vs owner (IQR ${row.lostVsOwnerIqr.join('…')}%), ${row.lostPct}% vs superuser (IQR ${row.lostIqr.join('…')}%)`,
+      );
       out.push(row);
     }
     return out;
   } finally {
-    await b.close();
-    await baseline.close();
+    for (const s of started) await s.close();
   }
 }
 
 export function isolationAbTable(results: HttpMixResult[]): string {
   return mdTable(
-    ['mode', 'connections', 'isolated req/s (median)', 'baseline req/s (median)', 'throughput lost (IQR over rounds)', 'p50 ms isolated / baseline', '< 10%?'],
+    ['mode', 'connections', 'isolated req/s (median)', 'owner role req/s (median)', 'lost vs owner role (IQR over rounds)', '< 10%?', 'superuser req/s (median)', 'lost vs superuser (IQR)', '< 10%?', 'p50 ms isolated / owner / superuser'],
     results.flatMap((r) =>
       r.isolation.map((x) => [
         r.mode,
         x.connections,
         round(median(x.isolatedReqPerSec), 0),
+        round(median(x.ownerReqPerSec), 0),
+        `${x.lostVsOwnerPct}% (${x.lostVsOwnerIqr[0]}…${x.lostVsOwnerIqr[1]}%)`,
+        x.lostVsOwnerPct < 10 ? 'yes' : 'no',
         round(median(x.baselineReqPerSec), 0),
         `${x.lostPct}% (${x.lostIqr[0]}…${x.lostIqr[1]}%)`,
-        `${x.p50Ms.isolated} / ${x.p50Ms.baseline}`,
         x.lostPct < 10 ? 'yes' : 'no',
+        `${x.p50Ms.isolated} / ${x.p50Ms.owner} / ${x.p50Ms.baseline}`,
       ]),
     ),
   );

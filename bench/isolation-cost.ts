@@ -22,17 +22,18 @@ import { CONTEXT_SQL, withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
 import { listAudit } from '../src/features/audit/repo.js';
 import pg from 'pg';
-import { analyze, asBaseline, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
+import { analyze, asBaseline, BENCH_OWNER_ROLE, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
 import { statementBreakdown, type BreakdownRow } from './lib/breakdown.js';
 import { createCpuMeter, keepIdleClients, type CpuMeter } from './lib/cpu.js';
 import { seedBulk, type SeededPrincipal } from './lib/seed.js';
 import { log, machineInfo, mdTable, median, percentile, round } from './lib/stats.js';
 
-type Variant = 'withOrg' | 'direct-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-2tx' | 'direct-2tx';
+type Variant = 'withOrg' | 'direct-tx' | 'owner-tx' | 'direct-no-tx' | 'direct-tx+ctx' | 'withOrg-2tx' | 'direct-2tx';
 
 export const VARIANTS: Record<Variant, string> = {
   withOrg: 'withOrg as the app role: BEGIN + context statement + first query in one round trip, RLS on every query, COMMIT',
   'direct-tx': 'superuser (RLS bypassed), plain where org_id = $1, BEGIN … COMMIT through the same driver',
+  'owner-tx': `the issue's baseline: as the owner role (${BENCH_OWNER_ROLE}: converse_owner's privileges, not a superuser, RLS bypassed), plain where org_id = $1, BEGIN … COMMIT (PGlite: plus the role switch every non-superuser transaction needs there)`,
   'direct-no-tx': 'superuser (RLS bypassed), plain where org_id = $1, each statement autocommits',
   'direct-tx+ctx': 'breakdown: direct-tx plus the same context statement withOrg sends (no RLS)',
   'withOrg-2tx': 'the HTTP path today: credential re-check (role lookup) in one withOrg, the handler (audit list, org) in a second',
@@ -75,6 +76,8 @@ function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<vo
   return {
     withOrg: (p) => withOrg(b.db, scope(p), (tx) => unit(tx, p)),
     'direct-tx': (p) => direct(p, (tx) => unit(tx, p)),
+    // Its own SQL mark: on PGlite's one session, a text planned for another role would be re-planned.
+    'owner-tx': (p) => b.owner.transaction((q) => unit(txOf(asBaseline(q, 'owner baseline'), p.orgId), p)),
     // Sent the way withOrg sends its context: as the driver's prelude, right after BEGIN.
     'direct-tx+ctx': (p) => b.admin.transaction((q) => unit(txOf(asBaseline(q), p.orgId), p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
     'direct-no-tx': (p) => unit(txOf(asBaseline(noTx), p.orgId), p),
@@ -171,7 +174,12 @@ export interface ExplainResult {
 export interface OverheadRow {
   concurrency: number;
   method: 'interleaved' | 'slices';
-  /** Throughput lost by withOrg vs direct-tx, %. */
+  /** Throughput lost by withOrg vs owner-tx (the issue's definition: the owner role, RLS bypassed), %. */
+  vsOwnerTxPct: number;
+  vsOwnerTxIqr: [number, number];
+  /** Extra CPU per unit vs owner-tx, % (slices only). */
+  cpuVsOwnerTxPct: number | null;
+  /** Throughput lost by withOrg vs direct-tx (the superuser: also skips every permission check), %. */
   vsDirectTxPct: number;
   /** 25th–75th percentile over rounds (interleaved: time chunks): how much the machine's noise moves it. */
   vsDirectTxIqr: [number, number];
@@ -250,7 +258,7 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
   const maxC = Math.max(...levels);
 
   const b = await openBenchDb(mode, { appPoolMax: maxC, adminPoolMax: maxC });
-  for (const pool of [b.pgPool, b.adminPool]) keepIdleClients(pool);
+  for (const pool of [b.pgPool, b.adminPool, b.ownerPool]) keepIdleClients(pool);
   // The meter lists backends through its own connection (application_name outside the counted prefix).
   const meterPool = mode === 'postgres' ? new pg.Pool({ connectionString: process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, max: 1, application_name: 'bench-cpu-meter' }) : undefined;
   const cpu = createCpuMeter(meterPool);
@@ -326,7 +334,10 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
         const y = perUnit(base).cpuUs;
         return x === null || y === null ? null : round((x / y - 1) * 100, 1);
       };
-      const spread = perUnit('withOrg').chunks.map((t, i) => lostPct(t, perUnit('direct-tx').chunks[i]!));
+      const spreadVs = (base: Variant) => {
+        const xs = perUnit('withOrg').chunks.map((t, i) => lostPct(t, perUnit(base).chunks[i]!));
+        return [round(percentile(xs, 25), 1), round(percentile(xs, 75), 1)] as [number, number];
+      };
       const total = lost('withOrg', 'direct-tx');
       const ctxPart = lost('direct-tx+ctx', 'direct-tx');
       const cpuTotal = cpuExtra('withOrg', 'direct-tx');
@@ -334,8 +345,11 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
       overhead.push({
         concurrency: c,
         method: c === 1 ? 'interleaved' : 'slices',
+        vsOwnerTxPct: lost('withOrg', 'owner-tx'),
+        vsOwnerTxIqr: spreadVs('owner-tx'),
+        cpuVsOwnerTxPct: cpuExtra('withOrg', 'owner-tx'),
         vsDirectTxPct: total,
-        vsDirectTxIqr: [round(percentile(spread, 25), 1), round(percentile(spread, 75), 1)],
+        vsDirectTxIqr: spreadVs('direct-tx'),
         vsDirectNoTxPct: lost('withOrg', 'direct-no-tx'),
         contextStatementPct: ctxPart,
         rlsPct: round(total - ctxPart, 1),
@@ -388,11 +402,14 @@ export function isolationTables(results: IsolationResult[]): string {
     ),
   );
   const over = mdTable(
-    ['mode', 'clients', 'withOrg throughput lost vs direct-tx (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU/unit', '… context statement', '… RLS + role', 'as two transactions (HTTP path): lost / CPU', '< 10%?'],
+    ['mode', 'clients', 'withOrg lost vs owner role (IQR)', 'extra CPU vs owner role', '< 10%?', 'withOrg lost vs superuser (IQR)', '… context statement', '… RLS + role', 'withOrg extra CPU vs superuser', '… context statement', '… RLS + role', 'as two transactions (HTTP path) vs superuser: lost / CPU', '< 10%?'],
     results.flatMap((r) =>
       r.overhead.map((o) => [
         r.mode,
         o.concurrency,
+        `${o.vsOwnerTxPct}% (${o.vsOwnerTxIqr[0]}…${o.vsOwnerTxIqr[1]}%)`,
+        pct(o.cpuVsOwnerTxPct),
+        o.vsOwnerTxPct < 10 ? 'yes' : 'no',
         `${o.vsDirectTxPct}% (${o.vsDirectTxIqr[0]}…${o.vsDirectTxIqr[1]}%)`,
         `${o.contextStatementPct}%`,
         `${o.rlsPct}%`,

@@ -1,4 +1,4 @@
-import { createDatabase, type Database } from '../../src/platform/db/database.js';
+import { createDatabase, OWNER_ROLE, type Database } from '../../src/platform/db/database.js';
 import { createPgliteDriver, createPostgresDriver, openPglite, type Driver, type PostgresDriverOptions, type RawQuery } from '../../src/platform/db/driver.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
@@ -10,6 +10,16 @@ export type BenchMode = 'pglite' | 'postgres';
 
 export const DEFAULT_PG_URL = 'postgres://converse_app@127.0.0.1:5432/converse_bench';
 export const DEFAULT_PG_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/converse_bench';
+
+/**
+ * The issue's baseline, "directly as the owner role with plain where org_id = $1": a bench-only login role
+ * with the owner's privileges (member of converse_owner) that is NOT a superuser, so it pays the same
+ * table and function permission checks any application role pays. Its BYPASSRLS attribute is what "no
+ * isolation machinery" means here: every table FORCEs row-level security, so even the owner role itself
+ * is bound by the policies. Created by the bench (PostgreSQL: in the cluster, once; PGlite: per instance),
+ * never by migrations, and the app never uses it.
+ */
+export const BENCH_OWNER_ROLE = 'converse_bench_owner';
 
 /** BENCH_MODES=pglite,postgres; default: pglite, plus postgres when DATABASE_URL is set. */
 export function modesFromEnv(): BenchMode[] {
@@ -39,8 +49,11 @@ export interface BenchDb {
    * session). Bypasses RLS. Used for seeding and for the "no isolation" baseline, never by the app.
    */
   admin: Driver;
+  /** The owner-role baseline (BENCH_OWNER_ROLE): RLS bypassed, not a superuser. */
+  owner: Driver;
   pgPool?: pg.Pool;
   adminPool?: pg.Pool;
+  ownerPool?: pg.Pool;
   pglite?: PGlite;
   close(): Promise<void>;
 }
@@ -59,9 +72,10 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
     const pglite = await openPglite(undefined);
     const driver = createPgliteDriver(pglite, { preparedStatements: benchDriverOptions().preparedStatements });
     await migrate({ admin: driver });
+    await ensureOwnerBaselineRole(driver);
     const db = createDatabase(driver);
     await verifyRuntimeRole(db);
-    return { mode, db, admin: driver, pglite, close: () => driver.close() };
+    return { mode, db, admin: driver, owner: pgliteOwnerDriver(driver), pglite, close: () => driver.close() };
   }
   const appUrl = process.env.DATABASE_URL ?? DEFAULT_PG_URL;
   const adminUrl = process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL;
@@ -74,6 +88,7 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
       `select string_agg(format('%I.%I', schemaname, tablename), ', ') as list from pg_tables where schemaname = 'app'`,
     );
     if (rows[0]?.list) await migrator.pool.query(`truncate ${rows[0].list} cascade`);
+    await ensureOwnerBaselineRole(migrator);
   } finally {
     await migrator.close();
   }
@@ -83,33 +98,72 @@ export async function openBenchDb(mode: BenchMode, opts: { appPoolMax?: number; 
   const driverOpts = benchDriverOptions();
   const app = createPostgresDriver(appUrl, { max: opts.appPoolMax ?? 20, applicationName: 'converse-bench', ...driverOpts });
   const admin = createPostgresDriver(adminUrl, { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-admin', ...driverOpts });
+  const owner = createPostgresDriver(ownerUrl(), { max: opts.adminPoolMax ?? 20, applicationName: 'converse-bench-owner', ...driverOpts });
   const db = createDatabase(app, runtimeLoginFrom(appUrl).user);
   await verifyRuntimeRole(db);
   return {
     mode,
     db,
     admin,
+    owner,
     pgPool: app.pool,
     adminPool: admin.pool,
+    ownerPool: owner.pool,
     close: async () => {
       await app.close();
       await admin.close();
+      await owner.close();
     },
   };
 }
 
+/** BENCH_OWNER_URL, or the superuser URL with the owner-baseline role as the user (trust auth locally). */
+function ownerUrl(): string {
+  if (process.env.BENCH_OWNER_URL) return process.env.BENCH_OWNER_URL;
+  const u = new URL(process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL);
+  u.username = BENCH_OWNER_ROLE;
+  u.password = '';
+  return u.toString();
+}
+
+async function ensureOwnerBaselineRole(admin: Driver): Promise<void> {
+  await admin.exec(
+    `do $$ begin if not exists (select 1 from pg_roles where rolname = '${BENCH_OWNER_ROLE}') then create role ${BENCH_OWNER_ROLE}; end if; end $$`,
+  );
+  await admin.exec(`alter role ${BENCH_OWNER_ROLE} login nosuperuser bypassrls inherit nocreatedb nocreaterole`);
+  await admin.exec(`grant ${OWNER_ROLE} to ${BENCH_OWNER_ROLE}`);
+}
+
 /**
- * The "no isolation machinery" baseline for the HTTP-level comparison: the same app code and SQL, but
- * every transaction runs as the superuser (RLS bypassed) and the driver drops withOrg's context
- * statement (its prelude). Only the plain `where org_id = $1` of every repo query remains. Bench only.
+ * PGlite's only session is the superuser, so "as the owner role" means switching role for each
+ * transaction, exactly as migrations do (`set local role converse_owner`) and as withOrg does for the app
+ * role: one statement, sent in the same call as the transaction's first query (the driver's prelude).
  */
-export function openBaselineDb(b: BenchDb, max: number): { db: Database; close(): Promise<void> } {
+function pgliteOwnerDriver(driver: Driver): Driver {
+  const prelude = {
+    sql: 'select set_config($1, $2, true) as switched, current_user::text as role',
+    params: ['role', BENCH_OWNER_ROLE],
+    check(rows: readonly Record<string, unknown>[]) {
+      if (rows[0]?.role !== BENCH_OWNER_ROLE) throw new Error('owner baseline: role switch failed');
+    },
+  };
+  return { mode: driver.mode, transaction: (fn) => driver.transaction(fn, { prelude }), exec: (sql) => driver.exec(sql), close: async () => {} };
+}
+
+/**
+ * The "no isolation machinery" baselines for the HTTP-level comparison: the same app code and SQL, but
+ * every transaction runs as the superuser or as the owner-baseline role (both bypass RLS) and the driver
+ * drops withOrg's context statement (its prelude). Only the plain `where org_id = $1` of every repo query
+ * remains. Bench only.
+ */
+export function openBaselineDb(b: BenchDb, max: number, as: 'superuser' | 'owner'): { db: Database; close(): Promise<void> } {
+  const shared = b.mode === 'pglite' ? (as === 'owner' ? b.owner : b.admin) : null;
   const driver =
-    b.mode === 'postgres'
-      ? createPostgresDriver(process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, { max, applicationName: 'converse-bench-baseline', ...benchDriverOptions() })
-      : b.admin;
-  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
-  return { db: createDatabase(bypass), close: async () => (driver === b.admin ? undefined : driver.close()) };
+    shared ??
+    createPostgresDriver(as === 'owner' ? ownerUrl() : (process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL), { max, applicationName: `converse-bench-baseline-${as}`, ...benchDriverOptions() });
+  const mark = as === 'owner' ? 'owner baseline' : 'baseline';
+  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q, mark), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
+  return { db: createDatabase(bypass), close: async () => (shared ? undefined : driver.close()) };
 }
 
 /**
@@ -119,8 +173,8 @@ export function openBaselineDb(b: BenchDb, max: number): { db: Database; close()
  * superuser and app-role units would re-plan every statement on both sides, which production never does:
  * there only the app role runs the app's SQL.
  */
-export function asBaseline(query: RawQuery): RawQuery {
-  return (sql, params) => query(`/* baseline */ ${sql}`, params);
+export function asBaseline(query: RawQuery, mark = 'baseline'): RawQuery {
+  return (sql, params) => query(`/* ${mark} */ ${sql}`, params);
 }
 
 /** Refresh planner statistics after bulk seeding (as the superuser: the app role owns nothing). */

@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { PGlite, Results } from '@electric-sql/pglite';
 import type { QueryResult } from './types.js';
 import { createPgliteStatements } from './pglite-statements.js';
+import { OpeningGroup, type OpeningStatement } from './pg-opening.js';
 
 export type RawQuery = <R = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<QueryResult<R>>;
 /** Multi-statement SQL without parameters: migrations only. */
@@ -55,8 +56,9 @@ export interface PostgresDriverOptions {
   /** Named prepared statements (see statementName). */
   preparedStatements?: boolean;
   /**
-   * Write BEGIN, the prelude and the transaction's first statement in one go (node-postgres pipeline
-   * mode) instead of waiting for each answer: one network round trip instead of three.
+   * Send BEGIN, the prelude and the transaction's first statement as one message group with a single
+   * Sync (pg-opening.ts) instead of three queries: one round trip, and one flush on the server instead
+   * of three.
    */
   pipeline?: boolean;
 }
@@ -67,8 +69,8 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
     connectionString: url,
     max: opts.max ?? 20,
     application_name: opts.applicationName ?? 'converse',
-    ...(opts.pipeline ? { pipeline: true } : {}),
   } as pg.PoolConfig);
+  const fuse = opts.pipeline ?? false;
   // An idle client erroring (server restart) must not crash the process; the pool drops it.
   pool.on('error', () => {});
   return {
@@ -85,18 +87,26 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
       };
       client.on('error', onLost);
       const prelude = txOpts?.prelude;
-      // client.query() queues its message synchronously, so statements go out in call order.
+      // One exchange at a time on the connection, in call order (node-postgres deprecates overlapping
+      // queries on a client), so statements a caller issues together still run one after the other.
+      let tail: Promise<unknown> = Promise.resolve();
+      const serial = <T>(start: () => Promise<T>): Promise<T> => {
+        const next = tail.then(start, start);
+        tail = next.catch(() => undefined);
+        return next;
+      };
+      const simple = (sql: string) => serial(() => client.query(sql));
       const send = <R>(sql: string, params: readonly unknown[] | undefined) =>
-        (prepare ? client.query({ name: statementName(sql), text: sql, values: (params ?? []) as unknown[] }) : client.query(sql, params as unknown[] | undefined)).then(
+        serial(() => (prepare ? client.query({ name: statementName(sql), text: sql, values: (params ?? []) as unknown[] }) : client.query(sql, params as unknown[] | undefined))).then(
           (r) => ({ rows: r.rows as R[], rowCount: r.rowCount ?? 0 }),
         );
-      // BEGIN and the prelude are queued together with the transaction's first statement, not before it:
-      // pipelined, the three share one round trip. The first statement still runs after BEGIN and the
-      // prelude on the server, and its result reaches the caller only once the prelude's check passed.
-      // A transaction that sends nothing never opens one.
+      // BEGIN and the prelude go out with the transaction's first statement, not before it. Fused (the
+      // default), the three are one message group: one round trip, one flush. The first statement still
+      // runs after BEGIN and the prelude on the server, and its result reaches the caller only once the
+      // prelude's check passed. A transaction that sends nothing never opens one.
       let opened: Promise<void> | null = null;
       const open = (): Promise<void> => {
-        const began = client.query('begin');
+        const began = simple('begin');
         const pre = prelude ? send<Record<string, unknown>>(prelude.sql, prelude.params) : null;
         return Promise.allSettled([began, pre]).then(([b, p]) => {
           if (b.status === 'rejected') throw b.reason;
@@ -104,11 +114,36 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
           if (prelude) prelude.check(p.value!.rows);
         });
       };
+      // One group when every named statement in it is already parsed on this connection (a group never
+      // parses a named statement); unprepared, each statement is parsed unnamed inside the group. The
+      // first use of a statement on a connection takes the three-query path (three round trips), which
+      // parses it.
+      const asGroupStatement = (sql: string, params: readonly unknown[] | undefined): OpeningStatement | null => {
+        if (!prepare) return { text: sql, values: params ?? [] };
+        const name = statementName(sql);
+        return OpeningGroup.isParsed(client, name) ? { name, text: sql, values: params ?? [] } : null;
+      };
+      // Decides synchronously, so a second statement issued in the same tick sees `opened`.
+      const openFused = <R>(sql: string, params: readonly unknown[] | undefined): Promise<QueryResult<R>> | null => {
+        if (!fuse) return null;
+        const first = asGroupStatement(sql, params);
+        const pre = prelude ? asGroupStatement(prelude.sql, prelude.params) : null;
+        if (!first || (prelude && !pre)) return null;
+        const checked = serial(() => OpeningGroup.run(client, pre ? [pre, first] : [first])).then((results) => {
+          if (prelude) prelude.check(results[0]!.rows);
+          return results[results.length - 1]!;
+        });
+        opened = checked.then(() => undefined);
+        opened.catch(() => undefined); // observed by later statements; the caller sees `checked`
+        return checked.then((r) => ({ rows: r.rows as R[], rowCount: r.rowCount ?? 0 }));
+      };
       const query: RawQuery = async <R>(sql: string, params?: readonly unknown[]) => {
         if (opened) {
           await opened;
           return send<R>(sql, params);
         }
+        const fused = openFused<R>(sql, params);
+        if (fused) return fused;
         opened = open();
         const first = send<R>(sql, params);
         const [o, f] = await Promise.allSettled([opened, first]);
@@ -119,20 +154,20 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
       const exec: RawExec = async (sql) => {
         opened ??= open();
         await opened;
-        await client.query(sql);
+        await simple(sql);
       };
       let broken: Error | undefined;
       try {
         const result = await fn(query, exec);
         if (opened) {
           await opened;
-          await client.query('commit');
+          await simple('commit');
         }
         return result;
       } catch (err) {
         if (opened) {
           try {
-            await client.query('rollback');
+            await simple('rollback');
           } catch (rollbackErr) {
             broken = rollbackErr as Error;
           }
