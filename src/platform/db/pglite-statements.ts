@@ -8,14 +8,22 @@ interface Prepared {
   name: string;
   /** Parameter type OIDs from the server's ParameterDescription: they choose each value's serializer. */
   paramTypes: number[];
+  /**
+   * The RowDescription the server sent when the statement was described (none: the statement returns no
+   * rows). A named statement's result shape cannot change later (PostgreSQL refuses: "cached plan must
+   * not change result type"), so executions skip Describe and reuse it.
+   */
+  rowDescription: BackendMessage | undefined;
 }
+
+type BackendMessage = Awaited<ReturnType<PGlite['execProtocolStream']>>[number];
 
 /**
  * Named prepared statements on PGlite's one session. PGlite's `query()` sends every statement as an
  * unnamed Parse, so the server parses, rewrites (RLS policies included) and plans it on every call, and
  * the call crosses into WebAssembly five times. Here each SQL text is parsed once (Parse + Describe);
- * every later call is ONE crossing: Bind + Describe + Execute (per statement) + Sync, reusing the plan the
- * server cached. Several statements can share that crossing, as withOrg's context statement and a
+ * every later call is ONE crossing: Bind + Execute (per statement) + Sync, reusing the plan the server
+ * cached and the row description it sent when the statement was described. Several statements can share that crossing, as withOrg's context statement and a
  * transaction's first query do (the embedded counterpart of the PostgreSQL driver's pipelining).
  *
  * Values are serialized and rows parsed exactly as PGlite's `query()` does (its serializers by parameter
@@ -40,7 +48,7 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
     const ps = protocol.serialize;
     const messages = await send([ps.parse({ name, text: sql }), ps.describe({ type: 'S', name }), ps.sync()]);
     // Only a statement the server accepted is remembered (a failed Parse throws above).
-    const p = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    const p = { name, paramTypes: parse.parseDescribeStatementResults(messages), rowDescription: messages.find((m) => m.name === 'rowDescription') };
     prepared.set(sql, p);
     return p;
   }
@@ -52,7 +60,21 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
       return serialize ? serialize(v) : String(v);
     });
     const ps = protocol.serialize;
-    return [ps.bind({ statement: p.name, values }), ps.describe({ type: 'P' }), ps.execute({})];
+    return [ps.bind({ statement: p.name, values }), ps.execute({})];
+  };
+
+  /** The answers with each statement's cached RowDescription put back after its BindComplete. */
+  const withRowDescriptions = (messages: BackendMessage[], ready: Prepared[]): BackendMessage[] => {
+    const out: BackendMessage[] = [];
+    let k = 0;
+    for (const m of messages) {
+      out.push(m);
+      if (m.name === 'bindComplete') {
+        const rd = ready[k++]?.rowDescription;
+        if (rd) out.push(rd);
+      }
+    }
+    return out;
   };
 
   return {
@@ -70,7 +92,7 @@ export function createPgliteStatements(db: PGlite, limit = PGLITE_STATEMENT_LIMI
           ready.push(p);
         }
         const messages = await send([...statements.flatMap((s, i) => bindAndExecute(ready[i]!, s.params)), protocol.serialize.sync()]);
-        const results = parse.parseResults(messages, db.parsers);
+        const results = parse.parseResults(withRowDescriptions(messages, ready), db.parsers);
         if (results.length !== statements.length) throw new Error(`expected ${statements.length} results from PGlite, got ${results.length}`);
         return results;
       });
