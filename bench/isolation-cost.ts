@@ -123,11 +123,24 @@ async function measure(seconds: number, concurrency: number, principals: SeededP
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 /**
- * One client for `seconds`, running every variant once per cycle in a shuffled order; latencies per
- * variant, also split into `chunks` equal time chunks (for a spread estimate).
+ * One client for `seconds`: every cycle runs each variant for a block of `block` units, in a shuffled
+ * order; latencies per variant, also split into `chunks` equal time chunks (for a spread estimate).
+ *
+ * Blocks, not single units: on PostgreSQL the superuser variants share one pool, so alternating unit by
+ * unit kept the superuser's backend warmer in the CPU caches than the app role's or the owner's (four
+ * variants ran on it, one or two on the others), which favoured the baseline. Within a block every
+ * variant runs on a warm backend; blocks of ~30 ms still alternate fast enough that drift in the host's
+ * speed hits all variants alike.
  */
-async function measureInterleaved(seconds: number, principals: SeededPrincipal[], fns: ((p: SeededPrincipal) => Promise<void>)[], chunks: number): Promise<{ all: number[]; chunks: number[][] }[]> {
-  const out = fns.map(() => ({ all: [] as number[], chunks: Array.from({ length: chunks }, () => [] as number[]) }));
+async function measureInterleaved(
+  seconds: number,
+  principals: SeededPrincipal[],
+  fns: ((p: SeededPrincipal) => Promise<void>)[],
+  chunks: number,
+  cpu: CpuMeter,
+  block = 25,
+): Promise<{ all: number[]; chunks: number[][]; clientNs: number; serverNs: number }[]> {
+  const out = fns.map(() => ({ all: [] as number[], chunks: Array.from({ length: chunks }, () => [] as number[]), clientNs: 0, serverNs: 0 }));
   const start = performance.now();
   const total = seconds * 1000;
   const order = fns.map((_, i) => i);
@@ -136,14 +149,22 @@ async function measureInterleaved(seconds: number, principals: SeededPrincipal[]
       const j = Math.floor(Math.random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    const p = principals[Math.floor(Math.random() * principals.length)]!;
     for (const k of order) {
-      const t = performance.now();
-      await fns[k]!(p);
-      const ms = performance.now() - t;
-      const chunk = Math.min(chunks - 1, Math.floor(((t - start) / total) * chunks));
-      out[k]!.all.push(ms);
-      out[k]!.chunks[chunk]!.push(ms);
+      // One variant at a time, so all CPU spent during its block (this process and every bench backend) is
+      // its own: CPU per unit, measured under the same conditions for every variant.
+      const cpu0 = await cpu.read();
+      for (let u = 0; u < block; u++) {
+        const p = principals[Math.floor(Math.random() * principals.length)]!;
+        const t = performance.now();
+        await fns[k]!(p);
+        const ms = performance.now() - t;
+        const chunk = Math.min(chunks - 1, Math.floor(((t - start) / total) * chunks));
+        out[k]!.all.push(ms);
+        out[k]!.chunks[chunk]!.push(ms);
+      }
+      const cpu1 = await cpu.read();
+      out[k]!.clientNs += cpu1.clientNs - cpu0.clientNs;
+      out[k]!.serverNs += cpu1.serverNs - cpu0.serverNs;
     }
   }
   return out;
@@ -152,7 +173,7 @@ async function measureInterleaved(seconds: number, principals: SeededPrincipal[]
 export interface VariantResult {
   variant: Variant;
   concurrency: number;
-  /** interleaved: one client alternating variants unit by unit; slices: each variant alone for a slice per round. */
+  /** interleaved: one client alternating variants in blocks of 25 units; slices: each variant alone for a slice per round. */
   method: 'interleaved' | 'slices';
   unitsPerSecRounds: number[];
   unitsPerSec: number;
@@ -280,16 +301,20 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
       let perUnit: (v: Variant) => { timeMs: number; cpuUs: number | null; chunks: number[] };
       const results_: VariantResult[] = [];
       if (c === 1) {
-        // One client: alternate the variants unit by unit, so every variant sees the same moment-to-moment
+        // One client: alternate the variants in short blocks, so every variant sees the same moment-to-moment
         // load from other work on the machine. Throughput = 1 / mean time per unit.
-        const lat = await measureInterleaved(seconds * rounds * variants.length, principals, variants.map((v) => run[v]!), rounds);
+        const lat = await measureInterleaved(seconds * rounds * variants.length, principals, variants.map((v) => run[v]!), rounds, cpu);
+        // CPU per unit only where the server's CPU is visible too (PostgreSQL on this host); PGlite runs in
+        // this process, where time per unit already is CPU per unit.
+        const cpuOf = (x: (typeof lat)[number]) =>
+          cpu.serverVisible ? { client: round(x.clientNs / 1000 / x.all.length, 0), server: round(x.serverNs / 1000 / x.all.length, 0), total: round((x.clientNs + x.serverNs) / 1000 / x.all.length, 0) } : null;
         perUnit = (v) => {
           const x = lat[variants.indexOf(v)]!;
-          return { timeMs: mean(x.all), cpuUs: null, chunks: x.chunks.map(mean) };
+          return { timeMs: mean(x.all), cpuUs: cpuOf(x)?.total ?? null, chunks: x.chunks.map(mean) };
         };
         for (const v of variants) {
           const x = lat[variants.indexOf(v)]!;
-          results_.push({ variant: v, concurrency: c, method: 'interleaved', unitsPerSecRounds: x.chunks.map((ch) => round(1000 / mean(ch), 1)), unitsPerSec: round(1000 / mean(x.all), 1), p50Ms: round(percentile(x.all, 50), 3), p99Ms: round(percentile(x.all, 99), 3), units: x.all.length, cpuUsPerUnit: null });
+          results_.push({ variant: v, concurrency: c, method: 'interleaved', unitsPerSecRounds: x.chunks.map((ch) => round(1000 / mean(ch), 1)), unitsPerSec: round(1000 / mean(x.all), 1), p50Ms: round(percentile(x.all, 50), 3), p99Ms: round(percentile(x.all, 99), 3), units: x.all.length, cpuUsPerUnit: cpuOf(x) });
         }
       } else {
         const samples = new Map<Variant, Sample[]>(variants.map((v) => [v, []]));
@@ -433,7 +458,7 @@ export function isolationTables(results: IsolationResult[]): string {
       return r.breakdown.map((x) => [r.mode, x.setup, ...x.perStatementUs, x.totalUs, x === r.breakdown[0] ? '—' : pct(x.vsSuperuserPct)]);
     }),
   );
-  return `${main}\n\nIsolation overhead (1 client: variants interleaved unit by unit; 16 clients: rotating slices, throughput and CPU pooled over rounds):\n\n${over}\n\nServer-side time per statement (EXPLAIN ANALYZE, median of 15):\n\n${explain}\n\nServer CPU per statement by isolation setup (one connection, one transaction per setup, 20th percentile of 15 interleaved rounds; PGlite: process CPU):\n\n${bd}`;
+  return `${main}\n\nIsolation overhead (1 client: variants interleaved in blocks of 25 units; 16 clients: rotating slices, throughput and CPU pooled over rounds):\n\n${over}\n\nServer-side time per statement (EXPLAIN ANALYZE, median of 15):\n\n${explain}\n\nServer CPU per statement by isolation setup (one connection, one transaction per setup, 20th percentile of 15 interleaved rounds; PGlite: process CPU):\n\n${bd}`;
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
