@@ -47,6 +47,8 @@ export class OpeningGroup implements pg.Submittable {
   private readonly results: pg.QueryResult[] = [];
   private current: RowResult | null = null;
   private failure: Error | null = null;
+  /** Answers arrive in order; each statement ends with CommandComplete, BEGIN's first. */
+  private begun = false;
   callback: ((err: Error | null, results?: pg.QueryResult[]) => void) | undefined;
 
   constructor(private readonly statements: readonly OpeningStatement[]) {}
@@ -82,9 +84,6 @@ export class OpeningGroup implements pg.Submittable {
       c.stream.uncork?.();
     }
   }
-
-  // Answers arrive in order; each statement ends with CommandComplete (BEGIN's is the first).
-  private begun = false;
 
   handleRowDescription(msg: BackendMessage): void {
     this.current = newResult();
