@@ -159,8 +159,10 @@ describe(`row-level security as the app role (${modeName})`, () => {
     expect(leftover.rows[0]!.v ?? '').toBe('');
   });
 
-  // The first statement of a transaction travels with BEGIN and the context statement (pipelined on
-  // PostgreSQL): its result must never reach the caller when the context check fails.
+  // The first statement of a transaction travels with BEGIN and the context statement (on PostgreSQL one
+  // message group once its statements are parsed on the connection, so the second call below takes that
+  // path and the first the three-query path): its result must never reach the caller when the context
+  // check fails.
   const firstResultWithheld = async (db: Database) => {
     const seen: unknown[] = [];
     const err = await withOrg(db, { orgId: orgA }, async (tx) => {
