@@ -16,7 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import type { RawQuery } from '../src/platform/db/driver.js';
+import type { Prelude, RawQuery } from '../src/platform/db/driver.js';
 import type { Tx } from '../src/platform/db/types.js';
 import { CONTEXT_SQL, withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
@@ -62,7 +62,9 @@ const txOf = (query: RawQuery, orgId: string): Tx => ({ query, orgId });
 
 function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<void>> {
   const scope = (p: SeededPrincipal) => ({ orgId: p.orgId, userId: p.userId });
-  const direct = <T>(p: SeededPrincipal, fn: (tx: Tx) => Promise<T>) => b.admin.transaction((q) => fn(txOf(asBaseline(q), p.orgId)));
+  // The baselines: the superuser (default) or the owner role, optionally with withOrg's context statement.
+  const direct = <T>(p: SeededPrincipal, fn: (tx: Tx) => Promise<T>, opts: { as?: 'superuser' | 'owner'; prelude?: Prelude } = {}) =>
+    (opts.as === 'owner' ? b.owner : b.admin).transaction((q) => fn(txOf(asBaseline(q, opts.as), p.orgId)), opts.prelude ? { prelude: opts.prelude } : undefined);
   const noTx: RawQuery =
     b.mode === 'postgres'
       ? async (sql, params) => {
@@ -76,10 +78,9 @@ function runners(b: BenchDb): Record<Variant, (p: SeededPrincipal) => Promise<vo
   return {
     withOrg: (p) => withOrg(b.db, scope(p), (tx) => unit(tx, p)),
     'direct-tx': (p) => direct(p, (tx) => unit(tx, p)),
-    // Its own SQL mark: on PGlite's one session, a text planned for another role would be re-planned.
-    'owner-tx': (p) => b.owner.transaction((q) => unit(txOf(asBaseline(q, 'owner baseline'), p.orgId), p)),
+    'owner-tx': (p) => direct(p, (tx) => unit(tx, p), { as: 'owner' }),
     // Sent the way withOrg sends its context: as the driver's prelude, right after BEGIN.
-    'direct-tx+ctx': (p) => b.admin.transaction((q) => unit(txOf(asBaseline(q), p.orgId), p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
+    'direct-tx+ctx': (p) => direct(p, (tx) => unit(tx, p), { prelude: { sql: CONTEXT_SQL, params: [p.orgId, p.userId, ''], check() {} } }),
     'direct-no-tx': (p) => unit(txOf(asBaseline(noTx), p.orgId), p),
     'withOrg-2tx': async (p) => {
       await withOrg(b.db, scope(p), (tx) => credentialCheck(tx, p));

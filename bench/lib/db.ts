@@ -161,20 +161,20 @@ export function openBaselineDb(b: BenchDb, max: number, as: 'superuser' | 'owner
   const driver =
     shared ??
     createPostgresDriver(as === 'owner' ? ownerUrl() : (process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL), { max, applicationName: `converse-bench-baseline-${as}`, ...benchDriverOptions() });
-  const mark = as === 'owner' ? 'owner baseline' : 'baseline';
-  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q, mark), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
+  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q, as), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
   return { db: createDatabase(bypass), close: async () => (shared ? undefined : driver.close()) };
 }
 
 /**
- * The baseline's statements, marked so their SQL text differs from the app's. PGlite has ONE session for
- * both sides of a comparison, and PostgreSQL re-plans a prepared statement whenever the role that runs it
- * differs from the role it was planned for (RLS plans depend on the role). Without the mark, alternating
- * superuser and app-role units would re-plan every statement on both sides, which production never does:
- * there only the app role runs the app's SQL.
+ * A baseline's statements, marked per baseline role so their SQL text differs from the app's and from the
+ * other baseline's. PGlite has ONE session for every side of a comparison, and PostgreSQL re-plans a
+ * prepared statement whenever the role that runs it differs from the role it was planned for (RLS plans
+ * depend on the role). Without the marks, alternating units would re-plan every statement on every
+ * side, which production never does: there only the app role runs the app's SQL.
  */
-export function asBaseline(query: RawQuery, mark = 'baseline'): RawQuery {
-  return (sql, params) => query(`/* ${mark} */ ${sql}`, params);
+export function asBaseline(query: RawQuery, as: 'superuser' | 'owner' = 'superuser'): RawQuery {
+  const mark = as === 'owner' ? '/* owner baseline */' : '/* baseline */';
+  return (sql, params) => query(`${mark} ${sql}`, params);
 }
 
 /** Refresh planner statistics after bulk seeding (as the superuser: the app role owns nothing). */
