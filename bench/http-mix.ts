@@ -8,15 +8,16 @@
  * Env: BENCH_SECONDS (per concurrency level, default 10), BENCH_WARMUP_SECONDS (2), BENCH_ORGS (20),
  * BENCH_CONNECTIONS (default "1,50").
  */
+import { fork } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Keyring } from '../src/platform/vault/keyring.js';
 import { createTestApp } from '../test/helpers/harness.js';
+import { fillPool, keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
 import { analyze, envNumber, modesFromEnv, openBaselineDb, openBenchDb, type BenchMode } from './lib/db.js';
 import { median, percentile } from './lib/stats.js';
-import type { LoadJob, LoadRequest, LoadResult } from './lib/load-worker.js';
+import type { LoadJob, LoadRequest, LoadResult } from './lib/load-process.js';
 import { seedBulk } from './lib/seed.js';
 import { log, machineInfo, mdTable, round } from './lib/stats.js';
 
@@ -48,10 +49,27 @@ export interface HttpMixResult {
   mix: { label: string; weight: number }[];
   apiKeyShare: number;
   dbPoolMax: number;
-  runs: (LoadResult & { ok: boolean })[];
+  runs: (MeasuredRun & { ok: boolean })[];
   /** The same mix against the same data, isolated app vs. the no-isolation baseline, alternating runs. */
   isolation: IsolationAb[];
 }
+
+/**
+ * CPU per request during one load run, in microseconds: the server process (the app; on PGlite also the
+ * database, which runs inside it) and, on PostgreSQL, the backends serving the bench's pools. The load
+ * generator is a separate process and is not counted.
+ */
+export interface RunCpu {
+  appUs: number;
+  dbUs: number;
+  totalUs: number;
+  /** PostgreSQL: times a backend was put on a CPU (mostly wake-ups from waiting on its socket), per request. */
+  dbWakeups?: number;
+  /** PostgreSQL: time backends were runnable but waiting for a CPU, µs per request. */
+  dbQueuedUs?: number;
+}
+
+export type MeasuredRun = LoadResult & { cpuPerRequest?: RunCpu };
 
 export interface IsolationAb {
   connections: number;
@@ -70,6 +88,22 @@ export interface IsolationAb {
   lostVsOwnerPct: number;
   lostVsOwnerIqr: [number, number];
   p50Ms: { isolated: number; baseline: number; owner: number };
+  /**
+   * CPU per request of each arm, pooled over the rounds (CPU of all its runs / their requests). At
+   * saturation throughput is its inverse, and it moves far less than req/s when the host's speed changes.
+   */
+  cpuPerRequest?: { isolated: RunCpu; baseline: RunCpu; owner: RunCpu };
+  /** Extra CPU per request of the isolated app: isolated/owner − 1 (pooled), %, and the IQR of the per-round ratios. */
+  cpuCostVsOwnerPct?: number;
+  cpuCostVsOwnerIqr?: [number, number];
+  /** The same against the superuser. */
+  cpuCostPct?: number;
+  cpuCostIqr?: [number, number];
+  /**
+   * BENCH_AB_BREAKDOWN=true (PostgreSQL): the owner role WITH withOrg's context statement. Owner → this
+   * arm is the context statement's share, this arm → the app is RLS and the role.
+   */
+  ownerWithContext?: { reqPerSec: number[]; contextLostPct: number; rlsLostPct: number; cpuPerRequest?: RunCpu };
   /** Errors, timeouts and non-2xx over all A/B runs (must be 0). */
   failures: number;
 }
@@ -94,13 +128,26 @@ async function createOrgViaApi(app: FastifyInstance, i: number): Promise<BenchOr
   return { orgId: owner.organization.id, ownerToken: owner.access_token, adminToken: accepted.json().access_token, apiKey: key.json().key };
 }
 
-/** A shuffled pool of requests following MIX, spread uniformly over orgs. */
+/**
+ * The mix, or only the routes BENCH_ROUTES names (comma list of paths, e.g. "/api/v1/me"), to see what
+ * one route costs.
+ */
+function mixFromEnv(): readonly (typeof MIX)[number][] {
+  const only = process.env.BENCH_ROUTES?.split(',').map((r) => r.trim()).filter(Boolean);
+  if (!only?.length) return MIX;
+  const picked = MIX.filter((m) => only.includes(m.path));
+  if (picked.length !== only.length) throw new Error(`BENCH_ROUTES: unknown path (known: ${MIX.map((m) => m.path).join(', ')})`);
+  return picked;
+}
+
+/** A shuffled pool of requests following the mix, spread uniformly over orgs. */
 function requestPool(orgs: BenchOrg[], size = 4096): LoadRequest[] {
-  const total = MIX.reduce((s, m) => s + m.weight, 0);
+  const mix = mixFromEnv();
+  const total = mix.reduce((s, m) => s + m.weight, 0);
   const pool: LoadRequest[] = [];
   for (let i = 0; i < size; i++) {
     let r = Math.random() * total;
-    const route = MIX.find((m) => (r -= m.weight) < 0) ?? MIX[0];
+    const route = mix.find((m) => (r -= m.weight) < 0) ?? mix[0]!;
     const org = orgs[Math.floor(Math.random() * orgs.length)]!;
     let credential: string;
     // Listing API keys needs api_keys:manage, which only owners have (API keys are never owners).
@@ -112,18 +159,50 @@ function requestPool(orgs: BenchOrg[], size = 4096): LoadRequest[] {
   return pool;
 }
 
-// tsx's loader is not inherited by worker threads (Node 20): the worker registers it, then loads the TS entry.
-const WORKER_BOOT = `require('tsx/cjs/api').register(); require(require('node:worker_threads').workerData.entry);`;
+const LOAD_ENTRY = fileURLToPath(new URL('./lib/load-process.ts', import.meta.url));
 
-function runLoad(job: LoadJob): Promise<LoadResult> {
+/**
+ * One autocannon run in a child process (lib/load-process.ts). With a meter, the CPU this process and the
+ * bench's database backends spend while the load runs is divided by the requests answered: the child
+ * boots first and the meter is read only once it is ready, so its start-up is not counted.
+ */
+function runLoad(job: LoadJob, cpu?: CpuMeter): Promise<MeasuredRun> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER_BOOT, { eval: true, workerData: { ...job, entry: fileURLToPath(new URL('./lib/load-worker.ts', import.meta.url)) } });
-    worker.once('message', (m: { ok: boolean; result?: LoadResult; error?: string }) => {
-      void worker.terminate();
-      if (m.ok) resolve(m.result!);
-      else reject(new Error(m.error));
+    const child = fork(LOAD_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let before: Awaited<ReturnType<CpuMeter['read']>> | undefined;
+    const fail = (err: Error) => {
+      child.kill();
+      reject(err);
+    };
+    child.once('error', fail);
+    child.once('exit', (code) => fail(new Error(`load process exited (${code}) before answering`)));
+    child.on('message', (m: 'ready' | { ok: boolean; result?: LoadResult; error?: string }) => {
+      if (m !== 'ready') child.removeAllListeners('exit');
+      void (async () => {
+        if (m === 'ready') {
+          before = await cpu?.read();
+          child.send(job);
+          return;
+        }
+        const after = await cpu?.read();
+        child.kill();
+        if (!m.ok) return reject(new Error(m.error));
+        const r = m.result!;
+        const n = Math.max(1, r.totalRequests);
+        const cpuPerRequest =
+          before && after
+            ? (() => {
+                const appUs = (after.clientNs - before.clientNs) / 1000 / n;
+                const dbUs = (after.serverNs - before.serverNs) / 1000 / n;
+                const db = cpu?.serverVisible
+                  ? { dbWakeups: round((after.serverWakeups - before.serverWakeups) / n, 2), dbQueuedUs: round((after.serverQueuedNs - before.serverQueuedNs) / 1000 / n, 1) }
+                  : {};
+                return { appUs: round(appUs, 1), dbUs: round(dbUs, 1), totalUs: round(appUs + dbUs, 1), ...db };
+              })()
+            : undefined;
+        resolve({ ...r, ...(cpuPerRequest ? { cpuPerRequest } : {}) });
+      })().catch(fail);
     });
-    worker.once('error', reject);
   });
 }
 
@@ -133,14 +212,19 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
   const orgCount = envNumber('BENCH_ORGS', 20);
   const connectionLevels = (process.env.BENCH_CONNECTIONS ?? '1,50').split(',').map(Number);
 
-  const bdb = await openBenchDb(mode, { appPoolMax: loadConfig({} as NodeJS.ProcessEnv).dbPoolMax, adminPoolMax: 2 });
+  // PostgreSQL connections per app: the production default (CONVERSE_DB_POOL_MAX), or BENCH_POOL_MAX.
+  const poolMax = envNumber('BENCH_POOL_MAX', loadConfig({} as NodeJS.ProcessEnv).dbPoolMax);
+  const bdb = await openBenchDb(mode, { appPoolMax: poolMax, adminPoolMax: 2 });
+  // Pools keep their connections between runs: the meter counts one stable set of backends, and no run
+  // starts on freshly forked, cold ones (pg-pool closes idle clients after 10 s by default).
+  for (const p of [bdb.pgPool, bdb.adminPool, bdb.ownerPool]) keepIdleClients(p);
+  const meter = openCpuMeter(mode);
   // Deps are built by the test harness (kept in step with src/deps.ts by the people who change it).
   const { app, deps, keyring: testKeyring } = await createTestApp({
     testDb: { db: bdb.db, admin: bdb.admin, close: bdb.close },
     // The bench measures the request path, not the limiter: raise every limit far past what it can send.
-    config: { rateLimit: { perOrgPerMinute: 1e9, perIpPerMinute: 1e9, authPerIpPerMinute: 1e9 } },
+    config: { rateLimit: { perOrgPerMinute: 1e9, perIpPerMinute: 1e9, authPerIpPerMinute: 1e9 }, dbPoolMax: poolMax },
   });
-  const config = deps.config;
   try {
     const t0 = Date.now();
     const orgs: BenchOrg[] = [];
@@ -168,27 +252,34 @@ export async function runHttpMix(mode: BenchMode): Promise<HttpMixResult> {
     const url = `http://127.0.0.1:${addr.port}`;
 
     if (warmup > 0) await runLoad({ url, connections: 10, durationSeconds: warmup, requests: pool });
+    await fillPool(bdb.pgPool);
+    await meter.cpu.refresh();
     const runs: HttpMixResult['runs'] = [];
     for (const connections of connectionLevels) {
-      const r = await runLoad({ url, connections, durationSeconds: seconds, requests: pool });
+      const r = await runLoad({ url, connections, durationSeconds: seconds, requests: pool }, meter.cpu);
       const ok = r.errors === 0 && r.non2xx === 0 && r.timeouts === 0;
-      log(`[${mode}] http-mix c=${connections}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}`);
+      const c = r.cpuPerRequest;
+      log(
+        `[${mode}] http-mix c=${connections}: ${r.reqPerSec.toFixed(0)} req/s, p50 ${r.latencyMs.p50} ms, p99 ${r.latencyMs.p99} ms, non2xx ${r.non2xx}, errors ${r.errors}` +
+          (c ? `, CPU ${c.totalUs} µs/request (app ${c.appUs}, db ${c.dbUs})` : ''),
+      );
       runs.push({ ...r, ok });
     }
-    const isolation = await isolationAb(mode, bdb, url, pool, connectionLevels, deps.config, testKeyring);
+    const isolation = await isolationAb(mode, bdb, url, pool, connectionLevels, deps.config, testKeyring, meter.cpu);
     return {
       isolation,
       mode,
       orgs: orgCount,
       seedShape: { ...SEED_SHAPE, viaApi: 'per org: owner signup, 1 admin invited+accepted, 1 admin API key' },
-      mix: MIX.map((m) => ({ label: m.label, weight: m.weight })),
+      mix: mixFromEnv().map((m) => ({ label: m.label, weight: m.weight })),
       apiKeyShare: API_KEY_SHARE,
-      dbPoolMax: mode === 'postgres' ? config.dbPoolMax : 1,
+      dbPoolMax: mode === 'postgres' ? poolMax : 1,
       runs,
     };
   } finally {
     await app.close();
     await bdb.close();
+    await meter.close();
   }
 }
 
@@ -205,14 +296,17 @@ async function isolationAb(
   levels: number[],
   config: Config,
   keyring: Keyring,
+  cpu: CpuMeter,
 ): Promise<IsolationAb[]> {
   const rounds = envNumber('BENCH_AB_ROUNDS', 6);
   const seconds = envNumber('BENCH_AB_SECONDS', 4);
   if (process.env.BENCH_AB === 'false') return [];
   const started: { close(): Promise<void> }[] = [];
   try {
-    const baselineApp = async (as: 'superuser' | 'owner') => {
-      const baseline = openBaselineDb(bdb, config.dbPoolMax, as);
+    const baselineApp = async (as: 'superuser' | 'owner', context = false) => {
+      const baseline = openBaselineDb(bdb, config.dbPoolMax, as, { context });
+      keepIdleClients(baseline.pool);
+      await fillPool(baseline.pool);
       const b = await createTestApp({ testDb: { db: baseline.db, admin: bdb.admin, close: baseline.close }, keyring, config, verifyRuntimeRole: false });
       started.push({ close: async () => (await b.close(), await baseline.close()) });
       await b.app.listen({ host: '127.0.0.1', port: 0 });
@@ -222,24 +316,29 @@ async function isolationAb(
       await runLoad({ url, connections: 10, durationSeconds: 2, requests: pool });
       return url;
     };
-    const urls = { iso: isolatedUrl, base: await baselineApp('superuser'), owner: await baselineApp('owner') };
-    const arms = ['iso', 'base', 'owner'] as const;
+    // BENCH_AB_BREAKDOWN=true (PostgreSQL): a fourth arm, the owner role WITH withOrg's context statement,
+    // which splits the difference into the context statement and RLS.
+    const breakdown = process.env.BENCH_AB_BREAKDOWN === 'true' && mode === 'postgres';
+    const urls = { iso: isolatedUrl, base: await baselineApp('superuser'), owner: await baselineApp('owner'), ownerCtx: breakdown ? await baselineApp('owner', true) : '' };
+    await cpu.refresh();
+    const arms = breakdown ? (['iso', 'base', 'owner', 'ownerCtx'] as const) : (['iso', 'base', 'owner'] as const);
     const out: IsolationAb[] = [];
     for (const connections of levels) {
-      const res = { iso: [] as LoadResult[], base: [] as LoadResult[], owner: [] as LoadResult[] };
+      const res = { iso: [] as MeasuredRun[], base: [] as MeasuredRun[], owner: [] as MeasuredRun[], ownerCtx: [] as MeasuredRun[] };
       for (let r = 0; r < rounds; r++) {
         for (let i = 0; i < arms.length; i++) {
           const which = arms[(i + r) % arms.length]!;
-          res[which].push(await runLoad({ url: urls[which], connections, durationSeconds: seconds, requests: pool }));
+          res[which].push(await runLoad({ url: urls[which], connections, durationSeconds: seconds, requests: pool }, cpu));
         }
       }
-      const sum = (xs: LoadResult[]) => xs.reduce((n, x) => n + x.totalRequests, 0);
-      const lost = (base: LoadResult[]) => round((1 - sum(res.iso) / sum(base)) * 100, 1);
-      const iqr = (base: LoadResult[]): [number, number] => {
+      const sum = (xs: MeasuredRun[]) => xs.reduce((n, x) => n + x.totalRequests, 0);
+      const lost = (base: MeasuredRun[]) => round((1 - sum(res.iso) / sum(base)) * 100, 1);
+      const iqr = (base: MeasuredRun[]): [number, number] => {
         const perRound = res.iso.map((x, i) => (1 - x.reqPerSec / base[i]!.reqPerSec) * 100);
         return [round(percentile(perRound, 25), 1), round(percentile(perRound, 75), 1)];
       };
-      const p50 = (xs: LoadResult[]) => median(xs.map((x) => x.latencyMs.p50));
+      const p50 = (xs: MeasuredRun[]) => median(xs.map((x) => x.latencyMs.p50));
+      const cpuStats = abCpu(res);
       const row: IsolationAb = {
         connections,
         rounds,
@@ -252,11 +351,21 @@ async function isolationAb(
         lostVsOwnerPct: lost(res.owner),
         lostVsOwnerIqr: iqr(res.owner),
         p50Ms: { isolated: p50(res.iso), baseline: p50(res.base), owner: p50(res.owner) },
-        failures: [...res.iso, ...res.base, ...res.owner].reduce((n, x) => n + x.errors + x.non2xx + x.timeouts, 0),
+        ...cpuStats,
+        ...(breakdown ? { ownerWithContext: ownerWithContext(res) } : {}),
+        failures: [...res.iso, ...res.base, ...res.owner, ...res.ownerCtx].reduce((n, x) => n + x.errors + x.non2xx + x.timeouts, 0),
       };
       log(
         `[${mode}] isolation A/B c=${connections}: isolated ${row.isolatedReqPerSec.join(', ')} req/s; superuser ${row.baselineReqPerSec.join(', ')}; owner ${row.ownerReqPerSec.join(', ')}; ` +
-          `lost ${row.lostVsOwnerPct}% vs owner (IQR ${row.lostVsOwnerIqr.join('…')}%), ${row.lostPct}% vs superuser (IQR ${row.lostIqr.join('…')}%)`,
+          `lost ${row.lostVsOwnerPct}% vs owner (IQR ${row.lostVsOwnerIqr.join('…')}%), ${row.lostPct}% vs superuser (IQR ${row.lostIqr.join('…')}%)` +
+          (row.cpuPerRequest
+            ? `; CPU µs/request isolated ${row.cpuPerRequest.isolated.totalUs}, owner ${row.cpuPerRequest.owner.totalUs}, superuser ${row.cpuPerRequest.baseline.totalUs}: ` +
+              `${signed(row.cpuCostVsOwnerPct!)}% vs owner (IQR ${row.cpuCostVsOwnerIqr!.join('…')}%), ${signed(row.cpuCostPct!)}% vs superuser (IQR ${row.cpuCostIqr!.join('…')}%)`
+            : '') +
+          (row.ownerWithContext
+            ? `; owner + context statement ${row.ownerWithContext.reqPerSec.join(', ')} req/s, context statement ${row.ownerWithContext.contextLostPct}% / RLS ${row.ownerWithContext.rlsLostPct}% of throughput` +
+              (row.ownerWithContext.cpuPerRequest ? `, CPU µs/request ${row.ownerWithContext.cpuPerRequest.totalUs} (app ${row.ownerWithContext.cpuPerRequest.appUs}, db ${row.ownerWithContext.cpuPerRequest.dbUs})` : '')
+            : ''),
       );
       out.push(row);
     }
@@ -264,6 +373,62 @@ async function isolationAb(
   } finally {
     for (const s of started) await s.close();
   }
+}
+
+const signed = (x: number) => (x >= 0 ? `+${x}` : `${x}`);
+
+/** CPU per request over several runs: the CPU of all of them over their requests. */
+function pooledCpu(xs: MeasuredRun[]): RunCpu {
+  const n = xs.reduce((s, x) => s + x.totalRequests, 0);
+  const part = (k: keyof RunCpu, digits = 1) => round(xs.reduce((s, x) => s + (x.cpuPerRequest![k] ?? 0) * x.totalRequests, 0) / n, digits);
+  const db = xs.every((x) => x.cpuPerRequest!.dbWakeups !== undefined) ? { dbWakeups: part('dbWakeups', 2), dbQueuedUs: part('dbQueuedUs') } : {};
+  return { appUs: part('appUs'), dbUs: part('dbUs'), totalUs: part('totalUs'), ...db };
+}
+
+/** The breakdown arm: the owner role with the context statement, between the owner role and the app. */
+function ownerWithContext(res: { iso: MeasuredRun[]; owner: MeasuredRun[]; ownerCtx: MeasuredRun[] }): NonNullable<IsolationAb['ownerWithContext']> {
+  const sum = (xs: MeasuredRun[]) => xs.reduce((n, x) => n + x.totalRequests, 0);
+  return {
+    reqPerSec: res.ownerCtx.map((x) => round(x.reqPerSec, 1)),
+    contextLostPct: round((1 - sum(res.ownerCtx) / sum(res.owner)) * 100, 1),
+    rlsLostPct: round((1 - sum(res.iso) / sum(res.ownerCtx)) * 100, 1),
+    ...(res.ownerCtx.every((x) => x.cpuPerRequest) ? { cpuPerRequest: pooledCpu(res.ownerCtx) } : {}),
+  };
+}
+
+/** Pooled CPU per request of each arm, and the isolated arm's extra CPU against each baseline. */
+function abCpu(res: { iso: MeasuredRun[]; base: MeasuredRun[]; owner: MeasuredRun[] }): Partial<IsolationAb> {
+  if (![...res.iso, ...res.base, ...res.owner].every((x) => x.cpuPerRequest)) return {};
+  const cpu = { isolated: pooledCpu(res.iso), baseline: pooledCpu(res.base), owner: pooledCpu(res.owner) };
+  const cost = (base: RunCpu) => round((cpu.isolated.totalUs / base.totalUs - 1) * 100, 1);
+  const iqr = (base: MeasuredRun[]): [number, number] => {
+    const perRound = res.iso.map((x, i) => (x.cpuPerRequest!.totalUs / base[i]!.cpuPerRequest!.totalUs - 1) * 100);
+    return [round(percentile(perRound, 25), 1), round(percentile(perRound, 75), 1)];
+  };
+  return { cpuPerRequest: cpu, cpuCostVsOwnerPct: cost(cpu.owner), cpuCostVsOwnerIqr: iqr(res.owner), cpuCostPct: cost(cpu.baseline), cpuCostIqr: iqr(res.base) };
+}
+
+/** CPU per request of the HTTP-level comparison (rows with a meter only). */
+export function isolationCpuTable(results: HttpMixResult[]): string {
+  const us = (c: RunCpu | undefined) => (c ? `${c.totalUs} (${c.appUs} + ${c.dbUs})` : '—');
+  return mdTable(
+    ['mode', 'pool', 'connections', 'isolated µs/request (app + db)', 'owner role', 'owner role + context statement', 'superuser', 'extra CPU vs owner role (IQR)', 'extra CPU vs superuser (IQR)'],
+    results.flatMap((r) =>
+      r.isolation
+        .filter((x) => x.cpuPerRequest)
+        .map((x) => [
+          r.mode,
+          r.dbPoolMax,
+          x.connections,
+          us(x.cpuPerRequest!.isolated),
+          us(x.cpuPerRequest!.owner),
+          us(x.ownerWithContext?.cpuPerRequest),
+          us(x.cpuPerRequest!.baseline),
+          `${x.cpuCostVsOwnerPct}% (${x.cpuCostVsOwnerIqr![0]}…${x.cpuCostVsOwnerIqr![1]}%)`,
+          `${x.cpuCostPct}% (${x.cpuCostIqr![0]}…${x.cpuCostIqr![1]}%)`,
+        ]),
+    ),
+  );
 }
 
 export function isolationAbTable(results: HttpMixResult[]): string {
@@ -299,5 +464,6 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   console.log(JSON.stringify({ machine: machineInfo(), results }, null, 2));
   console.log(httpMixTable(results));
   console.log(isolationAbTable(results));
+  console.log(isolationCpuTable(results));
   if (results.some((r) => r.runs.some((x) => !x.ok) || r.isolation.some((x) => x.failures > 0))) process.exitCode = 1;
 }

@@ -21,10 +21,9 @@ import type { Tx } from '../src/platform/db/types.js';
 import { CONTEXT_SQL, withOrg } from '../src/platform/db/with-org.js';
 import { getActiveUserRole, getOrganization } from '../src/features/auth/repo.js';
 import { listAudit } from '../src/features/audit/repo.js';
-import pg from 'pg';
-import { analyze, asBaseline, BENCH_OWNER_ROLE, DEFAULT_PG_ADMIN_URL, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
+import { analyze, asBaseline, BENCH_OWNER_ROLE, envNumber, modesFromEnv, openBenchDb, type BenchDb, type BenchMode } from './lib/db.js';
 import { statementBreakdown, type BreakdownRow } from './lib/breakdown.js';
-import { createCpuMeter, keepIdleClients, type CpuMeter } from './lib/cpu.js';
+import { keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
 import { seedBulk, type SeededPrincipal } from './lib/seed.js';
 import { log, machineInfo, mdTable, median, percentile, round } from './lib/stats.js';
 
@@ -281,9 +280,7 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
 
   const b = await openBenchDb(mode, { appPoolMax: maxC, adminPoolMax: maxC });
   for (const pool of [b.pgPool, b.adminPool, b.ownerPool]) keepIdleClients(pool);
-  // The meter lists backends through its own connection (application_name outside the counted prefix).
-  const meterPool = mode === 'postgres' ? new pg.Pool({ connectionString: process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL, max: 1, application_name: 'bench-cpu-meter' }) : undefined;
-  const cpu = createCpuMeter(meterPool);
+  const { cpu, close: closeMeter } = openCpuMeter(mode);
   try {
     const t0 = Date.now();
     const principals = await seedBulk(b.admin, { newOrgs: orgs, shape: { members, invites: 3, audit: auditRows } });
@@ -405,7 +402,7 @@ export async function runIsolationCost(mode: BenchMode): Promise<IsolationResult
       loadAvgDuring: (await import('node:os')).loadavg().map((l) => round(l, 2)),
     };
   } finally {
-    await meterPool?.end();
+    await closeMeter();
     await b.close();
   }
 }

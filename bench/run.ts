@@ -13,7 +13,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { httpMixTable, isolationAbTable, runHttpMix, type HttpMixResult } from './http-mix.js';
+import { httpMixTable, isolationAbTable, isolationCpuTable, runHttpMix, type HttpMixResult } from './http-mix.js';
 import { isolationTables, runIsolationCost, type IsolationResult } from './isolation-cost.js';
 import { modesFromEnv } from './lib/db.js';
 import { log, machineInfo, round } from './lib/stats.js';
@@ -44,7 +44,7 @@ for (const mode of modesFromEnv()) {
 
 const m = machineInfo();
 console.log(`\nMachine: ${m.cpus} × ${m.cpuModel}, ${m.totalMemGiB} GiB, ${m.node}, load average at start ${m.loadAvgAtStart.join(' / ')}\n`);
-if (http.length) console.log(`## HTTP mix\n\n${httpMixTable(http)}\n\n### Isolation cost at the HTTP level\n\n${isolationAbTable(http)}\n`);
+if (http.length) console.log(`## HTTP mix\n\n${httpMixTable(http)}\n\n### Isolation cost at the HTTP level\n\n${isolationAbTable(http)}\n\nCPU per request (µs; app = the server process, db = its PostgreSQL backends; PGlite runs inside the app):\n\n${isolationCpuTable(http)}\n`);
 if (isolation.length) console.log(`## Isolation cost\n\n${isolationTables(isolation)}\n`);
 if (failed) {
   console.error('FAILED: the HTTP mix saw errors or non-2xx responses');

@@ -15,6 +15,8 @@ declare module 'autocannon' {
     duration?: number;
     pipelining?: number;
     timeout?: number;
+    skipAggregateResult?: boolean;
+    renderProgressBar?: boolean;
     requests?: Request[];
   }
   interface Histogram {

@@ -156,13 +156,31 @@ function pgliteOwnerDriver(driver: Driver): Driver {
  * drops withOrg's context statement (its prelude). Only the plain `where org_id = $1` of every repo query
  * remains. Bench only.
  */
-export function openBaselineDb(b: BenchDb, max: number, as: 'superuser' | 'owner'): { db: Database; close(): Promise<void> } {
-  const shared = b.mode === 'pglite' ? (as === 'owner' ? b.owner : b.admin) : null;
-  const driver =
-    shared ??
-    createPostgresDriver(as === 'owner' ? ownerUrl() : (process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL), { max, applicationName: `converse-bench-baseline-${as}`, ...benchDriverOptions() });
-  const bypass: Driver = { mode: driver.mode, transaction: (fn) => driver.transaction((q, e) => fn(asBaseline(q, as), e)), exec: (sql) => driver.exec(sql), close: () => driver.close() };
-  return { db: createDatabase(bypass), close: async () => (shared ? undefined : driver.close()) };
+export function openBaselineDb(
+  b: BenchDb,
+  max: number,
+  as: 'superuser' | 'owner',
+  opts: { context?: boolean } = {},
+): { db: Database; pool?: pg.Pool; close(): Promise<void> } {
+  // `context`: keep withOrg's context statement (PostgreSQL, owner role only; its check then expects
+  // the owner role), so that arm differs from the app's by RLS and the role alone.
+  if (opts.context && (b.mode !== 'postgres' || as !== 'owner')) throw new Error('openBaselineDb: context is for the PostgreSQL owner baseline only');
+  const own =
+    b.mode === 'pglite'
+      ? null
+      : createPostgresDriver(as === 'owner' ? ownerUrl() : (process.env.MIGRATION_DATABASE_URL ?? DEFAULT_PG_ADMIN_URL), {
+          max,
+          applicationName: `converse-bench-baseline-${as}${opts.context ? '-ctx' : ''}`,
+          ...benchDriverOptions(),
+        });
+  const driver = own ?? (as === 'owner' ? b.owner : b.admin);
+  const bypass: Driver = {
+    mode: driver.mode,
+    transaction: (fn, txOpts) => driver.transaction((q, e) => fn(asBaseline(q, as), e), opts.context ? txOpts : undefined),
+    exec: (sql) => driver.exec(sql),
+    close: () => driver.close(),
+  };
+  return { db: createDatabase(bypass, opts.context ? BENCH_OWNER_ROLE : undefined), pool: own?.pool, close: async () => void (await own?.close()) };
 }
 
 /**

@@ -1,8 +1,9 @@
 /**
- * Runs autocannon in a worker thread, so the load generator has its own event loop (and can use the
- * second core) instead of competing with the server under test on the main thread.
+ * Runs autocannon in a child process, so the load generator has its own event loop (and can use the
+ * second core) instead of competing with the server under test on the main thread, and so the server
+ * process's CPU time (process.cpuUsage in the bench) is the server's alone: a worker thread's CPU, and
+ * the garbage collection of its heap on V8's shared helper threads, would be counted with it.
  */
-import { parentPort, workerData } from 'node:worker_threads';
 import autocannon, { type RequestParams } from 'autocannon';
 
 export interface LoadRequest {
@@ -38,6 +39,10 @@ async function main(job: LoadJob): Promise<LoadResult> {
     connections: job.connections,
     duration: job.durationSeconds,
     timeout: 10,
+    // Raw histograms, aggregated below (as autocannon does in worker threads).
+    skipAggregateResult: true,
+    // No progress bar on the bench's terminal.
+    renderProgressBar: false,
     // One dynamic request: every request a connection sends is a fresh random pick from the mix.
     requests: [
       {
@@ -48,7 +53,6 @@ async function main(job: LoadJob): Promise<LoadResult> {
       },
     ],
   };
-  // autocannon only aggregates on the main thread; in a worker it hands back raw histograms.
   const raw: unknown = await autocannon(opts);
   const r = autocannon.aggregateResult([raw], opts);
   if (!r.latency) throw new Error('autocannon gave no latency: ' + JSON.stringify(r).slice(0, 500));
@@ -67,9 +71,14 @@ async function main(job: LoadJob): Promise<LoadResult> {
   };
 }
 
-if (parentPort && workerData) {
-  main(workerData as LoadJob).then(
-    (result) => parentPort!.postMessage({ ok: true, result }),
-    (err: unknown) => parentPort!.postMessage({ ok: false, error: String((err as Error)?.stack ?? err) }),
-  );
+// Once up, the process says 'ready'; the parent reads its CPU meter, then sends the job. The listener stays
+// (it keeps the IPC channel, and so the process, alive): the parent ends the process once it has the answer.
+if (process.send) {
+  process.on('message', (m: LoadJob) => {
+    main(m).then(
+      (result) => process.send!({ ok: true, result }),
+      (err: unknown) => process.send!({ ok: false, error: String((err as Error)?.stack ?? err) }),
+    );
+  });
+  process.send('ready');
 }
