@@ -161,6 +161,18 @@ function requestPool(orgs: BenchOrg[], size = 4096): LoadRequest[] {
 
 const LOAD_ENTRY = fileURLToPath(new URL('./lib/load-process.ts', import.meta.url));
 
+type CpuSample = Awaited<ReturnType<CpuMeter['read']>>;
+
+/** The CPU between two meter readings, per request. */
+function perRequest(before: CpuSample, after: CpuSample, requests: number, withDb: boolean): RunCpu {
+  const appUs = (after.clientNs - before.clientNs) / 1000 / requests;
+  const dbUs = (after.serverNs - before.serverNs) / 1000 / requests;
+  const db = withDb
+    ? { dbWakeups: round((after.serverWakeups - before.serverWakeups) / requests, 2), dbQueuedUs: round((after.serverQueuedNs - before.serverQueuedNs) / 1000 / requests, 1) }
+    : {};
+  return { appUs: round(appUs, 1), dbUs: round(dbUs, 1), totalUs: round(appUs + dbUs, 1), ...db };
+}
+
 /**
  * One autocannon run in a child process (lib/load-process.ts). With a meter, the CPU this process and the
  * bench's database backends spend while the load runs is divided by the requests answered: the child
@@ -169,7 +181,7 @@ const LOAD_ENTRY = fileURLToPath(new URL('./lib/load-process.ts', import.meta.ur
 function runLoad(job: LoadJob, cpu?: CpuMeter): Promise<MeasuredRun> {
   return new Promise((resolve, reject) => {
     const child = fork(LOAD_ENTRY, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    let before: Awaited<ReturnType<CpuMeter['read']>> | undefined;
+    let before: CpuSample | undefined;
     const fail = (err: Error) => {
       child.kill();
       reject(err);
@@ -188,19 +200,7 @@ function runLoad(job: LoadJob, cpu?: CpuMeter): Promise<MeasuredRun> {
         child.kill();
         if (!m.ok) return reject(new Error(m.error));
         const r = m.result!;
-        const n = Math.max(1, r.totalRequests);
-        const cpuPerRequest =
-          before && after
-            ? (() => {
-                const appUs = (after.clientNs - before.clientNs) / 1000 / n;
-                const dbUs = (after.serverNs - before.serverNs) / 1000 / n;
-                const db = cpu?.serverVisible
-                  ? { dbWakeups: round((after.serverWakeups - before.serverWakeups) / n, 2), dbQueuedUs: round((after.serverQueuedNs - before.serverQueuedNs) / 1000 / n, 1) }
-                  : {};
-                return { appUs: round(appUs, 1), dbUs: round(dbUs, 1), totalUs: round(appUs + dbUs, 1), ...db };
-              })()
-            : undefined;
-        resolve({ ...r, ...(cpuPerRequest ? { cpuPerRequest } : {}) });
+        resolve(before && after ? { ...r, cpuPerRequest: perRequest(before, after, Math.max(1, r.totalRequests), cpu!.serverVisible) } : r);
       })().catch(fail);
     });
   });
