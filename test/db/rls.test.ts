@@ -73,6 +73,46 @@ describe(`row-level security as the app role (${modeName})`, () => {
     expect(text).not.toMatch(/current_org_id/);
   });
 
+  it('inlines app.current_user_id() into the users policies too', async () => {
+    // Migration 0010: until then a SET clause kept it out of line, and every read of app.users ran it
+    // through the SQL-function executor.
+    const plan = await withOrg(t.db, { orgId: orgB, userId: userB }, (tx) =>
+      tx.query<{ 'QUERY PLAN': string }>('explain (verbose, costs off) select id from app.users where id = $1', [userB]),
+    );
+    const text = plan.rows.map((r) => r['QUERY PLAN']).join('\n');
+    expect(text).toMatch(/current_setting\('app\.user_id'::text, true\)/);
+    expect(text).not.toMatch(/current_user_id|current_org_id/);
+  });
+
+  it('reads the acting user from the setting: itself, through a membership, or nothing', async () => {
+    // userC belongs to no org: only the user itself may read its row (users_visible's first branch).
+    const userC = randomUUID();
+    await withOrg(t.db, { orgId: orgA, userId: userC }, (tx) => tx.query(`insert into app.users (id, email, name) values ($1, $2, 'C')`, [userC, `${userC}@example.test`]));
+    const read = (userId: string | null, id: string) =>
+      withOrg(t.db, { orgId: orgA, userId }, async (tx) => (await tx.query<{ id: string }>('select id from app.users where id = $1', [id])).rows.map((r) => r.id));
+    expect(await read(userC, userC)).toEqual([userC]);
+    expect(await read(null, userC)).toEqual([]);
+    expect(await read(randomUUID(), userC)).toEqual([]);
+    // userB is a member of orgB: visible in orgB's context to anyone, never in orgA's.
+    expect(await read(null, userB)).toEqual([]);
+    expect(await withOrg(t.db, { orgId: orgB }, async (tx) => (await tx.query<{ id: string }>('select id from app.users where id = $1', [userB])).rows.map((r) => r.id))).toEqual([userB]);
+  });
+
+  it('keeps app.current_user_id() from being redirected by types the caller creates in pg_temp', async () => {
+    // As for current_org_id above: the inlined body names pg_catalog.text and pg_catalog.uuid.
+    const sql = `select id from app.users where id = $1 /* pg_temp ${randomUUID()} */`;
+    const err = await withOrg(t.db, { orgId: orgA, userId: userB }, async (tx) => {
+      await tx.query(`create type pg_temp.uuid as enum ('x')`);
+      await tx.query(`create type pg_temp.text as enum ('y')`);
+      const own = (await tx.query<{ id: string }>(sql, [userB])).rows.map((r) => r.id);
+      expect(own).toEqual([userB]);
+      // Without a user the policy falls through to the membership check, which raises without an org.
+      await tx.query(`select set_config('app.org_id', '', true), set_config('app.user_id', '', true)`);
+      await tx.query(sql, [userB]);
+    }).catch((e: unknown) => e);
+    expect((err as DbError).sqlstate).toBe('42501');
+  });
+
   it('reads the org when a cached (generic) plan runs, never when it was planned', async () => {
     // One SQL text, alternating orgs, past the five executions after which PostgreSQL switches a prepared
     // statement to a generic plan: each run must still see only its own org's key.
