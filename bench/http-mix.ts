@@ -1,6 +1,6 @@
 /**
  * HTTP benchmark: the real app on 127.0.0.1 (random port), N seeded orgs, an authenticated read-heavy
- * mix driven by autocannon (in a worker thread) at 1 and 50 connections.
+ * mix driven by autocannon (in a child process) at 1 and 50 connections.
  *
  *   npx tsx bench/http-mix.ts                                   # PGlite
  *   BENCH_MODES=postgres npx tsx bench/http-mix.ts              # PostgreSQL (defaults to converse_bench)
@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Keyring } from '../src/platform/vault/keyring.js';
 import { createTestApp } from '../test/helpers/harness.js';
-import { fillPool, keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
+import { collectGarbage, fillPool, keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
 import { analyze, envNumber, modesFromEnv, openBaselineDb, openBenchDb, type BenchMode } from './lib/db.js';
 import { median, percentile } from './lib/stats.js';
 import type { LoadJob, LoadRequest, LoadResult } from './lib/load-process.js';
@@ -192,6 +192,7 @@ function runLoad(job: LoadJob, cpu?: CpuMeter): Promise<MeasuredRun> {
       if (m !== 'ready') child.removeAllListeners('exit');
       void (async () => {
         if (m === 'ready') {
+          if (cpu) collectGarbage();
           before = await cpu?.read();
           child.send(job);
           return;
