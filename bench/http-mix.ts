@@ -14,7 +14,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../src/config.js';
 import type { Keyring } from '../src/platform/vault/keyring.js';
 import { createTestApp } from '../test/helpers/harness.js';
-import { collectGarbage, fillPool, keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
+import { fillPool, keepIdleClients, openCpuMeter, type CpuMeter } from './lib/cpu.js';
 import { analyze, envNumber, modesFromEnv, openBaselineDb, openBenchDb, type BenchMode } from './lib/db.js';
 import { median, percentile } from './lib/stats.js';
 import type { LoadJob, LoadRequest, LoadResult } from './lib/load-process.js';
@@ -192,7 +192,6 @@ function runLoad(job: LoadJob, cpu?: CpuMeter): Promise<MeasuredRun> {
       if (m !== 'ready') child.removeAllListeners('exit');
       void (async () => {
         if (m === 'ready') {
-          if (cpu) collectGarbage();
           before = await cpu?.read();
           child.send(job);
           return;

@@ -1,6 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import v8 from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import pg from 'pg';
 import { DEFAULT_PG_ADMIN_URL, type BenchMode } from './db.js';
 
@@ -92,14 +90,3 @@ export async function fillPool(pool: pg.Pool | undefined): Promise<void> {
 export function keepIdleClients(pool: pg.Pool | undefined): void {
   if (pool) (pool as unknown as { options: { idleTimeoutMillis: number } }).options.idleTimeoutMillis = 0;
 }
-
-/**
- * A full garbage collection of this process, run before a measured load starts, so no run pays for the
- * garbage an earlier run (of another arm, on the same heap) left behind. `--expose-gc` is switched on at
- * run time; without it (a runtime that refuses the flag) this does nothing.
- */
-export const collectGarbage: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as unknown;
-  return typeof gc === 'function' ? (gc as () => void) : () => {};
-})();
