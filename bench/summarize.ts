@@ -66,7 +66,7 @@ export function summaryTable(groups: Map<string, RunRow[]>): string {
       pct(pooled),
       metered.length ? `+${pct(median(cpu))}` : '—',
       metered.length ? span(cpu) : '—',
-      metered.length && runs[0]!.ab.cpuPerRequest!.isolated.dbUs > 0 ? `+${round(median(dbExtra), 0)} µs` : '—',
+      metered.length && metered[0]!.ab.cpuPerRequest!.isolated.dbUs > 0 ? `+${round(median(dbExtra), 0)} µs` : '—',
     ];
   });
   return mdTable(
