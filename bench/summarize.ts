@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HttpMixResult, IsolationAb } from './http-mix.js';
 import { MIX } from './http-mix.js';
-import { mdTable, round } from './lib/stats.js';
+import { mdTable, midpointMedian as median, round } from './lib/stats.js';
 
 interface RunRow {
   run: string;
@@ -20,12 +20,6 @@ interface RunRow {
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-/** The middle value, or the mean of the middle two (stats.ts's nearest-rank median would take the lower one). */
-const median = (xs: readonly number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const pct = (x: number) => `${round(x, 1)}%`;
 const span = (xs: readonly number[]) => `${pct(Math.min(...xs))} … ${pct(Math.max(...xs))}`;
 

@@ -10,6 +10,14 @@ export function percentile(samples: readonly number[], p: number): number {
 
 export const median = (xs: readonly number[]): number => percentile(xs, 50);
 
+/** The middle value, or the mean of the middle two: for a median over a few runs, where nearest-rank would take the lower one. */
+export function midpointMedian(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
 export const round = (x: number, digits = 1): number => {
   const f = 10 ** digits;
   return Math.round(x * f) / f;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/platform/db/database.js';
 import { createPostgresDriver } from '../../src/platform/db/driver.js';
 import { withOrg } from '../../src/platform/db/with-org.js';
+import { call, signup } from '../helpers/api.js';
 import { createTestApp, isPostgres, openTestDb, type TestApp, type TestDb } from '../helpers/harness.js';
 
 /*
@@ -95,27 +96,18 @@ describe.skipIf(!url || !isPostgres)('behind PgBouncer in transaction mode', () 
     });
     afterAll(async () => h?.close());
 
-    const call = async (method: 'GET' | 'POST' | 'DELETE', path: string, token?: string, body?: object) => {
-      const res = await h.app.inject({ method, url: `/api/v1${path}`, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body ? { payload: body } : {}) });
-      return { status: res.statusCode, body: res.body ? (res.json() as Record<string, any>) : {} }; // eslint-disable-line @typescript-eslint/no-explicit-any
-    };
-    const signup = async (name: string) => {
-      const res = await call('POST', '/auth/signup', undefined, { email: `${name}-${randomUUID()}@pgbouncer.test`, password: 'correct horse battery staple', name, organization_name: name });
-      expect(res.status).toBe(201);
-      return res.body.access_token as string;
-    };
-
     it("answers another org's API key with 404 and lists only the caller's", async () => {
-      const [a, b] = await Promise.all([signup('pgb-a'), signup('pgb-b')]);
-      const created = await call('POST', '/api-keys', a, { name: 'through pgbouncer', role: 'member' });
-      expect(created.status).toBe(201);
-      const id = created.body.id as string;
-      const [listA, listB, revokeFromB] = await Promise.all([call('GET', '/api-keys', a), call('GET', '/api-keys', b), call('DELETE', `/api-keys/${id}`, b)]);
-      expect(listA.body.data.map((k: { id: string }) => k.id)).toEqual([id]);
-      expect(listB.body.data).toEqual([]);
-      expect(revokeFromB.status).toBe(404);
-      expect((await call('GET', '/api-keys', a)).body.data.map((k: { id: string }) => k.id)).toEqual([id]);
-      expect((await call('DELETE', `/api-keys/${id}`, a)).status).toBe(204);
+      const [a, b] = (await Promise.all([signup(h.app, 'pgb-a'), signup(h.app, 'pgb-b')])).map((o) => o.access_token as string) as [string, string];
+      const created = await call(h.app, { method: 'POST', url: '/api-keys', token: a, body: { name: 'through pgbouncer', role: 'member' } });
+      expect(created.statusCode).toBe(201);
+      const id = created.json().id as string;
+      const ids = async (token: string) => (await call(h.app, { method: 'GET', url: '/api-keys', token })).json().data.map((k: { id: string }) => k.id);
+      const [listA, listB, revokeFromB] = await Promise.all([ids(a), ids(b), call(h.app, { method: 'DELETE', url: `/api-keys/${id}`, token: b })]);
+      expect(listA).toEqual([id]);
+      expect(listB).toEqual([]);
+      expect(revokeFromB.statusCode).toBe(404);
+      expect(await ids(a)).toEqual([id]);
+      expect((await call(h.app, { method: 'DELETE', url: `/api-keys/${id}`, token: a })).statusCode).toBe(204);
     });
   });
 });
