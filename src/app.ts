@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
 import { installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.js';
-import { errors } from './platform/http/errors.js';
+import { errors } from './platform/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticator } from './features/auth/authenticate.js';

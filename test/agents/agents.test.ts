@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DbError } from '../../src/platform/db/errors.js';
 import { withOrg, withoutOrg } from '../../src/platform/db/with-org.js';
-import { AppError } from '../../src/platform/http/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { call, signup } from '../helpers/api.js';
 import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
 import { expectError } from '../http/support.js';

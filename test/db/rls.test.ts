@@ -6,7 +6,7 @@ import { createPostgresDriver } from '../../src/platform/db/driver.js';
 import { DbError } from '../../src/platform/db/errors.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
 import { withOrg, withoutOrg } from '../../src/platform/db/with-org.js';
-import { AppError } from '../../src/platform/http/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { isPostgres, modeName, openTestDb, type TestDb } from '../helpers/harness.js';
 
 const TENANT_TABLES = ['organizations', 'memberships', 'auth_sessions', 'refresh_tokens', 'invites', 'api_keys', 'audit_log', 'outbox'];

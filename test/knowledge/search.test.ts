@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withOrg, withoutOrg } from '../../src/platform/db/with-org.js';
-import { AppError } from '../../src/platform/http/errors.js';
+import { AppError } from '../../src/platform/errors.js';
 import { processDocument } from '../../src/features/knowledge/ingest-job.js';
 import { createEmbedder, EmbeddingError } from '../../src/features/knowledge/search/embeddings.js';
 import { KnowledgeScopeError, searchKnowledge } from '../../src/features/knowledge/search/search.js';

@@ -1,4 +1,4 @@
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 
 /**
  * For deletes only. The data layer maps every foreign key violation (23503) to 404, which is right for

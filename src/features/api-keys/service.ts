@@ -5,8 +5,8 @@ import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { hashSecret, randomSecret } from '../../platform/auth/tokens.js';
 import type { Tx } from '../../platform/db/types.js';
 import { withOrg } from '../../platform/db/with-org.js';
-import { errors } from '../../platform/http/errors.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import { errors } from '../../platform/errors.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/types.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 
 export type Actor = { type: 'user' | 'api_key' | 'system' | 'anonymous'; id: string | null };
 

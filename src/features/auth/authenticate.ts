@@ -3,7 +3,7 @@ import { withOrg, withoutOrg, type OrgScope } from '../../platform/db/with-org.j
 import type { Tx } from '../../platform/db/types.js';
 import { hashSecret, InvalidTokenError } from '../../platform/auth/tokens.js';
 import type { Principal } from '../../platform/auth/principal.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import type { Authenticator } from '../../platform/http/route.js';
 import { recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';

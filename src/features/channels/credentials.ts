@@ -5,7 +5,7 @@
  * transaction (the vault opens its own; see platform/vault/db-store.ts).
  */
 import type { Deps } from '../../deps.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import {
   createExotelWebhookToken,
   createProviderClient,

@@ -1,5 +1,5 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import { errors, type ErrorDetail } from '../../platform/http/errors.js';
+import { errors, type ErrorDetail } from '../../platform/errors.js';
 import { PROVIDERS_FOR_TYPE, type ChannelProvider, type ChannelType } from './schemas.js';
 
 /** Field rules that depend on the channel's type; thrown together as one 400 with per-field details. */

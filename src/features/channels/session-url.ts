@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { publicBase } from './present.js';
 import * as repo from './repo.js';
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 import { detachFlowFromAgents, listAgentIds } from '../agents/repo.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { presentFlow, type FlowOut, type FlowPatchWriteBody, type FlowWriteBody } from './api-schemas.js';

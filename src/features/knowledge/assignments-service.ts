@@ -1,8 +1,8 @@
 import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 import { toIso } from '../../platform/http/schemas.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { rejectOrgInBody } from '../../platform/http/tenant-guard.js';
 import { UploadFields } from './schemas.js';
 

@@ -6,8 +6,8 @@
 import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
-import { AppError, errors } from '../../platform/http/errors.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import { AppError, errors } from '../../platform/errors.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { decryptHeaders, scrubKnownSecrets } from '../tools/headers.js';
 import { checkDestination } from '../tools/outbound.js';

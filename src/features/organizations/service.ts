@@ -1,7 +1,7 @@
 import type { Principal } from '../../platform/auth/principal.js';
 import type { Tx } from '../../platform/db/types.js';
-import { errors } from '../../platform/http/errors.js';
-import type { RequestMeta } from '../../platform/http/route.js';
+import { errors } from '../../platform/errors.js';
+import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { getOrganization, getUser } from '../auth/repo.js';
 import { presentOrg, presentUser } from '../auth/present.js';

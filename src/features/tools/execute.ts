@@ -4,7 +4,7 @@
  * the vault: NEVER call it inside a withOrg transaction (read the tool first, then call this).
  */
 import type { Deps } from '../../deps.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { decryptHeaders, scrubKnownSecrets } from './headers.js';
 import { validateArguments } from './json-schema.js';
 import { guardedFetch } from './outbound.js';

@@ -13,7 +13,7 @@
  */
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 
 export const HEADER_LIMITS = { maxHeaders: 32, maxValueLength: 8192 } as const;
 

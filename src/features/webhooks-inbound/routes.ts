@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
-import { errors } from '../../platform/http/errors.js';
+import { errors } from '../../platform/errors.js';
 import { WEBHOOK_PATH } from '../channels/present.js';
 import { metaHandshake, receiveWebhook, type InboundCall, type InboundOutcome } from './service.js';
 

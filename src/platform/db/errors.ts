@@ -1,4 +1,4 @@
-import { AppError, errors } from '../http/errors.js';
+import { AppError, errors } from '../errors.js';
 
 /** Driver errors carry SQLSTATE in `code`. Translated once, here; their text never reaches a response. */
 interface PgLikeError {

@@ -1,4 +1,4 @@
-import { errors } from './errors.js';
+import { errors } from '../errors.js';
 
 /** Keyset cursor over (created_at desc, id desc): stable under inserts, never an offset. */
 export interface Cursor {

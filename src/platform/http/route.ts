@@ -6,14 +6,10 @@ import type { Principal } from '../auth/principal.js';
 import { can, type Permission } from '../auth/permissions.js';
 import { withOrg, type OrgScope } from '../db/with-org.js';
 import type { Tx } from '../db/types.js';
-import { errors } from './errors.js';
+import { errors } from '../errors.js';
 
-export interface RequestMeta {
-  requestId: string;
-  ip: string;
-  userAgent: string | undefined;
-  operation: string;
-}
+import type { RequestMeta } from '../request-meta.js';
+
 
 export interface RouteContext<P, Q, B> {
   params: P;

@@ -1,4 +1,4 @@
-import { errors } from './errors.js';
+import { errors } from '../errors.js';
 
 // Compared after dropping case and separators: org_id, orgId, organization-id, ORGANIZATION_ID...
 const FORBIDDEN_KEYS = new Set(['orgid', 'organizationid']);

@@ -6,7 +6,7 @@
  * @example
  * try { await safeFetch(url) } catch (e) { if (e instanceof OutboundBlockedError) log(e.reason) }
  */
-import { AppError } from '../http/errors.js';
+import { AppError } from '../errors.js';
 
 export type OutboundBlockReason =
   | 'invalid_url'

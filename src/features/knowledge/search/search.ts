@@ -1,7 +1,7 @@
 import type { Config } from '../../../config.js';
 import type { Database } from '../../../platform/db/database.js';
 import { withOrg } from '../../../platform/db/with-org.js';
-import { errors } from '../../../platform/http/errors.js';
+import { errors } from '../../../platform/errors.js';
 import type { Logger } from '../../../platform/log/logger.js';
 import { toSpeakable } from '../ingest/index.js';
 import { createEmbedder, type Embedder } from './embeddings.js';
