@@ -8,6 +8,7 @@ import { addKeyToKeyringFile } from './platform/vault/keyring.js';
 import { formatRewrapReport, rewrapAllDataKeys } from './platform/vault/rewrap-command.js';
 import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
 import { createDemo } from './demo.js';
+import { parseChatArgs, runChat } from './cli-chat.js';
 import { createWorker } from './platform/jobs/index.js';
 import { allJobs } from './jobs.js';
 
@@ -21,6 +22,9 @@ const USAGE = `converse <command>
   keys rotate --rewrap [--dry-run]
                    re-wrap every data key under the primary master key and report any still on an old one
   demo             create a demo organization with an owner and print how to log in
+  chat --agent <id> | --flow <id>
+                   talk to an agent or a flow in the terminal, through a running server's API
+                   (converse chat --help for the options)
 
 Configuration is read from the environment: see docs/configuration.md.`;
 
@@ -128,6 +132,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'worker':
       return runWorker(config, log);
+    case 'chat':
+      return runChat({ ...parseChatArgs(argv.slice(1), config.client), input: process.stdin, output: process.stdout });
     case undefined:
     case 'help':
     case '--help':

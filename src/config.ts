@@ -39,6 +39,11 @@ const EnvSchema = z.object({
   CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
   CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
   CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  // Client commands (`converse chat`): where the server is and how to sign in.
+  CONVERSE_URL: z.string().url().optional(),
+  CONVERSE_API_KEY: z.string().min(1).optional(),
+  CONVERSE_EMAIL: z.string().min(1).optional(),
+  CONVERSE_PASSWORD: z.string().min(1).optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -77,6 +82,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
+  /** For client commands (`converse chat`): the server's URL and credentials. */
+  client: { url: string | undefined; apiKey: string | undefined; email: string | undefined; password: string | undefined };
 }
 
 export class ConfigError extends Error {}
@@ -122,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
+    client: { url: e.CONVERSE_URL, apiKey: e.CONVERSE_API_KEY, email: e.CONVERSE_EMAIL, password: e.CONVERSE_PASSWORD },
     ...overrides,
   };
   if (config.accessTokenTtlSeconds > 15 * 60) throw new ConfigError('access tokens may live at most 15 minutes');
