@@ -7,7 +7,7 @@ import { createSafeFetch, type SafeFetch } from './platform/outbound/index.js';
 import type { Vault } from './platform/vault/envelope.js';
 import { createDbVault } from './platform/vault/db-store.js';
 import { deriveKey, type Keyring } from './platform/vault/keyring.js';
-import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE, type WebSessionTokens } from './features/channels/session-token.js';
+import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE, type WebSessionTokens } from './platform/auth/session-tokens.js';
 
 /** Everything a service may need, built once by the entry point (or a test) and passed down explicitly. */
 export interface Deps {
@@ -20,7 +20,7 @@ export interface Deps {
   safeFetch: SafeFetch;
   /** Envelope encryption of tenant secrets. Never call it inside a withOrg transaction (see vault/db-store.ts). */
   vault: Vault;
-  /** Signs the web widget's short-lived WebSocket session tokens (channels/session-token.ts). */
+  /** Signs short-lived web-session tokens (platform/auth/session-tokens.ts; the widget's claims: channels/session-token.ts). */
   webSessions: WebSessionTokens;
 }
 
