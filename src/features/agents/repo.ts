@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from './in-use.js';
+import { rethrowInUse } from '../../platform/db/in-use.js';
 
 export interface AgentRow {
   id: string;

@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import type { Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from '../agents/in-use.js';
+import { rethrowInUse } from '../../platform/db/in-use.js';
 import type { SecretCiphertexts } from './headers.js';
 import type { StoredToolConfig } from './schemas.js';
 
