@@ -47,6 +47,16 @@ export async function getAgent(tx: Tx, id: string, opts: { lock?: boolean } = {}
   return r.rows[0] ?? null;
 }
 
+/**
+ * Whether `flow_id` names a flow of this org: the agent's own reference check (the composite foreign key
+ * is the backstop). Here rather than behind the flows feature, which depends on agents (flow nodes name
+ * agents), so the two features do not import each other.
+ */
+export async function flowExists(tx: Tx, id: string): Promise<boolean> {
+  const r = await tx.query('select 1 from app.flows where org_id = $1 and id = $2', [tx.orgId, id]);
+  return r.rowCount > 0;
+}
+
 /** One page (limit + 1 rows, for `page()`), each with its full-precision `cursor_at`. */
 export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<Array<AgentRow & { cursor_at: string }>> {
   const r = await tx.query<AgentRow & { cursor_at: string }>(
