@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cycles, featureOf, importEdges, type ImportEdge } from './import-graph.js';
@@ -56,5 +57,11 @@ describe('architecture: import rules', () => {
     const fastify = (e: ImportEdge): boolean => e.to === null && /^(fastify|@fastify\/|fastify-)/.test(e.specifier);
     const bad = edges.filter((e) => fastify(e) && !e.from.startsWith('src/platform/http/') && !['src/app.ts', 'src/cli.ts'].includes(e.from) && !(e.from.startsWith('src/features/') && isRoutes(e.from)));
     expect(bad.map(show)).toEqual([]);
+  });
+
+  it('one guarded outbound client: only deps.ts builds a SafeFetch (features use deps.safeFetch)', () => {
+    const files = [...new Set(edges.map((e) => e.from))];
+    const builders = files.filter((f) => /\bcreateSafeFetch\(/.test(readFileSync(`${root}${f}`, 'utf8')) && !f.startsWith('src/platform/outbound/'));
+    expect(builders).toEqual(['src/deps.ts']);
   });
 });
