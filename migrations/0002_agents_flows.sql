@@ -35,7 +35,7 @@ create table app.agents (
   updated_at timestamptz not null default now(),
   primary key (org_id, id),
   -- Composite: an agent can only name a flow of its own org. Deleting the flow detaches it from the
-  -- agent (SET NULL on flow_id only: org_id must never be nulled), see docs/api-agents-flows.md.
+  -- agent (SET NULL on flow_id only: org_id must never be nulled), see docs/api.md.
   foreign key (org_id, flow_id) references app.flows (org_id, id) on delete set null (flow_id)
 );
 create index agents_org_created_idx on app.agents (org_id, created_at desc, id desc);

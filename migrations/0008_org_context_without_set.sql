@@ -2,7 +2,7 @@
 --
 -- Every restrictive policy evaluates `(select app.current_org_id())` once per table reference per
 -- statement. A function-level SET clause makes each call save, set and restore the GUC (and recompute
--- the search path), which was most of the call's cost. Measured per 3-query unit (bench/scratch and
+-- the search path), which was most of the call's cost. Measured per 3-query unit (bench/isolation-cost.ts and
 -- docs/benchmarks.md, "Isolation cost"): about 10 µs less server CPU on PostgreSQL, and cheaper on PGlite
 -- too (an inlinable SQL variant was tried: slightly cheaper on PostgreSQL with prepared statements, but
 -- about 18% more CPU per unit on PGlite, which re-plans every statement).

@@ -1,11 +1,13 @@
 import type { Config } from './config.js';
 import type { Database } from './platform/db/database.js';
 import type { Logger } from './platform/log/logger.js';
-import type { TokenService } from './platform/auth/tokens.js';
-import type { RateLimiter } from './platform/http/rate-limit.js';
-import type { SafeFetch } from './platform/outbound/index.js';
+import { createTokenService, type TokenService } from './platform/auth/tokens.js';
+import { createRateLimiter, type RateLimiter } from './platform/http/rate-limit.js';
+import { createSafeFetch, type SafeFetch } from './platform/outbound/index.js';
 import type { Vault } from './platform/vault/envelope.js';
-import type { WebSessionTokens } from './features/channels/session-token.js';
+import { createDbVault } from './platform/vault/db-store.js';
+import { deriveKey, type Keyring } from './platform/vault/keyring.js';
+import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE, type WebSessionTokens } from './platform/auth/session-tokens.js';
 
 /** Everything a service may need, built once by the entry point (or a test) and passed down explicitly. */
 export interface Deps {
@@ -18,6 +20,32 @@ export interface Deps {
   safeFetch: SafeFetch;
   /** Envelope encryption of tenant secrets. Never call it inside a withOrg transaction (see vault/db-store.ts). */
   vault: Vault;
-  /** Signs the web widget's short-lived WebSocket session tokens (channels/session-token.ts). */
+  /** Signs short-lived web-session tokens (platform/auth/session-tokens.ts; the widget's claims: channels/session-token.ts). */
   webSessions: WebSessionTokens;
+}
+
+export const ACCESS_TOKEN_KEY_PURPOSE = 'access-token-signing:v1';
+
+/**
+ * The one way to assemble Deps (the runtime and the test harness both use it): every key is derived
+ * from the keyring, every client built from the config. `overrides` replaces any part (tests, benchmarks).
+ */
+export function buildDeps(input: { config: Config; db: Database; keyring: Keyring; log: Logger } & Partial<Deps>): Deps {
+  const { config, db, keyring, log, ...overrides } = input;
+  return {
+    config,
+    db,
+    log,
+    tokens: createTokenService({
+      signingSeed: deriveKey(keyring, ACCESS_TOKEN_KEY_PURPOSE),
+      issuer: 'converse',
+      audience: 'converse-api',
+      ttlSeconds: config.accessTokenTtlSeconds,
+    }),
+    rateLimiter: createRateLimiter(),
+    safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
+    vault: createDbVault({ keyring, db }),
+    webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
+    ...overrides,
+  };
 }

@@ -1,17 +1,12 @@
 import { mkdir } from 'node:fs/promises';
 import type { Config } from './config.js';
-import type { Deps } from './deps.js';
+import { buildDeps, type Deps } from './deps.js';
 import { createDatabase, type Database } from './platform/db/database.js';
 import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from './platform/db/driver.js';
 import { migrate } from './platform/db/migrate.js';
 import { verifyRuntimeRole } from './platform/db/boot-check.js';
-import { createTokenService } from './platform/auth/tokens.js';
-import { createRateLimiter } from './platform/http/rate-limit.js';
 import { createLogger, type Logger } from './platform/log/logger.js';
-import { deriveKey, generateDevKeyring, loadKeyring, type Keyring } from './platform/vault/keyring.js';
-import { createDbVault } from './platform/vault/db-store.js';
-import { createSafeFetch } from './platform/outbound/index.js';
-import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE } from './features/channels/session-token.js';
+import { generateDevKeyring, loadKeyring, type Keyring } from './platform/vault/keyring.js';
 
 export interface Runtime {
   deps: Deps;
@@ -67,22 +62,7 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
   try {
     await verifyRuntimeRole(db);
     const keyring = await loadOrCreateKeyring(config, log);
-    const tokens = createTokenService({
-      signingSeed: deriveKey(keyring, 'access-token-signing:v1'),
-      issuer: 'converse',
-      audience: 'converse-api',
-      ttlSeconds: config.accessTokenTtlSeconds,
-    });
-    const deps: Deps = {
-      config,
-      db,
-      log,
-      tokens,
-      rateLimiter: createRateLimiter(),
-      safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
-      vault: createDbVault({ keyring, db }),
-      webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
-    };
+    const deps = buildDeps({ config, db, keyring, log });
     return { deps, keyring, close: () => db.driver.close() };
   } catch (err) {
     await db.driver.close();

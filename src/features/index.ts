@@ -7,8 +7,8 @@ import { channelRoutes } from './channels/routes.js';
 import { flowRoutes } from './flows/routes.js';
 import { knowledgeAssignmentRoutes } from './knowledge/assignment-routes.js';
 import { knowledgeRoutes } from './knowledge/routes.js';
-import { organizationRoutes } from './organizations/routes.js';
-import { teamRoutes } from './team/routes.js';
+import { meRoutes, organizationRoutes } from './organizations/routes.js';
+import { acceptInviteRoutes, teamRoutes } from './team/routes.js';
 import { toolRoutes } from './tools/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
@@ -16,6 +16,8 @@ import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
   ...authRoutes,
+  ...acceptInviteRoutes,
+  ...meRoutes,
   ...organizationRoutes,
   ...teamRoutes,
   ...apiKeyRoutes,

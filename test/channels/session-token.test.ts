@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createWebSessionTokens, SESSION_TOKEN_TTL_SECONDS, verifySessionToken } from '../../src/features/channels/session-token.js';
+import { createWebSessionTokens, SESSION_TOKEN_TTL_SECONDS } from '../../src/platform/auth/session-tokens.js';
+import { verifySessionToken } from '../../src/features/channels/session-token.js';
 
 const claims = () => ({ org_id: randomUUID(), channel_id: randomUUID(), target: { kind: 'agent' as const, id: randomUUID() }, origin: 'https://shop.example' });
 

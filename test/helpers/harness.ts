@@ -4,19 +4,14 @@ import { inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { Deps } from '../../src/deps.js';
+import { buildDeps, type Deps } from '../../src/deps.js';
 import { createDatabase, type Database } from '../../src/platform/db/database.js';
 import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from '../../src/platform/db/driver.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
-import { createTokenService } from '../../src/platform/auth/tokens.js';
-import { createRateLimiter } from '../../src/platform/http/rate-limit.js';
 import { createLogger, type Logger } from '../../src/platform/log/logger.js';
-import { deriveKey, parseKeyring, type Keyring } from '../../src/platform/vault/keyring.js';
+import { parseKeyring, type Keyring } from '../../src/platform/vault/keyring.js';
 import { runtimeLoginFrom } from '../../src/runtime.js';
-import { createDbVault } from '../../src/platform/vault/db-store.js';
-import { createSafeFetch } from '../../src/platform/outbound/index.js';
-import { createWebSessionTokens, WEB_SESSION_KEY_PURPOSE } from '../../src/features/channels/session-token.js';
 
 export const isPostgres = Boolean(process.env.DATABASE_URL);
 export const modeName = isPostgres ? 'postgres' : 'embedded';
@@ -81,17 +76,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...opts.config,
   });
   const keyring = opts.keyring ?? testKeyring();
-  const tokens = createTokenService({ signingSeed: deriveKey(keyring, 'access-token-signing:v1'), issuer: 'converse', audience: 'converse-api', ttlSeconds: config.accessTokenTtlSeconds });
-  const deps: Deps = {
-    config,
-    db: testDb.db,
-    log: opts.log ?? createLogger('silent'),
-    tokens,
-    rateLimiter: createRateLimiter(),
-    safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
-    vault: createDbVault({ keyring, db: testDb.db }),
-    webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
-  };
+  const deps = buildDeps({ config, db: testDb.db, keyring, log: opts.log ?? createLogger('silent') });
   const app = await buildApp(deps);
   await app.ready();
   return {

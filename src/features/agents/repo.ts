@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from './in-use.js';
+import { rethrowInUse } from '../../platform/db/in-use.js';
 
 export interface AgentRow {
   id: string;
@@ -45,6 +45,16 @@ export async function insertAgent(tx: Tx, id: string, a: AgentFields): Promise<A
 export async function getAgent(tx: Tx, id: string, opts: { lock?: boolean } = {}): Promise<AgentRow | null> {
   const r = await tx.query<AgentRow>(`select ${COLUMNS} from app.agents where org_id = $1 and id = $2${opts.lock ? ' for update' : ''}`, [tx.orgId, id]);
   return r.rows[0] ?? null;
+}
+
+/**
+ * Whether `flow_id` names a flow of this org: the agent's own reference check (the composite foreign key
+ * is the backstop). Here rather than behind the flows feature, which depends on agents (flow nodes name
+ * agents), so the two features do not import each other.
+ */
+export async function flowExists(tx: Tx, id: string): Promise<boolean> {
+  const r = await tx.query('select 1 from app.flows where org_id = $1 and id = $2', [tx.orgId, id]);
+  return r.rowCount > 0;
 }
 
 /** One page (limit + 1 rows, for `page()`), each with its full-precision `cursor_at`. */

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { toIso } from '../../platform/http/schemas.js';
 import type { AgentRow } from './repo.js';
 
-/** Limits of one agent document (docs/api-agents-flows.md); the migration's checks mirror them. */
+/** Limits of one agent document (docs/api.md, "Agents and flows"); the migration's checks mirror them. */
 export const AGENT_LIMITS = {
   maxSystemPromptLength: 32_000,
   maxGreetingLength: 4000,

@@ -5,7 +5,6 @@ import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { flowExists } from '../flows/repo.js';
 import * as repo from './repo.js';
 import { presentAgent, type AgentBody, type AgentOut, type AgentPatchBody } from './schemas.js';
 
@@ -16,7 +15,7 @@ const agentNotFound = () => errors.notFound('agent');
  * (org_id, flow_id) is the backstop (a concurrent delete surfaces as 23503, translated to 404).
  */
 async function assertFlowInOrg(tx: Tx, flowId: string | null): Promise<void> {
-  if (flowId !== null && !(await flowExists(tx, flowId))) throw errors.notFound('flow');
+  if (flowId !== null && !(await repo.flowExists(tx, flowId))) throw errors.notFound('flow');
 }
 
 /** In the request's tenant transaction (route `txHandler`). */

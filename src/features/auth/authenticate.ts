@@ -7,7 +7,7 @@ import { errors } from '../../platform/errors.js';
 import type { Authenticator } from '../../platform/http/route.js';
 import { recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
-import { API_KEY_PREFIX, getActiveApiKey, touchApiKey } from '../api-keys/repo.js';
+import { API_KEY_PREFIX, getActiveApiKey, touchApiKey } from '../api-keys/public.js';
 
 const unauthorized = () => errors.unauthorized('Missing or invalid credentials');
 // last_used_at (and the api_key.used audit entry) is written at most once a minute per key.

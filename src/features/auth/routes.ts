@@ -1,8 +1,6 @@
-import { publicRoute, route, type RouteDef } from '../../platform/http/route.js';
-import { AcceptInviteBody, LoginBody, MeOut, RefreshBody, SignupBody, TokenPairOut } from './schemas.js';
+import { publicRoute, type RouteDef } from '../../platform/http/route.js';
+import { LoginBody, RefreshBody, SignupBody, TokenPairOut } from './schemas.js';
 import * as auth from './service.js';
-import { acceptInvite } from '../team/invites-service.js';
-import { getMe } from '../organizations/service.js';
 
 export const authRoutes: RouteDef[] = [
   publicRoute({
@@ -46,24 +44,6 @@ export const authRoutes: RouteDef[] = [
     body: RefreshBody,
     status: 204,
     handler: ({ deps, body, meta }) => auth.logout(deps, body, meta),
-  }),
-  publicRoute({
-    method: 'POST',
-    url: '/auth/accept-invite',
-    operation: 'auth.accept_invite',
-    permission: 'public',
-    rateLimit: 'auth',
-    body: AcceptInviteBody,
-    response: { 200: TokenPairOut },
-    handler: ({ deps, body, meta }) => acceptInvite(deps, body, meta),
-  }),
-  route({
-    method: 'GET',
-    url: '/me',
-    operation: 'me.get',
-    permission: 'org:read',
-    response: { 200: MeOut },
-    txHandler: ({ tx, principal }) => getMe(tx, principal),
   }),
 ];
 

@@ -3,6 +3,7 @@ import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/errors.js';
 import { publicBase } from './present.js';
+import { signSessionToken } from './session-token.js';
 import * as repo from './repo.js';
 
 export interface SessionUrlRequest {
@@ -27,7 +28,7 @@ export async function createSessionUrl(deps: Deps, principal: Principal, id: str
   const origin = req.origin === undefined ? null : req.origin;
   if (origin !== null && !row.allowed_origins.includes(origin)) throw errors.forbidden('This origin is not allowed for the channel');
 
-  const { token, expiresAt } = deps.webSessions.sign({ org_id: principal.orgId, channel_id: row.id, target, origin });
+  const { token, expiresAt } = signSessionToken(deps.webSessions, { org_id: principal.orgId, channel_id: row.id, target, origin });
   const base = (publicBase(deps.config) ?? req.fallbackBase).replace(/^http/, 'ws');
   const url = `${base}/ws/${target.kind}/${target.id}?token=${encodeURIComponent(token)}`;
   return { url, expires_at: expiresAt.toISOString() };

@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from '../agents/in-use.js';
+import { rethrowInUse } from '../../platform/db/in-use.js';
 
 export interface FlowRow {
   id: string;
@@ -40,11 +40,6 @@ export async function getFlow(tx: Tx, id: string, opts: { lock?: boolean } = {})
   return r.rows[0] ?? null;
 }
 
-export async function flowExists(tx: Tx, id: string): Promise<boolean> {
-  const r = await tx.query('select 1 from app.flows where org_id = $1 and id = $2', [tx.orgId, id]);
-  return r.rowCount > 0;
-}
-
 /** One page (limit + 1 rows, for `page()`), each with its full-precision `cursor_at`. */
 export async function listFlows(tx: Tx, opts: { cursor: Cursor | null; limit: number }): Promise<Array<FlowRow & { cursor_at: string }>> {
   const r = await tx.query<FlowRow & { cursor_at: string }>(
@@ -73,6 +68,3 @@ export async function deleteFlow(tx: Tx, id: string): Promise<FlowRow | null> {
     .catch(rethrowInUse('The flow is still used by other resources; remove those references first'));
   return r.rows[0] ?? null;
 }
-
-/** The tool ids an `api_call` node may name: this org's tools. */
-export { listToolIds } from '../tools/repo.js';

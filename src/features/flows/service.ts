@@ -4,9 +4,10 @@ import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
-import { detachFlowFromAgents, listAgentIds } from '../agents/repo.js';
+import { detachFlowFromAgents, listAgentIds } from '../agents/public.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { presentFlow, type FlowOut, type FlowPatchWriteBody, type FlowWriteBody } from './api-schemas.js';
+import { listToolIds } from '../tools/public.js';
 import * as repo from './repo.js';
 import { parseFlow } from './validate-flow.js';
 
@@ -18,7 +19,7 @@ const flowNotFound = () => errors.notFound('flow');
  * naming its node or edge id.
  */
 async function validateForOrg(tx: Tx, doc: unknown): Promise<repo.FlowFields> {
-  const [toolIds, agentIds] = [await repo.listToolIds(tx), await listAgentIds(tx)];
+  const [toolIds, agentIds] = [await listToolIds(tx), await listAgentIds(tx)];
   const parsed = parseFlow(doc, { toolIds, agentIds });
   // Spread: FlowProblem is an interface, ErrorDetail wants an index signature; the shape is the same.
   if (!parsed.ok) throw errors.validation('The flow does not validate', parsed.problems.map((p) => ({ ...p })));

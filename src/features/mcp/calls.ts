@@ -10,7 +10,7 @@ import { AppError, errors } from '../../platform/errors.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { decryptHeaders, scrubKnownSecrets } from '../tools/headers.js';
-import { checkDestination } from '../tools/outbound.js';
+import { checkDestination } from '../../platform/outbound/index.js';
 import { McpCallError, withMcpClient, type McpTarget } from './client.js';
 import * as repo from './repo.js';
 import { MCP_LIMITS, MCP_TOOL_NAME, presentMcpTool } from './schemas.js';
@@ -40,7 +40,7 @@ function sanitizeTools(tools: Array<{ name: string; description?: string | undef
 export async function refreshServer(deps: Deps, principal: Principal, id: string, meta: RequestMeta) {
   const server = await withOrg(deps.db, scopeOf(principal), (tx) => repo.getServerWithSecrets(tx, id));
   if (!server) throw serverNotFound();
-  await checkDestination(deps, server.url);
+  await checkDestination(deps.safeFetch, server.url);
   const target = await targetOf(deps, principal.orgId, server);
   let tools: Discovered[];
   try {
@@ -113,7 +113,7 @@ export async function invokeMcpTool(deps: Deps, input: InvokeMcpToolInput): Prom
   const target = await targetOf(deps, input.orgId, server);
   const secrets = Object.values(target.headers);
   try {
-    await checkDestination(deps, server.url);
+    await checkDestination(deps.safeFetch, server.url);
     const result = await withMcpClient(deps, target, (client, signal) => client.callTool({ name: input.toolName, arguments: input.args }, undefined, { signal, timeout: MCP_LIMITS.timeoutMs }));
     const text = scrubKnownSecrets(textOf(result.content), secrets);
     const bounded = Buffer.from(text).subarray(0, MCP_LIMITS.maxResultTextBytes).toString('utf8');

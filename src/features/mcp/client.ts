@@ -12,9 +12,8 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { Deps } from '../../deps.js';
-import { describeTarget, OutboundError, OutboundTimeoutError } from '../../platform/outbound/index.js';
+import { createStreamingFetch, describeTarget, OutboundError, OutboundTimeoutError } from '../../platform/outbound/index.js';
 import { scrubKnownSecrets } from '../tools/headers.js';
-import { guardedStreamingFetch } from '../tools/outbound.js';
 import { MCP_LIMITS } from './schemas.js';
 
 export interface McpTarget {
@@ -64,7 +63,7 @@ export function describeMcpError(err: unknown, target: McpTarget): McpCallError 
 export async function withMcpClient<T>(deps: Deps, target: McpTarget, fn: (client: Client, signal: AbortSignal) => Promise<T>, timeoutMs: number = MCP_LIMITS.timeoutMs): Promise<T> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new OutboundTimeoutError('total', timeoutMs, describeTarget(target.url))), timeoutMs);
-  const fetch = guardedStreamingFetch(deps, controller.signal);
+  const fetch = createStreamingFetch({ allowPrivateNetwork: deps.config.allowPrivateNetwork, signal: controller.signal, userAgent: 'Converse/0.1 (+mcp)' });
   const url = new URL(target.url);
   const requestInit = { headers: target.headers };
   const transport =

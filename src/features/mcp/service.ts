@@ -8,7 +8,7 @@ import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { encryptSecretHeaders, mergeHeaders, type HeadersInput } from '../tools/headers.js';
-import { checkDestination } from '../tools/outbound.js';
+import { checkDestination } from '../../platform/outbound/index.js';
 import * as repo from './repo.js';
 import { presentMcpTool, presentServer, type McpServerBody, type McpServerOut, type McpServerPatchBody } from './schemas.js';
 
@@ -22,7 +22,7 @@ const keepAll = (stored: repo.McpServerRow['headers']): HeadersInput =>
 
 export async function createServer(deps: Deps, principal: Principal, body: McpServerBody, meta: RequestMeta): Promise<McpServerOut> {
   const id = randomUUID();
-  await checkDestination(deps, body.url);
+  await checkDestination(deps.safeFetch, body.url);
   const encrypted = await encryptSecretHeaders(deps, { orgId: principal.orgId, recordId: id }, body.headers, { allSecret: true });
   return withOrg(deps.db, scopeOf(principal), async (tx) => {
     const merged = mergeHeaders(body.headers, encrypted, null, { allSecret: true, path: 'headers' });
@@ -48,7 +48,7 @@ export async function listServers(tx: Tx, opts: { cursor: Cursor | null; limit: 
 
 /** Headers given replace the stored set; a header given without a value keeps its stored value. */
 export async function updateServer(deps: Deps, principal: Principal, id: string, patch: McpServerPatchBody, meta: RequestMeta): Promise<McpServerOut> {
-  if (patch.url !== undefined) await checkDestination(deps, patch.url);
+  if (patch.url !== undefined) await checkDestination(deps.safeFetch, patch.url);
   const encrypted = patch.headers ? await encryptSecretHeaders(deps, { orgId: principal.orgId, recordId: id }, patch.headers, { allSecret: true }) : new Map();
   return withOrg(deps.db, scopeOf(principal), async (tx) => {
     const current = await repo.getServerWithSecrets(tx, id, { lock: true });

@@ -1,5 +1,5 @@
 import type { Tx } from '../../platform/db/types.js';
-import type { OrgRow } from '../auth/repo.js';
+import type { OrgRow } from '../auth/public.js';
 
 export async function renameOrganization(tx: Tx, name: string): Promise<OrgRow> {
   const r = await tx.query<OrgRow>(

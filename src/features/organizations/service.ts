@@ -3,7 +3,7 @@ import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/errors.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { getOrganization, getUser } from '../auth/repo.js';
+import { getOrganization, getUser } from '../auth/public.js';
 import { presentOrg, presentUser } from '../auth/present.js';
 import { renameOrganization } from './repo.js';
 

@@ -9,7 +9,7 @@ import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
 import { errors } from '../../platform/errors.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import * as authRepo from '../auth/repo.js';
+import * as authData from '../auth/public.js';
 import { loadIdentity, openSession, pair } from '../auth/service.js';
 import type { TokenPairOut } from '../auth/schemas.js';
 import * as repo from './repo.js';
@@ -25,7 +25,7 @@ export async function createInvite(tx: Tx, principal: Principal, input: { email:
   if (await repo.isMemberEmail(tx, input.email)) throw errors.conflict('This person is already a member');
   await repo.revokePendingInvitesFor(tx, input.email);
   const invite = await repo.insertInvite(tx, { id: randomUUID(), email: input.email, role: input.role, hash: hashSecret(token), invitedBy: principal.userId, expiresAt });
-  const org = await authRepo.getOrganization(tx);
+  const org = await authData.getOrganization(tx);
   // The outbox records what a mailer should deliver; the token itself is shown once, to the inviter only.
   await repo.insertOutbox(tx, {
     id: randomUUID(),
@@ -51,12 +51,12 @@ export async function revokeInvite(tx: Tx, principal: Principal, id: string, met
  */
 export async function acceptInvite(deps: Deps, input: { token: string; name?: string | undefined; password?: string | undefined }, meta: RequestMeta): Promise<TokenPairOut> {
   if (!input.token.startsWith(INVITE_PREFIX)) throw inviteNotFound();
-  const ref = await withoutOrg(deps.db, (q) => authRepo.resolveInvite(q, hashSecret(input.token)));
+  const ref = await withoutOrg(deps.db, (q) => authData.resolveInvite(q, hashSecret(input.token)));
   if (!ref) throw inviteNotFound();
   const invite = await withOrg(deps.db, { orgId: ref.org_id }, (tx) => repo.lockUsableInvite(tx, ref.invite_id));
   if (!invite) throw inviteNotFound();
 
-  const existing = await withoutOrg(deps.db, (q) => authRepo.findLoginUser(q, invite.email));
+  const existing = await withoutOrg(deps.db, (q) => authData.findLoginUser(q, invite.email));
   let userId: string;
   let newUser: { name: string; passwordHash: string } | null = null;
   if (existing) {
@@ -74,9 +74,9 @@ export async function acceptInvite(deps: Deps, input: { token: string; name?: st
   const { identity, session } = await withOrg(deps.db, { orgId: ref.org_id, userId }, async (tx) => {
     const live = await repo.lockUsableInvite(tx, ref.invite_id);
     if (!live) throw inviteNotFound();
-    if (newUser) await authRepo.insertUser(tx, { id: userId, email: live.email, ...newUser });
-    if (await authRepo.getMembershipRole(tx, userId)) throw errors.conflict('You are already a member of this organization');
-    await authRepo.insertMembership(tx, userId, live.role);
+    if (newUser) await authData.insertUser(tx, { id: userId, email: live.email, ...newUser });
+    if (await authData.getMembershipRole(tx, userId)) throw errors.conflict('You are already a member of this organization');
+    await authData.insertMembership(tx, userId, live.role);
     await repo.markInviteAccepted(tx, live.id);
     await recordAudit(tx, { type: 'user', id: userId }, { action: 'member.added', targetType: 'user', targetId: userId, after: { role: live.role, email: live.email, invite_id: live.id } }, meta);
     const session = await openSession(tx, deps, userId);

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/auth/permissions.js';
 import { decodeCursor, page } from '../../platform/http/pagination.js';
-import { route, type RouteDef } from '../../platform/http/route.js';
+import { publicRoute, route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams, ListQuery, listOf, toIso } from '../../platform/http/schemas.js';
-import { Email } from '../auth/schemas.js';
+import { AcceptInviteBody, Email, TokenPairOut } from '../auth/schemas.js';
 import { changeMemberRole, removeMember } from './members-service.js';
 import { listMembers, listPendingInvites } from './repo.js';
-import { createInvite, revokeInvite } from './invites-service.js';
+import { acceptInvite, createInvite, revokeInvite } from './invites-service.js';
 import type { InviteRow, MemberRow } from './repo.js';
 
 const MemberOut = z.object({ user_id: z.string(), email: z.string(), name: z.string(), role: z.enum(ROLES), created_at: z.string(), updated_at: z.string() });
@@ -95,3 +95,16 @@ export const teamRoutes: RouteDef[] = [
   }),
 ];
 
+/** `POST /auth/accept-invite`: under /auth (no session yet), served by team; listed right after authRoutes. */
+export const acceptInviteRoutes: RouteDef[] = [
+  publicRoute({
+    method: 'POST',
+    url: '/auth/accept-invite',
+    operation: 'auth.accept_invite',
+    permission: 'public',
+    rateLimit: 'auth',
+    body: AcceptInviteBody,
+    response: { 200: TokenPairOut },
+    handler: ({ deps, body, meta }) => acceptInvite(deps, body, meta),
+  }),
+];

@@ -11,7 +11,7 @@ import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { OutboundError } from '../../platform/outbound/index.js';
-import { getAgent } from '../agents/repo.js';
+import { agentExists } from '../agents/public.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { executeTool, type ToolCallResult } from './execute.js';
 import * as repo from './repo.js';
@@ -20,7 +20,7 @@ import type { Args } from './templates.js';
 
 /** Another org's agent, a deleted one and a never-existing one are the same 404. */
 export async function assertAgentInOrg(tx: Tx, agentId: string): Promise<void> {
-  if (!(await getAgent(tx, agentId))) throw errors.notFound('agent');
+  if (!(await agentExists(tx, agentId))) throw errors.notFound('agent');
 }
 
 /** In the request's tenant transaction (route `txHandler`). */

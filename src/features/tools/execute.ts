@@ -7,7 +7,6 @@ import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/errors.js';
 import { decryptHeaders, scrubKnownSecrets } from './headers.js';
 import { validateArguments } from './json-schema.js';
-import { guardedFetch } from './outbound.js';
 import type { ToolWithSecrets } from './repo.js';
 import { applyMapping } from './response-mapping.js';
 import { TOOL_LIMITS } from './schemas.js';
@@ -78,7 +77,7 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
   }
 
   const started = performance.now();
-  const res = await guardedFetch(deps)(req.url, {
+  const res = await deps.safeFetch(req.url, {
     method: req.method,
     headers: req.headers,
     ...(req.body === undefined ? {} : { body: req.body }),

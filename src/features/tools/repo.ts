@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import type { Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from '../agents/in-use.js';
+import { rethrowInUse } from '../../platform/db/in-use.js';
 import type { SecretCiphertexts } from './headers.js';
 import type { StoredToolConfig } from './schemas.js';
 
@@ -116,7 +116,7 @@ export async function getAssignedTool(tx: Tx, agentId: string, toolId: string): 
   return r.rows[0] ?? null;
 }
 
-/** Every tool id of the org: what a flow's `api_call` nodes may name (flows/repo.ts listToolIds). */
+/** Every tool id of the org: what a flow's `api_call` nodes may name (exposed in tools/public.ts). */
 export async function listToolIds(tx: Tx): Promise<Set<string>> {
   const r = await tx.query<{ id: string }>('select id from app.tools where org_id = $1', [tx.orgId]);
   return new Set(r.rows.map((row) => row.id));

@@ -8,7 +8,7 @@ import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { encryptSecretHeaders, mergeHeaders } from './headers.js';
-import { checkDestination } from './outbound.js';
+import { checkDestination } from '../../platform/outbound/index.js';
 import * as repo from './repo.js';
 import { presentTool, type StoredToolConfig, type ToolBody, type ToolConfigInput, type ToolOut, type ToolPatchBody } from './schemas.js';
 import { checkUrlTemplate, placeholdersIn, templateOrigin } from './templates.js';
@@ -37,7 +37,7 @@ function checkToolRules(t: { type: string; parameters: Record<string, unknown>; 
  */
 async function prepare(deps: Deps, orgId: string, id: string, body: { type: string; parameters: Record<string, unknown>; config: ToolConfigInput }) {
   checkToolRules(body);
-  await checkDestination(deps, templateOrigin(body.config.url));
+  await checkDestination(deps.safeFetch, templateOrigin(body.config.url));
   return encryptSecretHeaders(deps, { orgId, recordId: id }, body.config.headers);
 }
 

@@ -11,7 +11,6 @@ import type { Deps } from '../../deps.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { defineJob, PermanentJobError } from '../../platform/jobs/index.js';
 import { OutboundBlockedError, OutboundError } from '../../platform/outbound/index.js';
-import { guardedFetch } from '../tools/outbound.js';
 import * as repo from './repo.js';
 import { WEBHOOK_LIMITS } from './schemas.js';
 import { signWebhook } from './signing.js';
@@ -36,7 +35,7 @@ async function send(deps: Deps, d: repo.DeliveryToSend, secret: string, delivery
   const body = JSON.stringify(d.payload);
   const timestamp = Math.floor(Date.now() / 1000);
   try {
-    const res = await guardedFetch(deps)(d.url, {
+    const res = await deps.safeFetch(d.url, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',

@@ -7,7 +7,7 @@ import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { checkDestination } from '../tools/outbound.js';
+import { checkDestination } from '../../platform/outbound/index.js';
 import { SIGNING_SECRET_FIELD } from './deliver-job.js';
 import * as repo from './repo.js';
 import { presentDelivery, presentEndpoint, WEBHOOK_LIMITS, type CreateEndpointBody } from './schemas.js';
@@ -20,7 +20,7 @@ const endpointNotFound = () => errors.notFound('webhook endpoint');
  * vault opens its own) and returned in this one response only.
  */
 export async function createEndpoint(deps: Deps, principal: Principal, body: CreateEndpointBody, meta: RequestMeta) {
-  await checkDestination(deps, body.url);
+  await checkDestination(deps.safeFetch, body.url);
   const id = randomUUID();
   const secret = generateSigningSecret();
   const secretCiphertext = await deps.vault.encrypt({ orgId: principal.orgId, recordId: id, field: SIGNING_SECRET_FIELD, plaintext: secret });

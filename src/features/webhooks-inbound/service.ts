@@ -25,7 +25,7 @@ import {
 } from '../../telephony/index.js';
 import { decryptField, EXOTEL_TOKEN_FIELD } from '../channels/credentials.js';
 import { publicBase } from '../channels/present.js';
-import { getChannel, type ChannelRow } from '../channels/repo.js';
+import { getChannel, type ChannelRow } from '../channels/public.js';
 import { describeEvent } from './describe.js';
 import * as repo from './repo.js';
 

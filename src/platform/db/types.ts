@@ -5,8 +5,8 @@ export interface QueryResult<R> {
 }
 
 /**
- * A tenant-scoped transaction handle. Only `withOrg` (and the named cross-org doors in
- * `platform/db/system.ts`) hand one out; repos take it as their first argument.
+ * A tenant-scoped transaction handle. Only `withOrg` (platform/db/with-org.ts) hands one out (its
+ * cross-org door, `withoutOrg`, gives a raw query instead); repos take it as their first argument.
  * Every statement is parameterized: never interpolate values into `sql`.
  */
 export interface Tx {

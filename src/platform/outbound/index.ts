@@ -2,6 +2,7 @@
 export { createSafeFetch, type SafeFetch, type SafeFetchInit, type SafeFetchOptions } from './safe-fetch.js';
 export type { SafeResponse } from './response.js';
 export { createStreamingFetch, type StreamingFetch, type StreamingFetchOptions } from './streaming-fetch.js';
+export { checkDestination } from './check-destination.js';
 export {
   OutboundError,
   OutboundBlockedError,

@@ -19,7 +19,7 @@ const FACTORIES: { [P in ProviderName]: (opts?: ProviderClientOptions) => Provid
   meta: createMetaClient,
 };
 
-/** @example const client = createProviderClient(channel.provider, { fetch: guardedFetch }); */
+/** @example const client = createProviderClient(channel.provider, { fetch: deps.safeFetch }); */
 export function createProviderClient<P extends ProviderName>(provider: P, opts: ProviderClientOptions = {}): ProviderClient<P> {
   return FACTORIES[provider](opts);
 }

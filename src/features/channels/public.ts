@@ -1,0 +1,2 @@
+/** What other features may use of channels (they never import channels/repo.ts). In the caller's transaction. */
+export { getChannel, type ChannelRow } from './repo.js';
