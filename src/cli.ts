@@ -29,7 +29,7 @@ Configuration is read from the environment: see docs/configuration.md.`;
 async function serve(config: Config, log: Logger): Promise<void> {
   const runtime = await createRuntime(config, { log });
   const app = await buildApp(runtime.deps);
-  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency }) : null;
+  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds }) : null;
   onShutdownSignal(log, 'shutting down: draining requests and the running jobs', async () => {
     // Stop accepting; in-flight requests and the jobs already running finish; then the database closes.
     await Promise.all([app.close(), worker?.stop()]);
@@ -73,7 +73,7 @@ function servingUrl(address: string | AddressInfo | null, host: string): string 
 async function runWorker(config: Config, log: Logger): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('`converse worker` needs DATABASE_URL: the embedded database belongs to `converse serve`, which runs background work itself');
   const runtime = await createRuntime(config, { log });
-  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency });
+  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds });
   onShutdownSignal(log, 'worker stopping: finishing running jobs', async () => {
     await worker.stop();
     await runtime.close();
