@@ -32,7 +32,10 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds }) : null;
   onShutdownSignal(log, 'shutting down: draining requests and the running jobs', async () => {
     // Stop accepting; in-flight requests and the jobs already running finish; then the database closes.
-    await Promise.all([app.close(), worker?.stop()]);
+    // A keep-alive connection whose request finishes while draining would hold close() open until its
+    // idle timeout: close connections as they turn idle.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    await Promise.all([app.close().finally(() => clearInterval(idle)), worker?.stop()]);
     await runtime.close();
   });
   await app.listen({ port: config.port, host: config.host });
