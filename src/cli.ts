@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './platform/log/logger.js';
@@ -7,8 +8,9 @@ import { migrate } from './platform/db/migrate.js';
 import { addKeyToKeyringFile } from './platform/vault/keyring.js';
 import { formatRewrapReport, rewrapAllDataKeys } from './platform/vault/rewrap-command.js';
 import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
-import { createDemo } from './demo.js';
+import { createDemo, createDemoOverHttp } from './demo.js';
 import { parseChatArgs, runChat } from './cli-chat.js';
+import { readLiveOwner, recordServingUrl } from './platform/db/embedded-lock.js';
 import { createWorker } from './platform/jobs/index.js';
 import { allJobs } from './jobs.js';
 
@@ -31,39 +33,58 @@ Configuration is read from the environment: see docs/configuration.md.`;
 async function serve(config: Config, log: Logger): Promise<void> {
   const runtime = await createRuntime(config, { log });
   const app = await buildApp(runtime.deps);
-  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency }) : null;
+  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds }) : null;
+  onShutdownSignal(log, 'shutting down: draining requests and the running jobs', async () => {
+    // Stop accepting; in-flight requests and the jobs already running finish; then the database closes.
+    // A keep-alive connection whose request finishes while draining would hold close() open until its
+    // idle timeout: close connections as they turn idle.
+    const idle = setInterval(() => app.server.closeIdleConnections(), 100);
+    await Promise.all([app.close().finally(() => clearInterval(idle)), worker?.stop()]);
+    await runtime.close();
+  });
+  await app.listen({ port: config.port, host: config.host });
+  worker?.start();
+  const url = servingUrl(app.server.address(), config.host);
+  // `converse demo` (and an operator) read the lock to find the server that owns the embedded database.
+  if (!config.databaseUrl) await recordServingUrl(config.embeddedDbDir, url);
+  log.info({ mode: runtime.deps.db.mode, url, docs: '/docs' }, 'Converse is serving');
+}
+
+/** SIGTERM/SIGINT run `drain` once, then exit 0; a drain that hangs is cut off after 15 s with exit 1. */
+function onShutdownSignal(log: Logger, message: string, drain: () => Promise<void>): void {
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
     closing = true;
-    log.info({ signal }, 'shutting down: draining requests');
-    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    log.info({ signal }, message);
+    setTimeout(() => process.exit(1), 15_000).unref();
     try {
-      await app.close();
-      await worker?.stop();
-      await runtime.close();
-    } finally {
-      clearTimeout(force);
+      await drain();
+      process.exit(0);
+    } catch (err) {
+      log.error({ err }, 'shutdown failed');
+      process.exit(1);
     }
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ port: config.port, host: config.host });
-  worker?.start();
-  log.info({ mode: runtime.deps.db.mode, url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${config.port}`, docs: '/docs' }, 'Converse is serving');
+}
+
+function servingUrl(address: string | AddressInfo | null, host: string): string {
+  const port = address && typeof address === 'object' ? address.port : 0;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const h = wildcard ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
 }
 
 async function runWorker(config: Config, log: Logger): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('`converse worker` needs DATABASE_URL: the embedded database belongs to `converse serve`, which runs background work itself');
   const runtime = await createRuntime(config, { log });
-  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency });
-  const shutdown = async (signal: string) => {
-    log.info({ signal }, 'worker stopping: finishing running jobs');
+  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds });
+  onShutdownSignal(log, 'worker stopping: finishing running jobs', async () => {
     await worker.stop();
     await runtime.close();
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  });
   worker.start();
   log.info({ worker: worker.id, jobs: allJobs.map((j) => j.name) }, 'worker started');
 }
@@ -86,7 +107,7 @@ async function runMigrate(config: Config, log: Logger): Promise<void> {
   }
 }
 
-/** Re-wraps data keys under the primary master key (embedded mode: stop `converse serve` first). */
+/** Re-wraps data keys under the primary master key (embedded mode: refused while `converse serve` runs). */
 async function rewrapCommand(config: Config, log: Logger, dryRun: boolean): Promise<void> {
   const runtime = await createRuntime(config, { log });
   try {
@@ -122,6 +143,12 @@ async function main(argv: string[]): Promise<void> {
       }
       throw new ConfigError(`unknown keys command: ${sub ?? '(none)'}\n\n${USAGE}`);
     case 'demo': {
+      // Embedded mode with a server running: the database is the server's, so go through its API.
+      const server = config.databaseUrl ? null : await readLiveOwner(config.embeddedDbDir);
+      if (server?.url) {
+        process.stdout.write(await createDemoOverHttp(server.url));
+        return;
+      }
       const runtime = await createRuntime(config, { log });
       try {
         process.stdout.write(await createDemo(runtime.deps));

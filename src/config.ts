@@ -34,6 +34,7 @@ const EnvSchema = z.object({
   CONVERSE_TRUST_PROXY: bool,
   CONVERSE_WORKER_IN_PROCESS: z.enum(['true', 'false', 'auto']).default('auto'),
   CONVERSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  CONVERSE_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // JSON, e.g. {"twilio":"http://127.0.0.1:4010/twilio"}: points provider API clients at a simulator.
   CONVERSE_PROVIDER_BASE_URLS: z.string().min(2).optional(),
   CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
@@ -75,6 +76,8 @@ export interface Config {
   /** Run background jobs inside `serve` (default: yes in embedded mode, no with PostgreSQL). */
   workerInProcess: boolean;
   workerConcurrency: number;
+  /** A job claim lasts this long unless its worker renews it: how soon a dead worker's job runs again. */
+  jobLeaseSeconds: number;
   /** Provider API base URLs overriding the real ones (development/tests: the provider simulator). */
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
   /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     trustProxy: e.CONVERSE_TRUST_PROXY,
     workerInProcess: e.CONVERSE_WORKER_IN_PROCESS === 'auto' ? !e.DATABASE_URL : e.CONVERSE_WORKER_IN_PROCESS === 'true',
     workerConcurrency: e.CONVERSE_WORKER_CONCURRENCY,
+    jobLeaseSeconds: e.CONVERSE_JOB_LEASE_SECONDS,
     providerBaseUrls: parseProviderBaseUrls(e.CONVERSE_PROVIDER_BASE_URLS),
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }

@@ -4,6 +4,7 @@ import { buildDeps, type Deps } from './deps.js';
 import { createDatabase, type Database } from './platform/db/database.js';
 import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from './platform/db/driver.js';
 import { migrate } from './platform/db/migrate.js';
+import { acquireEmbeddedLock } from './platform/db/embedded-lock.js';
 import { verifyRuntimeRole } from './platform/db/boot-check.js';
 import { createLogger, type Logger } from './platform/log/logger.js';
 import { generateDevKeyring, loadKeyring, type Keyring } from './platform/vault/keyring.js';
@@ -24,11 +25,19 @@ export function runtimeLoginFrom(url: string): { user: string; password?: string
 export async function openDatabase(config: Config, log: Logger, opts: { migrate: boolean }): Promise<{ db: Database; admin: Driver | null }> {
   if (!config.databaseUrl) {
     await mkdir(config.embeddedDbDir, { recursive: true });
-    const driver = createPgliteDriver(await openPglite(config.embeddedDbDir), { preparedStatements: config.dbPreparedStatements });
-    // Embedded mode always migrates on start: one process owns the database folder.
-    const applied = await migrate({ admin: driver, log: (m) => log.info(m) });
-    if (applied.length) log.info({ applied }, 'embedded database migrated');
-    return { db: createDatabase(driver), admin: driver };
+    // One process owns the folder (embedded-lock.ts): refuses, naming the owner, before PGlite opens it.
+    const lock = await acquireEmbeddedLock(config.embeddedDbDir);
+    try {
+      const driver = createPgliteDriver(await openPglite(config.embeddedDbDir), { preparedStatements: config.dbPreparedStatements });
+      const locked = { ...driver, close: () => driver.close().finally(() => lock.release()) };
+      // Embedded mode always migrates on start: one process owns the database folder.
+      const applied = await migrate({ admin: locked, log: (m) => log.info(m) });
+      if (applied.length) log.info({ applied }, 'embedded database migrated');
+      return { db: createDatabase(locked), admin: locked };
+    } catch (err) {
+      await lock.release();
+      throw err;
+    }
   }
   const login = runtimeLoginFrom(config.databaseUrl);
   let admin: Driver | null = null;

@@ -15,7 +15,8 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'rate_limited'
-  | 'internal_error';
+  | 'internal_error'
+  | 'service_unavailable';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_error: 400,
@@ -28,6 +29,7 @@ const STATUS: Record<ErrorCode, number> = {
   unprocessable: 422,
   rate_limited: 429,
   internal_error: 500,
+  service_unavailable: 503,
 };
 
 export interface ErrorDetail {
@@ -69,6 +71,12 @@ export const errors = {
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('rate_limited', 'Too many requests', { headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) } }),
   internal: (message = 'Internal error') => new AppError('internal_error', message),
+  /** The database (or another dependency) is unreachable for now: retry after a short wait. */
+  serviceUnavailable: (retryAfterSeconds = 2, cause?: unknown) =>
+    new AppError('service_unavailable', 'The service is temporarily unavailable; retry shortly', {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterSeconds))) },
+      ...(cause === undefined ? {} : { cause }),
+    }),
 };
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;

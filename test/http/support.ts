@@ -14,6 +14,7 @@ export const CODE_FOR_STATUS: Record<number, string> = {
   422: 'unprocessable',
   429: 'rate_limited',
   500: 'internal_error',
+  503: 'service_unavailable',
 };
 
 /** Asserts the API error shape `{error: {code, message, details?}}` and nothing else at the top level. */

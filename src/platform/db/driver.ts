@@ -69,6 +69,9 @@ export function createPostgresDriver(url: string, opts: PostgresDriverOptions = 
     connectionString: url,
     max: opts.max ?? 20,
     application_name: opts.applicationName ?? 'converse',
+    // Never wait forever for a connection (a server that does not answer, a pool exhausted for long):
+    // the request gets a 503 instead of hanging.
+    connectionTimeoutMillis: 10_000,
   } as pg.PoolConfig);
   const fuse = opts.pipeline ?? false;
   // An idle client erroring (server restart) must not crash the process; the pool drops it.

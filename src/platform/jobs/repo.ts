@@ -53,3 +53,13 @@ export async function getJob(tx: Tx, id: string): Promise<JobRow | null> {
   );
   return r.rows[0] ?? null;
 }
+
+/** Heartbeat: extends this worker's claim. False when the job is no longer ours (lease lapsed and taken). */
+export async function renewLease(tx: Tx, id: string, worker: string, leaseSeconds: number): Promise<boolean> {
+  const r = await tx.query(
+    `update app.jobs set locked_until = now() + make_interval(secs => $4), updated_at = now()
+      where org_id = $1 and id = $2 and locked_by = $3 and status = 'running'`,
+    [tx.orgId, id, worker, leaseSeconds],
+  );
+  return r.rowCount > 0;
+}
