@@ -1,6 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveWebhook } from '../../src/features/webhooks-inbound/service.js';
+import { receiveWebhook, type InboundCall } from '../../src/features/webhooks-inbound/service.js';
+import type { Database } from '../../src/platform/db/database.js';
+import type { Driver, RawQuery } from '../../src/platform/db/driver.js';
 import { call, createOrg, type TestOrg } from '../helpers/api.js';
 import { modeName } from '../helpers/harness.js';
 import { expectError, missingId } from '../http/support.js';
@@ -160,6 +162,41 @@ describe(`inbound provider webhooks through the HTTP app (${modeName})`, () => {
     const own = await deliver(twilioCallback(ch.twilioB!.url, params, twilioCreds2.auth_token));
     expect(own.status).toBe(200);
     expect((await events(ch.twilioB!.id)).map((e) => e.org_id)).toEqual([b.id]);
+  });
+
+  it('an unknown, malformed or wrong-provider channel id costs the same transactions and statements as a bad signature', async () => {
+    // The timing side of "reveals nothing" (bench/webhook-timing.ts measures it): same database work
+    // on both paths. Every transaction and statement the service runs is logged through the real driver.
+    const log: string[] = [];
+    const real = h.t.deps.db.driver;
+    const counting = new Proxy(real, {
+      get(target, prop) {
+        if (prop !== 'transaction') return Reflect.get(target, prop) as unknown;
+        const transaction: Driver['transaction'] = (fn, opts) => {
+          log.push('begin');
+          return real.transaction((query, exec) => fn((async (sql: string, params?: readonly unknown[]) => {
+            log.push(sql.replace(/\s+/g, ' '));
+            return query(sql, params);
+          }) as RawQuery, exec), opts);
+        };
+        return transaction;
+      },
+    });
+    const deps = { ...h.t.deps, db: { ...h.t.deps.db, driver: counting } as Database };
+    const params = twilioInboundCall({ accountSid: twilioCreds.account_sid, from: CALLER, to: OUR_NUMBER });
+    const trace = async (provider: string, channelId: string) => {
+      const cb = withBadSignature(twilioCallback(`${PUBLIC_URL}/api/v1/webhooks/${provider}/${channelId}`, params, twilioCreds.auth_token));
+      const c: InboundCall = { provider, channelId, method: 'POST', rawUrl: new URL(cb.url).pathname, headers: cb.headers, rawBody: Buffer.from(cb.body) };
+      log.length = 0;
+      const outcome = await receiveWebhook(deps, c);
+      expect(outcome.ok).toBe(false);
+      return [...log];
+    };
+    const known = await trace('twilio', ch.twilio!.id);
+    expect(known.filter((l) => l === 'begin')).toHaveLength(3);
+    for (const [provider, id] of [['twilio', missingId()], ['plivo', ch.twilio!.id], ['twilio', '123'], ['nope', missingId()]] as const) {
+      expect(await trace(provider, id), `${provider}/${id}`).toEqual(known);
+    }
   });
 
   it('refuses oversized bodies (413) and everything when no public URL is configured', async () => {
