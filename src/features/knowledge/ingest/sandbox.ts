@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { ExtractionError } from './errors.js';
@@ -35,8 +36,11 @@ const moduleUrls = {
   docx: () => pathToFileURL(require.resolve('mammoth')).href,
 };
 
-/** `ulimit` needs a POSIX shell; elsewhere (Windows) only the heap cap and the deadline apply. */
-const HAS_SHELL = process.platform !== 'win32';
+/**
+ * `ulimit` needs a POSIX shell. Without one (Windows, a distroless image) only the heap cap and the
+ * deadline apply; the decode caps still run before every parse (docs/knowledge.md).
+ */
+const HAS_SHELL = process.platform !== 'win32' && existsSync('/bin/sh');
 
 function spawnParser(memoryMb: number): ChildProcess {
   const nodeArgs = [`--max-old-space-size=${Math.max(64, Math.floor(memoryMb / 2))}`, '-e', SANDBOX_SOURCE];
