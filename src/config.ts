@@ -45,6 +45,9 @@ const EnvSchema = z.object({
   CONVERSE_API_KEY: z.string().min(1).optional(),
   CONVERSE_EMAIL: z.string().min(1).optional(),
   CONVERSE_PASSWORD: z.string().min(1).optional(),
+  CONVERSE_DOCUMENT_MAX_DECODED_BYTES: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
+  CONVERSE_DOCUMENT_MAX_STREAM_BYTES: z.coerce.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
+  CONVERSE_DOCUMENT_PARSER_MEMORY_MB: z.coerce.number().int().min(256).max(65536).default(1024),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -82,6 +85,8 @@ export interface Config {
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
   /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
   embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
+  /** Caps on what an uploaded PDF/DOCX may decompress to, and on its parser process's memory. */
+  documentLimits: { maxDecodedBytes: number; maxDecodedStreamBytes: number; parserMemoryMb: number };
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -130,6 +135,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
       : undefined,
+    documentLimits: {
+      maxDecodedBytes: e.CONVERSE_DOCUMENT_MAX_DECODED_BYTES,
+      maxDecodedStreamBytes: e.CONVERSE_DOCUMENT_MAX_STREAM_BYTES,
+      parserMemoryMb: e.CONVERSE_DOCUMENT_PARSER_MEMORY_MB,
+    },
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,

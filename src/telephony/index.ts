@@ -7,14 +7,14 @@ export {
   FUTURE_SKEW_MS,
   scopedReplayKey,
   twilioReplayKey,
-  twilioJsonReplayKey,
   plivoReplayKey,
   metaReplayKey,
   exotelReplayKey,
   metaEventIds,
-  metaTimestampMs,
-  twilioTimestampMs,
+  metaTimestamps,
+  twilioTimestamps,
   isWithinWindow,
+  type SignedTimestamps,
 } from './replay-keys.js';
 export {
   verifyInboundWebhook,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryReplayGuard } from './replay-guard.js';
-import { isWithinWindow, metaEventIds, metaTimestampMs, scopedReplayKey, twilioReplayKey } from './replay-keys.js';
+import { isWithinWindow, metaEventIds, metaTimestamps, scopedReplayKey, twilioReplayKey, twilioTimestamps } from './replay-keys.js';
+import { computeTwilioSignature, twilioSignedText } from './signatures/twilio.js';
 
 describe('memory ReplayGuard', () => {
   it('reports a key as seen only within its TTL', async () => {
@@ -44,20 +45,38 @@ describe('replay keys', () => {
     expect(scopedReplayKey('plivo', 'ch-1', 'n')).not.toBe(scopedReplayKey('twilio', 'ch-1', 'n'));
   });
 
-  it('distinguishes Twilio status changes of the same call', () => {
-    const p = (s: string) => new URLSearchParams({ CallSid: 'CA1', CallStatus: s });
-    expect(twilioReplayKey('sig', p('ringing'))).not.toBe(twilioReplayKey('sig', p('completed')));
-    expect(twilioReplayKey('sig', p('ringing'))).toBe(twilioReplayKey('sig', p('ringing')));
+  it('keys Twilio deliveries on the signature: status changes differ, re-splits of the signed text do not', () => {
+    const url = 'https://x.example/hook';
+    const sig = (p: Record<string, string>) => computeTwilioSignature('token', url, p);
+    expect(twilioReplayKey(sig({ CallSid: 'CA1', CallStatus: 'ringing' }))).not.toBe(twilioReplayKey(sig({ CallSid: 'CA1', CallStatus: 'completed' })));
+    // The same signed text, split differently: the same signature, hence the same key.
+    expect(sig({ CallSid: 'CA1CallStatusringing' })).toBe(sig({ CallSid: 'CA1', CallStatus: 'ringing' }));
   });
 
-  it('extracts WhatsApp message/status ids and the oldest timestamp', () => {
+  it('reads Twilio timestamps from the signed text, so folding the field into another one hides nothing', () => {
+    const url = 'https://x.example/hook';
+    const old = 'Sat, 28 Nov 2026 10:00:00 GMT';
+    const honest = new URLSearchParams({ CallbackSource: 'call-progress-events', From: '+15550001', SequenceNumber: '0', Timestamp: old, To: '+15550002' });
+    const folded = new URLSearchParams({ CallbackSource: 'call-progress-events', From: `+15550001SequenceNumber0Timestamp${old}`, To: '+15550002' });
+    expect(twilioSignedText(url, folded)).toBe(twilioSignedText(url, honest));
+    for (const p of [honest, folded]) expect(twilioTimestamps(twilioSignedText(url, p), p)).toEqual({ timestamps: [Date.parse(old)], missing: false });
+    const progressWithout = new URLSearchParams({ CallbackSource: 'call-progress-events', CallSid: 'CA1' });
+    expect(twilioTimestamps(twilioSignedText(url, progressWithout), progressWithout)).toEqual({ timestamps: [], missing: true });
+    const inboundCall = new URLSearchParams({ CallSid: 'CA1', CallStatus: 'ringing' });
+    expect(twilioTimestamps(twilioSignedText(url, inboundCall), inboundCall)).toEqual({ timestamps: [], missing: false });
+    const garbled = new URLSearchParams({ CallSid: 'CA1', Timestamp: 'yesterday-ish' });
+    expect(twilioTimestamps(twilioSignedText(url, garbled), garbled).missing).toBe(true);
+  });
+
+  it('extracts WhatsApp message/status ids and every timestamp; an event without one is flagged', () => {
     const payload = {
       entry: [{ changes: [{ value: { messages: [{ id: 'wamid.A', timestamp: '1700000100' }], statuses: [{ id: 'wamid.B', status: 'read', timestamp: '1700000000' }] } }] }],
     };
     expect(metaEventIds(payload)).toEqual(['wamid.A', 'wamid.B:read']);
-    expect(metaTimestampMs(payload)).toBe(1_700_000_000_000);
+    expect(metaTimestamps(payload)).toEqual({ timestamps: [1_700_000_100_000, 1_700_000_000_000], missing: false });
     expect(metaEventIds({ nope: true })).toEqual([]);
-    expect(metaTimestampMs(null)).toBeUndefined();
+    expect(metaTimestamps(null)).toEqual({ timestamps: [], missing: false });
+    expect(metaTimestamps({ entry: [{ changes: [{ value: { messages: [{ id: 'wamid.C' }] } }] }] }).missing).toBe(true);
   });
 
   it('applies the window with a small allowance for clock skew', () => {

@@ -7,6 +7,7 @@ export { safeEqual, sha256Hex, sortedParamEntries, headerValue, type FormParams 
 export {
   TWILIO_SIGNATURE_HEADER,
   computeTwilioSignature,
+  twilioSignedText,
   verifyTwilioSignature,
   verifyTwilioJsonSignature,
   twilioJsonBodyUrl,
@@ -19,6 +20,7 @@ export {
   plivoSigningBase,
   computePlivoV3Signature,
   verifyPlivoV3Signature,
+  verifiedPlivoV3Signature,
   type PlivoMethod,
   type PlivoSignatureInput,
 } from './signatures/plivo.js';

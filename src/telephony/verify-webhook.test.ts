@@ -6,12 +6,16 @@ import {
   metaInboundText,
   plivoCallback,
   plivoInboundCall,
+  plivoRecordingDone,
   twilioCallback,
+  twilioInboundCall,
   twilioCallStatus,
   twilioInboundMessage,
   twilioJsonCallback,
   withBadSignature,
+  withFoldedParams,
   withTamperedParam,
+  withTextMovedIntoNonce,
   withoutSignature,
   type SignedCallback,
 } from '../../test/fakes/provider-sim/index.js';
@@ -132,5 +136,57 @@ describe('verifyInboundWebhook: specifics', () => {
     const guard = createMemoryReplayGuard();
     expect((await check(cb, plivoCreds.auth_token, guard)).ok).toBe(true);
     expect(await check(withTamperedParam(cb, 'From', '3'), plivoCreds.auth_token, guard)).toEqual({ ok: false, reason: 'bad_signature' });
+  });
+});
+
+describe('verifyInboundWebhook: one signature, another split of the signed text (issue 12)', () => {
+  const twilioUrl = `${HOOK}/twilio/ch-1`;
+
+  it('Twilio: CallSid=CAx&CallStatus=ringing replayed as CallSid=CAxCallStatusringing is a replay', async () => {
+    const guard = createMemoryReplayGuard();
+    const cb = twilioCallback(twilioUrl, twilioInboundCall({ accountSid: twilioCreds.account_sid, from: '+15550001', to: '+15550002', callSid: 'CAx' }), twilioCreds.auth_token);
+    const resplit = withFoldedParams(cb, 'CallSid', 'CallStatus');
+    expect(new URLSearchParams(resplit.body).get('CallSid')).toBe('CAxCallStatusringing');
+    expect((await check(cb, twilioCreds.auth_token, guard)).ok).toBe(true);
+    expect(await check(resplit, twilioCreds.auth_token, guard)).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('Twilio: a 3-day-old Timestamp folded into From is still stale', async () => {
+    const params = twilioCallStatus({ accountSid: twilioCreds.account_sid, callSid: 'CA1', from: '+15550001', to: '+15550002', status: 'completed', timestamp: new Date(Date.now() - 3 * 86400_000) });
+    const cb = twilioCallback(twilioUrl, params, twilioCreds.auth_token);
+    const folded = withFoldedParams(cb, 'From', 'Timestamp');
+    expect(new URLSearchParams(folded.body).has('Timestamp')).toBe(false);
+    const guard = createMemoryReplayGuard();
+    expect(await check(cb, twilioCreds.auth_token, guard)).toEqual({ ok: false, reason: 'stale' });
+    expect(await check(folded, twilioCreds.auth_token, guard)).toEqual({ ok: false, reason: 'stale' });
+    // Folding everything from CallbackSource on into CallStatus hides the call-progress marker too: still stale.
+    expect(await check(withFoldedParams(cb, 'CallStatus', 'Timestamp'), twilioCreds.auth_token, guard)).toEqual({ ok: false, reason: 'stale' });
+  });
+
+  it('Twilio: a fresh status callback passes; a call-progress callback without any Timestamp is refused', async () => {
+    const params = twilioCallStatus({ accountSid: twilioCreds.account_sid, callSid: 'CA2', from: '+1', to: '+2', status: 'in-progress' });
+    const guard = createMemoryReplayGuard();
+    expect((await check(twilioCallback(twilioUrl, params, twilioCreds.auth_token), twilioCreds.auth_token, guard)).ok).toBe(true);
+    const { Timestamp: _dropped, ...without } = params;
+    expect(await check(twilioCallback(twilioUrl, without, twilioCreds.auth_token), twilioCreds.auth_token, guard)).toEqual({ ok: false, reason: 'missing_timestamp' });
+  });
+
+  it('Plivo: text cut from RecordUrl and moved into the nonce header is a replay', async () => {
+    const guard = createMemoryReplayGuard();
+    const cb = plivoCallback(`${HOOK}/plivo/ch-1`, plivoRecordingDone({ callUuid: 'c0ffee00-0000-4000-8000-000000000001', from: '1', to: '2' }), plivoCreds.auth_token);
+    const moved = withTextMovedIntoNonce(cb, 'RecordUrl');
+    expect(moved.headers['x-plivo-signature-v3-nonce']).not.toBe(cb.headers['x-plivo-signature-v3-nonce']);
+    expect((await check(cb, plivoCreds.auth_token, guard)).ok).toBe(true);
+    expect(await check(moved, plivoCreds.auth_token, guard)).toEqual({ ok: false, reason: 'replayed' });
+    // Extra candidates in the signature header do not make a new key either.
+    const padded = { ...cb, headers: { ...cb.headers, 'x-plivo-signature-v3': `${cb.headers['x-plivo-signature-v3']},AAAA` } };
+    expect(await check(padded, plivoCreds.auth_token, guard)).toEqual({ ok: false, reason: 'replayed' });
+  });
+
+  it('Meta: a message without a timestamp is refused (Meta stamps every message and status)', async () => {
+    const payload = metaInboundText({ phoneNumberId: metaCreds.phone_number_id, from: '1', text: 'x' }) as { entry: Array<{ changes: Array<{ value: { messages: Array<Record<string, unknown>> } }> }> };
+    delete payload.entry[0]!.changes[0]!.value.messages[0]!.timestamp;
+    const cb = metaCallback(HOOK, payload, metaCreds.app_secret);
+    expect(await check(cb, metaCreds.app_secret, createMemoryReplayGuard())).toEqual({ ok: false, reason: 'missing_timestamp' });
   });
 });

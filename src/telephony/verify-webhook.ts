@@ -5,18 +5,18 @@ import {
   exotelReplayKey,
   isWithinWindow,
   metaReplayKey,
-  metaTimestampMs,
+  metaTimestamps,
   plivoReplayKey,
   scopedReplayKey,
-  twilioJsonReplayKey,
   twilioReplayKey,
-  twilioTimestampMs,
+  twilioTimestamps,
+  type SignedTimestamps,
 } from './replay-keys.js';
 import { headerValue } from './signatures/common.js';
 import { verifyExotelPathToken } from './signatures/exotel.js';
 import { META_SIGNATURE_HEADER, verifyMetaSignature } from './signatures/meta.js';
-import { PLIVO_NONCE_HEADER, PLIVO_SIGNATURE_HEADER, verifyPlivoV3Signature } from './signatures/plivo.js';
-import { TWILIO_SIGNATURE_HEADER, verifyTwilioJsonSignature, verifyTwilioSignature } from './signatures/twilio.js';
+import { PLIVO_NONCE_HEADER, PLIVO_SIGNATURE_HEADER, verifiedPlivoV3Signature } from './signatures/plivo.js';
+import { TWILIO_SIGNATURE_HEADER, twilioSignedText, verifyTwilioJsonSignature, verifyTwilioSignature } from './signatures/twilio.js';
 
 export interface InboundWebhookRequest {
   method: string;
@@ -44,7 +44,7 @@ export interface VerifyInboundWebhookInput {
 
 export type InboundWebhookVerdict =
   | { ok: true; params: URLSearchParams; json?: unknown }
-  | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale' | 'replayed' };
+  | { ok: false; reason: 'missing_signature' | 'bad_signature' | 'stale' | 'missing_timestamp' | 'replayed' };
 
 function bodyText(raw: string | Uint8Array): string {
   return typeof raw === 'string' ? raw : Buffer.from(raw).toString('utf8');
@@ -69,7 +69,7 @@ interface Checked {
   ok: boolean;
   missing?: boolean;
   key?: string;
-  timestampMs?: number;
+  time?: SignedTimestamps;
   params: URLSearchParams;
   json?: unknown;
 }
@@ -83,11 +83,12 @@ function checkSignature(input: VerifyInboundWebhookInput): Checked {
       if (!signature) return { ok: false, missing: true, params: new URLSearchParams() };
       if (new URL(req.url).searchParams.has('bodySHA256')) {
         const ok = verifyTwilioJsonSignature({ authToken: secret, url: req.url, signature, rawBody: req.rawBody });
-        return { ok, key: twilioJsonReplayKey(signature, req.url), params: new URLSearchParams(), json: parseJson(req.rawBody) };
+        return { ok, key: twilioReplayKey(signature), params: new URLSearchParams(), json: parseJson(req.rawBody) };
       }
       const params = formParams(req);
       const ok = verifyTwilioSignature({ authToken: secret, url: req.url, signature, ...(isGet ? {} : { params }) });
-      return { ok, key: twilioReplayKey(signature, params), timestampMs: twilioTimestampMs(params), params };
+      // The signature matched exactly, so it IS the HMAC of the signed text: the key every split shares.
+      return { ok, key: twilioReplayKey(signature), time: twilioTimestamps(twilioSignedText(req.url, params), params), params };
     }
     case 'plivo': {
       const signatureHeader = headerValue(req.headers, PLIVO_SIGNATURE_HEADER);
@@ -95,15 +96,15 @@ function checkSignature(input: VerifyInboundWebhookInput): Checked {
       if (!signatureHeader || !nonce) return { ok: false, missing: true, params: new URLSearchParams() };
       const params = formParams(req);
       const method = isGet ? 'GET' : 'POST';
-      const ok = verifyPlivoV3Signature({ authToken: secret, method, url: req.url, nonce, signatureHeader, ...(isGet ? {} : { params }) });
-      return { ok, key: plivoReplayKey(nonce), params };
+      const verified = verifiedPlivoV3Signature({ authToken: secret, method, url: req.url, nonce, signatureHeader, ...(isGet ? {} : { params }) });
+      return { ok: verified !== null, ...(verified ? { key: plivoReplayKey(verified) } : {}), params };
     }
     case 'meta': {
       const signatureHeader = headerValue(req.headers, META_SIGNATURE_HEADER);
       if (!signatureHeader) return { ok: false, missing: true, params: new URLSearchParams() };
       const ok = verifyMetaSignature({ appSecret: secret, rawBody: req.rawBody, signatureHeader });
       const json = ok ? parseJson(req.rawBody) : undefined;
-      return { ok, key: metaReplayKey(req.rawBody), timestampMs: metaTimestampMs(json), params: new URLSearchParams(), json };
+      return { ok, key: metaReplayKey(req.rawBody), time: metaTimestamps(json), params: new URLSearchParams(), json };
     }
     case 'exotel': {
       if (!input.pathToken) return { ok: false, missing: true, params: new URLSearchParams() };
@@ -117,7 +118,8 @@ function checkSignature(input: VerifyInboundWebhookInput): Checked {
 
 /**
  * The one check a provider webhook route runs before trusting a request: signature (or Exotel path
- * token), then the provider's timestamp window if it sent a timestamp, then the replay guard.
+ * token), then the provider's timestamp window (every timestamp the signed text carries; refused when
+ * the provider always sends one and none is there), then the replay guard keyed on what was signed.
  * Failures carry a reason for logs/metrics only; answer every failure with the same 403 (replays may
  * be answered 200 so the provider stops retrying, without processing them again).
  *
@@ -132,8 +134,10 @@ export async function verifyInboundWebhook(input: VerifyInboundWebhookInput): Pr
   if (!checked.ok) return { ok: false, reason: 'bad_signature' };
   const policy = REPLAY_POLICY[input.provider];
   const nowMs = (input.now ?? Date.now)();
-  if (checked.timestampMs !== undefined && policy.windowMs !== undefined) {
-    if (!isWithinWindow(checked.timestampMs, nowMs, policy.windowMs)) return { ok: false, reason: 'stale' };
+  if (checked.time && policy.windowMs !== undefined) {
+    if (checked.time.missing) return { ok: false, reason: 'missing_timestamp' };
+    const windowMs = policy.windowMs;
+    if (checked.time.timestamps.some((t) => !isWithinWindow(t, nowMs, windowMs))) return { ok: false, reason: 'stale' };
   }
   if (checked.key !== undefined) {
     const replayed = await input.replayGuard.seen(scopedReplayKey(input.provider, input.channelId, checked.key), policy.ttlMs);

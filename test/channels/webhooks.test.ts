@@ -1,12 +1,15 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receiveWebhook } from '../../src/features/webhooks-inbound/service.js';
+import { receiveWebhook, type InboundCall } from '../../src/features/webhooks-inbound/service.js';
+import type { Database } from '../../src/platform/db/database.js';
+import type { Driver, RawQuery } from '../../src/platform/db/driver.js';
 import { call, createOrg, type TestOrg } from '../helpers/api.js';
 import { modeName } from '../helpers/harness.js';
 import { expectError, missingId } from '../http/support.js';
 import {
-  deliverCallback, exotelCallback, exotelInboundCall, metaCallback, metaInboundText, plivoCallback, plivoInboundCall,
-  twilioCallback, twilioInboundCall, twilioJsonCallback, withBadSignature, withoutSignature, withTamperedParam, type SignedCallback,
+  deliverCallback, exotelCallback, exotelInboundCall, metaCallback, metaInboundText, plivoCallback, plivoInboundCall, plivoRecordingDone,
+  twilioCallback, twilioCallStatus, twilioInboundCall, twilioJsonCallback, withBadSignature, withFoldedParams, withoutSignature,
+  withTamperedParam, withTextMovedIntoNonce, type SignedCallback,
 } from '../fakes/provider-sim/index.js';
 import { exotelCreds, leakedSecrets, metaCreds, OUR_NUMBER, plivoCreds, simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
 import { createChannel, PUBLIC_URL, startChannelsHarness, type ChannelsHarness } from './support.js';
@@ -74,16 +77,36 @@ describe(`inbound provider webhooks through the HTTP app (${modeName})`, () => {
     expect((await events(ch.twilio!.id)).map((e) => e.event_type)).toEqual(['call.ringing', 'json']);
   });
 
-  it('Plivo V3: POST and GET callbacks verify; a reused nonce and a wrong key are 403', async () => {
+  it('Plivo V3: POST and GET callbacks verify; a replay and a wrong key are 403', async () => {
     const post = plivoCallback(ch.plivo!.url, plivoInboundCall({ from: CALLER, to: OUR_NUMBER }), plivoCreds.auth_token);
     expect((await deliver(post)).status).toBe(200);
     expect((await deliver(post)).status).toBe(403);
-    const sameNonce = plivoCallback(ch.plivo!.url, plivoInboundCall({ from: CALLER, to: OUR_NUMBER }), plivoCreds.auth_token, { nonce: post.headers['x-plivo-signature-v3-nonce']! });
-    expect((await deliver(sameNonce)).status).toBe(403);
     expect((await deliver(plivoCallback(ch.plivo!.url, plivoInboundCall({ from: CALLER, to: OUR_NUMBER }), 'canaryNotPlivoToken'))).status).toBe(403);
     const get = await deliver(plivoCallback(ch.plivo!.url, plivoInboundCall({ from: CALLER, to: OUR_NUMBER }), plivoCreds.auth_token, { method: 'GET' }));
     expect(get.status, get.body).toBe(200);
     expect((await events(ch.plivo!.id)).map((e) => e.event_type)).toEqual(['call.ringing', 'call.ringing']);
+  });
+
+  it('issue 12: another split of one signed text is a replay, and an old Timestamp folded into From stays stale', async () => {
+    const twilioBefore = (await events(ch.twilio!.id)).length;
+    const ringing = twilioCallback(ch.twilio!.url, twilioInboundCall({ accountSid: twilioCreds.account_sid, from: CALLER, to: OUR_NUMBER, callSid: 'CAx' }), twilioCreds.auth_token);
+    expect((await deliver(ringing)).status).toBe(200);
+    // CallSid=CAx&CallStatus=ringing → CallSid=CAxCallStatusringing: same signed text, same signature.
+    expect((await deliver(withFoldedParams(ringing, 'CallSid', 'CallStatus'))).status).toBe(403);
+
+    const threeDaysOld = twilioCallback(ch.twilio!.url, twilioCallStatus({
+      accountSid: twilioCreds.account_sid, callSid: 'CAy', from: CALLER, to: OUR_NUMBER, status: 'completed', timestamp: new Date(Date.now() - 3 * 86400_000),
+    }), twilioCreds.auth_token);
+    expect((await deliver(threeDaysOld)).status).toBe(403);
+    expect((await deliver(withFoldedParams(threeDaysOld, 'From', 'Timestamp'))).status).toBe(403);
+    expect((await events(ch.twilio!.id)).length).toBe(twilioBefore + 1);
+
+    const plivoBefore = (await events(ch.plivo!.id)).length;
+    const recording = plivoCallback(ch.plivo!.url, plivoRecordingDone({ callUuid: 'c0ffee00-0000-4000-8000-000000000002', from: CALLER, to: OUR_NUMBER }), plivoCreds.auth_token);
+    expect((await deliver(recording)).status).toBe(200);
+    // The tail of RecordUrl (and every later field) moved into the nonce header: same signed text.
+    expect((await deliver(withTextMovedIntoNonce(recording, 'RecordUrl'))).status).toBe(403);
+    expect((await events(ch.plivo!.id)).length).toBe(plivoBefore + 1);
   });
 
   it('accepts exactly one of several concurrent identical deliveries (the replay key is the unique row)', async () => {
@@ -139,6 +162,41 @@ describe(`inbound provider webhooks through the HTTP app (${modeName})`, () => {
     const own = await deliver(twilioCallback(ch.twilioB!.url, params, twilioCreds2.auth_token));
     expect(own.status).toBe(200);
     expect((await events(ch.twilioB!.id)).map((e) => e.org_id)).toEqual([b.id]);
+  });
+
+  it('an unknown, malformed or wrong-provider channel id costs the same transactions and statements as a bad signature', async () => {
+    // The timing side of "reveals nothing" (bench/webhook-timing.ts measures it): same database work
+    // on both paths. Every transaction and statement the service runs is logged through the real driver.
+    const log: string[] = [];
+    const real = h.t.deps.db.driver;
+    const counting = new Proxy(real, {
+      get(target, prop) {
+        if (prop !== 'transaction') return Reflect.get(target, prop) as unknown;
+        const transaction: Driver['transaction'] = (fn, opts) => {
+          log.push('begin');
+          return real.transaction((query, exec) => fn((async (sql: string, params?: readonly unknown[]) => {
+            log.push(sql.replace(/\s+/g, ' '));
+            return query(sql, params);
+          }) as RawQuery, exec), opts);
+        };
+        return transaction;
+      },
+    });
+    const deps = { ...h.t.deps, db: { ...h.t.deps.db, driver: counting } as Database };
+    const params = twilioInboundCall({ accountSid: twilioCreds.account_sid, from: CALLER, to: OUR_NUMBER });
+    const trace = async (provider: string, channelId: string) => {
+      const cb = withBadSignature(twilioCallback(`${PUBLIC_URL}/api/v1/webhooks/${provider}/${channelId}`, params, twilioCreds.auth_token));
+      const c: InboundCall = { provider, channelId, method: 'POST', rawUrl: new URL(cb.url).pathname, headers: cb.headers, rawBody: Buffer.from(cb.body) };
+      log.length = 0;
+      const outcome = await receiveWebhook(deps, c);
+      expect(outcome.ok).toBe(false);
+      return [...log];
+    };
+    const known = await trace('twilio', ch.twilio!.id);
+    expect(known.filter((l) => l === 'begin')).toHaveLength(3);
+    for (const [provider, id] of [['twilio', missingId()], ['plivo', ch.twilio!.id], ['twilio', '123'], ['nope', missingId()]] as const) {
+      expect(await trace(provider, id), `${provider}/${id}`).toEqual(known);
+    }
   });
 
   it('refuses oversized bodies (413) and everything when no public URL is configured', async () => {

@@ -33,7 +33,7 @@ const ACTIVE: ReadonlySet<string> = new Set(['queued', 'processing']);
 /**
  * Ingests one generation of one document. Three kinds of step, never mixed: short tenant transactions
  * (read, progress, final write), and between them work with no transaction open (fetching the URL,
- * extraction in a sandboxed worker, embedding calls). The final write replaces the chunks and flips the
+ * extraction in a sandboxed child process, embedding calls). The final write replaces the chunks and flips the
  * status to ready in ONE transaction, so a half-indexed document is never searchable; it re-checks the
  * generation under a row lock, so a reindex or delete that happened meanwhile wins.
  */
@@ -63,7 +63,7 @@ export async function processDocument(deps: Deps, t: IngestTarget): Promise<Inge
       if (!blob) throw new SourceError('The uploaded content is missing; upload the document again', false);
       src = { bytes: blob, filename: doc.filename, mimeType: doc.mime_type, languageHint: doc.language_hint };
     }
-    const built = await buildIndex(src, configs);
+    const built = await buildIndex(src, configs, deps.config.documentLimits);
     contentType = built.contentType;
     await progress(60);
     const embedder = createEmbedder(deps.config.embeddings);

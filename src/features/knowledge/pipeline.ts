@@ -1,6 +1,6 @@
 import {
   chunkDocument, detectType, extractDocument, ExtractionError, tsConfigFor,
-  type Chunk, type DocumentType, type ExtractedDocument, type TsConfig,
+  type Chunk, type DocumentType, type ExtractedDocument, type ExtractOptions, type TsConfig,
 } from './ingest/index.js';
 
 /** Used when neither the document nor the uploader says which language it is in. */
@@ -22,14 +22,15 @@ export interface BuiltIndex {
 }
 
 /**
- * detect → extract (PDF/DOCX in a sandboxed worker with a deadline) → chunk. No database, no network.
+ * detect → extract (PDF/DOCX decoded under caps, then parsed in a memory-capped child process with a
+ * deadline) → chunk. No database, no network.
  * The document's own language (HTML lang, PDF /Lang, DOCX core properties) wins over the uploader's hint.
  *
  * @throws UnsupportedTypeError, ExtractionError: user-facing messages, stored as the document's error.
  */
-export async function buildIndex(src: SourceBytes, availableConfigs: ReadonlySet<string>): Promise<BuiltIndex> {
+export async function buildIndex(src: SourceBytes, availableConfigs: ReadonlySet<string>, limits: ExtractOptions = {}): Promise<BuiltIndex> {
   const contentType = detectType(src.bytes, src.filename, src.mimeType);
-  const doc = await extractDocument(src.bytes, contentType);
+  const doc = await extractDocument(src.bytes, contentType, limits);
   const language = doc.language ?? src.languageHint ?? null;
   const chunks = chunkDocument(doc, language ? { language } : {});
   if (chunks.length === 0) throw new ExtractionError('empty', 'No text could be extracted from this document.');

@@ -10,7 +10,10 @@
  * a failed recording rolls the key back so the provider's retry is accepted.
  *
  * Every refusal (unknown channel, wrong provider, missing/bad signature, stale, replay, undecryptable
- * secret, no public URL) is the same 403, so channel ids cannot be probed (docs/channels.md).
+ * secret, no public URL) is the same 403, so channel ids cannot be probed (docs/channels.md). Nor can
+ * they be timed: an unknown channel goes through the same steps with decoys (decoy.ts): the channel
+ * read and the verification transaction under an org id no organization has, a decoy secret decrypted
+ * and the provider's signature computed with it, and only then the refusal.
  */
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
@@ -26,6 +29,7 @@ import {
 import { decryptField, EXOTEL_TOKEN_FIELD } from '../channels/credentials.js';
 import { publicBase } from '../channels/present.js';
 import { getChannel, type ChannelRow } from '../channels/public.js';
+import { DECOY_CHANNEL_ID, DECOY_ORG_ID, decryptDecoySecret } from './decoy.js';
 import { describeEvent } from './describe.js';
 import * as repo from './repo.js';
 
@@ -51,28 +55,32 @@ export type InboundOutcome =
   | { ok: true; provider: 'meta'; challenge: string }
   | { ok: false; reason: string };
 
-interface Resolved {
-  orgId: string;
-  channel: ChannelRow;
-  provider: ProviderName;
-  url: string;
-}
+/**
+ * The channel a callback is for, or a decoy with the reason it will be refused: the caller does the same
+ * work for both (timing must not tell which channel ids exist) and refuses at the end.
+ */
+type Target =
+  | { orgId: string; channel: ChannelRow; provider: ProviderName; url: string; refusal?: undefined }
+  | { orgId: string; channel: null; provider: ProviderName; url: string; refusal: string };
 
-/** Door → channel → checks that need no secret. Null (with a reason) for anything unknown. */
-async function resolve(deps: Deps, call: InboundCall): Promise<Resolved | { reason: string }> {
-  const provider = PROVIDER_NAMES.find((p) => p === call.provider);
-  if (!provider || !UUID_RE.test(call.channelId)) return { reason: 'unknown_channel' };
+/** Door → channel (both always run: for an unknown id, the read runs under the decoy org and finds nothing). */
+async function resolve(deps: Deps, call: InboundCall): Promise<Target | { reason: string }> {
   const base = publicBase(deps.config);
   if (!base) return { reason: 'public_url_not_configured' };
-  const orgs = await withoutOrg(deps.db, (q) => repo.resolveChannelOrg(q, call.channelId));
-  if (orgs.length !== 1) return { reason: orgs.length ? 'ambiguous_channel' : 'unknown_channel' };
-  const orgId = orgs[0]!;
-  const channel = await withOrg(deps.db, { orgId }, (tx) => getChannel(tx, call.channelId));
-  if (!channel || channel.provider !== provider) return { reason: 'unknown_channel' };
-  return { orgId, channel, provider, url: base + call.rawUrl };
+  const provider = PROVIDER_NAMES.find((p) => p === call.provider);
+  const channelId = UUID_RE.test(call.channelId) ? call.channelId : DECOY_CHANNEL_ID;
+  const orgs = await withoutOrg(deps.db, (q) => repo.resolveChannelOrg(q, channelId));
+  const orgId = orgs.length === 1 ? orgs[0]! : DECOY_ORG_ID;
+  const channel = await withOrg(deps.db, { orgId }, (tx) => getChannel(tx, channelId));
+  const url = base + call.rawUrl;
+  if (channel && provider && channel.provider === provider && orgs.length === 1 && channelId === call.channelId) {
+    return { orgId, channel, provider, url };
+  }
+  return { orgId, channel: null, provider: provider ?? 'twilio', url, refusal: orgs.length > 1 ? 'ambiguous_channel' : 'unknown_channel' };
 }
 
-async function secretOf(deps: Deps, r: Resolved, field: string): Promise<string | null> {
+async function secretOf(deps: Deps, r: Target, field: string): Promise<string | null> {
+  if (!r.channel) return decryptDecoySecret();
   try {
     return await decryptField(deps, r.orgId, r.channel.id, r.channel.credentials, field);
   } catch (err) {
@@ -105,15 +113,18 @@ export async function receiveWebhook(deps: Deps, call: InboundCall): Promise<Inb
   }
 
   return withOrg(deps.db, { orgId: r.orgId }, async (tx): Promise<InboundOutcome> => {
-    const replayGuard: ReplayGuard = { seen: (key, ttlMs) => repo.claimReplayKey(tx, r.channel.id, key, ttlMs) };
+    const channel = r.channel;
+    // The decoy never claims a key (its secret is random, so nothing verifies; this is belt and braces).
+    const replayGuard: ReplayGuard = { seen: (key, ttlMs) => (channel ? repo.claimReplayKey(tx, channel.id, key, ttlMs) : Promise.resolve(true)) };
     const verdict = await verifyInboundWebhook({
       provider: r.provider,
-      channelId: r.channel.id,
+      channelId: channel?.id ?? DECOY_CHANNEL_ID,
       request: { method: call.method, url: r.url, headers: call.headers, rawBody: call.rawBody, ...(params ? { params } : {}) },
       secret,
       ...(call.pathToken !== undefined ? { pathToken: call.pathToken } : {}),
       replayGuard,
     });
+    if (!r.channel) return { ok: false, reason: r.refusal };
     if (!verdict.ok) return { ok: false, reason: verdict.reason };
     const event = describeEvent(r.provider, verdict.params, verdict.json);
     const eventId = randomUUID();
@@ -127,9 +138,9 @@ export async function receiveWebhook(deps: Deps, call: InboundCall): Promise<Inb
 export async function metaHandshake(deps: Deps, call: InboundCall, query: URLSearchParams): Promise<InboundOutcome> {
   const r = await resolve(deps, call);
   if ('reason' in r) return { ok: false, reason: r.reason };
-  if (r.provider !== 'meta') return { ok: false, reason: 'unknown_channel' };
   const verifyToken = await secretOf(deps, r, 'verify_token');
   if (!verifyToken) return { ok: false, reason: 'secret_unavailable' };
   const result = verifyMetaHandshake(query, verifyToken);
+  if (!r.channel || r.provider !== 'meta') return { ok: false, reason: r.refusal ?? 'unknown_channel' };
   return result.ok ? { ok: true, provider: 'meta', challenge: result.challenge } : { ok: false, reason: 'bad_verify_token' };
 }

@@ -52,14 +52,25 @@ export function computePlivoV3Signature(input: PlivoSignatureInput): string {
   return createHmac('sha256', input.authToken).update(data, 'utf8').digest('base64');
 }
 
-export function verifyPlivoV3Signature(
+/**
+ * The signature that verified (the HMAC of exactly what was signed), or null. The header may list several
+ * candidates and the signed text can be split into fields in more than one way (text can move between
+ * a parameter and the nonce), so a replay key is this value, not the header or the nonce.
+ */
+export function verifiedPlivoV3Signature(
   input: Omit<PlivoSignatureInput, 'nonce'> & { nonce: string | undefined; signatureHeader: string | undefined },
-): boolean {
-  if (!input.signatureHeader || !input.nonce || !input.authToken || !URL.canParse(input.url)) return false;
+): string | null {
+  if (!input.signatureHeader || !input.nonce || !input.authToken || !URL.canParse(input.url)) return null;
   const expected = computePlivoV3Signature({ ...input, nonce: input.nonce });
   let ok = false;
   for (const candidate of input.signatureHeader.split(',')) {
     if (safeEqual(candidate.trim(), expected)) ok = true;
   }
-  return ok;
+  return ok ? expected : null;
+}
+
+export function verifyPlivoV3Signature(
+  input: Omit<PlivoSignatureInput, 'nonce'> & { nonce: string | undefined; signatureHeader: string | undefined },
+): boolean {
+  return verifiedPlivoV3Signature(input) !== null;
 }

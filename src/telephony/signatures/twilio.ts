@@ -9,12 +9,22 @@ import { safeEqual, sha256Hex, sortedParamEntries, type FormParams } from './com
  */
 export const TWILIO_SIGNATURE_HEADER = 'x-twilio-signature';
 
-export function computeTwilioSignature(authToken: string, url: string, params?: FormParams): string {
+/**
+ * The exact text Twilio signs: the URL, then every POST key and value with no delimiter. Different
+ * parameter lists can give the same text (`CallSid=CAx&CallStatus=ringing` and
+ * `CallSid=CAxCallStatusringing`), so anything security-relevant must be read from this text or the
+ * signature, never from one parsing of the fields (replay-keys.ts).
+ */
+export function twilioSignedText(url: string, params?: FormParams): string {
   let data = url;
   for (const [key, values] of sortedParamEntries(params)) {
     for (const value of [...new Set(values)].sort()) data += key + value;
   }
-  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+  return data;
+}
+
+export function computeTwilioSignature(authToken: string, url: string, params?: FormParams): string {
+  return createHmac('sha1', authToken).update(twilioSignedText(url, params), 'utf8').digest('base64');
 }
 
 /**

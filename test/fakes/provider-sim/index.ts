@@ -31,6 +31,7 @@ import type { RouteHandler, SimAccounts, SimCall, SimMessage, SimRequestLog, Sim
 
 export * from './callbacks.js';
 export * from './payloads.js';
+export * from './resplit.js';
 export type { SimAccounts, SimCall, SimMessage, SimRequestLog } from './state.js';
 
 const ROUTES: Record<ProviderName, RouteHandler> = { twilio: twilioRoute, plivo: plivoRoute, exotel: exotelRoute, meta: metaRoute };

@@ -39,6 +39,15 @@ export function plivoHangup(o: { callUuid: string; from: string; to: string; sta
   return { CallUUID: o.callUuid, RequestUUID: o.callUuid, From: o.from, To: o.to, CallStatus: o.status ?? 'completed', Event: 'Hangup', Direction: 'outbound' };
 }
 
+/** Plivo's callback after a <Record> element: the recording URL plus the call's fields. */
+export function plivoRecordingDone(o: { callUuid: string; from: string; to: string }): Record<string, string> {
+  const id = uuid();
+  return {
+    CallUUID: o.callUuid, From: o.from, To: o.to, Direction: 'inbound', CallStatus: 'in-progress', Event: 'Record',
+    RecordUrl: `https://media.plivo.com/v1/Account/MA2025/Recording/${id}.mp3`, RecordingID: id, RecordingDuration: '12',
+  };
+}
+
 export function exotelCallStatus(o: { callSid: string; status: string; dateUpdated?: Date }): Record<string, string> {
   const d = (o.dateUpdated ?? new Date()).toISOString().replace('T', ' ').slice(0, 19);
   return { CallSid: o.callSid, Status: o.status, RecordingUrl: '', DateUpdated: d };

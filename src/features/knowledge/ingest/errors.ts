@@ -12,6 +12,7 @@ export type ExtractionFailure =
   | 'not_zip'
   | 'missing_document'
   | 'zip_bomb'
+  | 'decompression_bomb'
   | 'too_many_pages'
   | 'too_large'
   | 'timeout'

@@ -3,6 +3,7 @@ import { ExtractionError } from './errors.js';
 import { sectionsFromDom, type DomNode } from './html-sections.js';
 import { runInSandbox } from './sandbox.js';
 import type { RawDocument } from './types.js';
+import { assertZipDecodesWithinLimits } from './zip-decode-check.js';
 import { assertSafeZip, DEFAULT_ZIP_LIMITS, listZipEntries, readZipEntry, type ZipEntry } from './zip-inspect.js';
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -35,17 +36,27 @@ function readProperties(data: Uint8Array, entries: ZipEntry[]): { title?: string
   return out;
 }
 
+export interface DocxOptions {
+  timeoutMs: number;
+  maxUncompressedBytes: number;
+  maxDecodedStreamBytes: number;
+  maxDecodedBytes: number;
+  parserMemoryMb: number;
+}
+
 /**
- * Vets the archive from its central directory (is it a zip, is it Word, is it a bomb) before anything is
- * inflated, then converts it to HTML with mammoth in the sandbox and walks the HTML.
+ * Vets the archive from its central directory (is it a zip, is it Word, does it declare bomb sizes), then
+ * inflates every entry with a cap on the bytes it really produces (headers may lie), then converts it to
+ * HTML with mammoth in the sandbox and walks the HTML.
  */
-export async function extractDocx(data: Uint8Array, opts: { timeoutMs: number; maxUncompressedBytes: number }): Promise<RawDocument> {
+export async function extractDocx(data: Uint8Array, opts: DocxOptions): Promise<RawDocument> {
   const entries = listZipEntries(data);
   assertSafeZip(entries, { ...DEFAULT_ZIP_LIMITS, maxUncompressedBytes: opts.maxUncompressedBytes });
   if (!entries.some((e) => e.name === 'word/document.xml')) {
     throw new ExtractionError('missing_document', 'The file is a ZIP archive but not a Word document (it has no word/document.xml).');
   }
-  const reply = await runInSandbox<{ html: string }>({ kind: 'docx', data }, { timeoutMs: opts.timeoutMs, label: 'Word document' });
+  await assertZipDecodesWithinLimits(data, entries, { maxStreamBytes: opts.maxDecodedStreamBytes, maxTotalBytes: opts.maxDecodedBytes }, 'Word document');
+  const reply = await runInSandbox<{ html: string }>({ kind: 'docx', data }, { timeoutMs: opts.timeoutMs, memoryMb: opts.parserMemoryMb, label: 'Word document' });
   if (!reply.ok) {
     throw new ExtractionError('corrupt', `The Word document is damaged and could not be read${reply.message ? ` (${reply.message})` : ''}.`);
   }

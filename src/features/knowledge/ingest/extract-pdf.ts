@@ -1,15 +1,26 @@
 import { ExtractionError } from './errors.js';
+import { assertPdfDecodesWithinLimits } from './pdf-decode-check.js';
 import { layoutPages, type PdfItem } from './pdf-layout.js';
 import { runInSandbox, type SandboxFailure } from './sandbox.js';
 import type { RawDocument } from './types.js';
 
 interface PdfText { pages: PdfItem[][]; numPages: number; title?: string; language?: string; truncated: boolean }
 
-export async function extractPdf(data: Uint8Array, opts: { maxPages: number; maxChars: number; timeoutMs: number }): Promise<RawDocument> {
+export interface PdfOptions {
+  maxPages: number;
+  maxChars: number;
+  timeoutMs: number;
+  maxDecodedStreamBytes: number;
+  maxDecodedBytes: number;
+  parserMemoryMb: number;
+}
+
+export async function extractPdf(data: Uint8Array, opts: PdfOptions): Promise<RawDocument> {
   if (data.length === 0) throw new ExtractionError('corrupt', 'The PDF file is empty.');
+  await assertPdfDecodesWithinLimits(data, { maxStreamBytes: opts.maxDecodedStreamBytes, maxTotalBytes: opts.maxDecodedBytes });
   const reply = await runInSandbox<PdfText>(
     { kind: 'pdf', data, maxPages: opts.maxPages, maxChars: opts.maxChars },
-    { timeoutMs: opts.timeoutMs, label: 'PDF' },
+    { timeoutMs: opts.timeoutMs, memoryMb: opts.parserMemoryMb, label: 'PDF' },
   );
   if (!reply.ok) throw pdfFailure(reply, opts.maxPages);
   const { pages, numPages, title, language, truncated } = reply.value;

@@ -14,6 +14,9 @@ export const EXTRACT_DEFAULTS = {
   maxChars: 5_000_000,
   timeoutMs: 60_000,
   maxUncompressedBytes: 100 * 1024 * 1024,
+  maxDecodedStreamBytes: 64 * 1024 * 1024,
+  maxDecodedBytes: 256 * 1024 * 1024,
+  parserMemoryMb: 1024,
 } as const satisfies Required<ExtractOptions>;
 
 const EMPTY_HINTS: Partial<Record<DocumentType, string>> = {
@@ -22,8 +25,9 @@ const EMPTY_HINTS: Partial<Record<DocumentType, string>> = {
 };
 
 /**
- * Reads a document into structured sections. PDF and DOCX are parsed in a sandboxed worker thread with a
- * deadline; text formats are parsed in-process.
+ * Reads a document into structured sections. PDF and DOCX are first decoded with a cap on the bytes
+ * they decompress to, then parsed in a child process with a memory cap and a deadline; text formats are
+ * parsed in-process.
  *
  * @throws ExtractionError with a message fit to show the uploader.
  * @example const doc = await extractDocument(bytes, detectType(bytes, 'faq.pdf', 'application/pdf'));

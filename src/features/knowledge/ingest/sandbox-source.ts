@@ -1,15 +1,18 @@
 /**
- * Source of the throw-away worker thread that runs the binary-format parsers (pdfjs, mammoth). It is a
- * plain CommonJS string so it runs the same under tsx, vitest and the compiled build without a loader.
- * Messages: `{ok: true, value}` or `{ok: false, reason, name?, message?, pages?}`.
+ * Source of the throw-away child process that runs the binary-format parsers (pdfjs, mammoth). It is a
+ * plain CommonJS string (run with `node -e`) so it runs the same under tsx, vitest and the compiled build
+ * without a loader. It gets one task over IPC and answers once:
+ * `{ok: true, value}` or `{ok: false, reason, name?, message?, pages?}`.
  */
 export const SANDBOX_SOURCE = String.raw`
-const { parentPort, workerData } = require('node:worker_threads');
+// The parent went away (shut down, crashed): never outlive it.
+process.on('disconnect', () => process.exit(1));
 
 async function readPdf(t) {
   const pdfjs = await import(t.module);
   const loading = pdfjs.getDocument({
-    data: t.data, isEvalSupported: false, disableFontFace: true, useSystemFonts: false,
+    // IPC hands a Buffer over as a Buffer; pdfjs wants a plain Uint8Array.
+    data: new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength), isEvalSupported: false, disableFontFace: true, useSystemFonts: false,
     enableXfa: false, stopAtErrors: false, verbosity: 0,
   });
   try {
@@ -53,11 +56,13 @@ async function readDocx(t) {
   return { ok: true, value: { html: result.value } };
 }
 
-(async () => {
-  const t = workerData;
-  return t.kind === 'pdf' ? readPdf(t) : readDocx(t);
-})().then(
-  (msg) => parentPort.postMessage(msg),
-  (e) => parentPort.postMessage({ ok: false, reason: 'exception', name: e && e.name, message: String(e && e.message) }),
-);
+// The operating system caps this process's data segment: an allocation beyond it fails here.
+const outOfMemory = (e) => e instanceof RangeError && /allocation failed|Array buffer|typed array length|Invalid array length/i.test(String(e.message));
+
+process.once('message', (t) => {
+  (t.kind === 'pdf' ? readPdf(t) : readDocx(t)).then(
+    (msg) => msg,
+    (e) => ({ ok: false, reason: outOfMemory(e) ? 'out_of_memory' : 'exception', name: e && e.name, message: String(e && e.message) }),
+  ).then((msg) => process.send(msg, () => process.exit(0)));
+});
 `;

@@ -36,6 +36,12 @@ export interface ExtractOptions {
   timeoutMs?: number;
   /** Cap on the declared uncompressed size of a DOCX archive. Default 100 MB. */
   maxUncompressedBytes?: number;
+  /** Cap on the bytes one PDF stream or one DOCX entry actually decodes to. Default 64 MiB. */
+  maxDecodedStreamBytes?: number;
+  /** Cap on the bytes all of a PDF's streams or a DOCX's entries decode to together. Default 256 MiB. */
+  maxDecodedBytes?: number;
+  /** Memory cap (data segment, MB) of the process that parses a PDF or DOCX. Default 1024. */
+  parserMemoryMb?: number;
 }
 
 export interface Chunk {

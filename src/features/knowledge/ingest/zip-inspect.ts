@@ -113,12 +113,17 @@ export function assertSafeZip(entries: ZipEntry[], limits: ZipLimits = DEFAULT_Z
   if (total > RATIO_EXEMPT_BYTES && total > limits.maxRatio * Math.max(1, compressed)) throw bomb('it compresses suspiciously well');
 }
 
-/** Inflates one (small) entry, refusing to produce more than `maxBytes`. */
-export function readZipEntry(buf: Uint8Array, entry: ZipEntry, maxBytes: number): Buffer {
+/** Where an entry's data starts: after its local header, whose name and extra lengths may differ from the central ones. */
+export function entryDataOffset(buf: Uint8Array, entry: ZipEntry): number {
   const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
   const at = entry.localHeaderOffset;
   if (at + 30 > buf.length || view.getUint32(at, true) !== LOCAL_HEADER) throw notZip(`the entry "${entry.name}" is damaged`);
-  const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+  return at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
+}
+
+/** Inflates one (small) entry, refusing to produce more than `maxBytes`. */
+export function readZipEntry(buf: Uint8Array, entry: ZipEntry, maxBytes: number): Buffer {
+  const start = entryDataOffset(buf, entry);
   const data = buf.subarray(start, start + entry.compressedSize);
   if (entry.method === 0) return Buffer.from(data.subarray(0, maxBytes));
   if (entry.method !== 8) throw notZip(`the entry "${entry.name}" uses an unsupported compression method`);
