@@ -6,6 +6,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
+import { installBodyTimeout, installJsonBodyParser } from './platform/http/body.js';
 import { installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { errors } from './platform/errors.js';
@@ -37,6 +38,9 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // UTF-8, nesting cap and NUL/surrogate check right after JSON parsing; slow or stalled bodies → 408.
+  installJsonBodyParser(app);
+  installBodyTimeout(app, deps.config.bodyTimeoutMs);
 
   await app.register(helmet, {
     // The API serves JSON; the docs page needs its own scripts and styles.
