@@ -7,7 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
 import { installBodyTimeout, installJsonBodyParser } from './platform/http/body.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
+import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { errors } from './platform/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
@@ -34,6 +34,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
