@@ -100,17 +100,20 @@ function propertyMutations(bodyLimit: number): Array<[string, unknown, boolean]>
     ['lone low surrogate', '\uDC00', false],
     ['huge string', 'x'.repeat(Math.floor(bodyLimit / 4)), false],
     ['huge array', Array.from({ length: 20_000 }, () => 'x'), false],
-    ['deep', DEEP, true],
+    ['deep array', DEEP, true],
+    ['deep object', DEEP_OBJECT, false],
     ...INJECTIONS.map((v, i): [string, unknown, boolean] => [`injection ${i}`, v, false]),
     ['org_id object', { org_id: randomUUID() }, false],
   ];
 }
 
-const DEEP = Symbol('deep');
-const stringify = (v: unknown): string => {
-  const marker = '"__fuzz_deep__"';
-  return JSON.stringify(v, (_k, x: unknown) => (x === DEEP ? '__fuzz_deep__' : x)).split(marker).join(deepJson(5000));
-};
+const DEEP = Symbol('deep array');
+const DEEP_OBJECT = Symbol('deep object');
+/** JSON.stringify, with the deep markers replaced by 5,000 levels of JSON text (a value could not be stringified). */
+const stringify = (v: unknown): string =>
+  JSON.stringify(v, (_k, x: unknown) => (x === DEEP ? '__fuzz_deep__' : x === DEEP_OBJECT ? '__fuzz_deep_object__' : x))
+    .split('"__fuzz_deep__"').join(deepJson(5000))
+    .split('"__fuzz_deep_object__"').join('{"a":'.repeat(5000) + '1' + '}'.repeat(5000));
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -174,6 +177,17 @@ export function casesFor(base: CaseBase): FuzzCase[] {
       const { [p]: _dropped, ...without } = sampleObject;
       add(`body.${p}: missing`, false, body(stringify(without)));
       for (const [name, value, core] of propertyMutations(base.bodyLimit)) add(`body.${p}: ${name}`, core, body(stringify({ ...sampleObject, [p]: value })));
+    }
+    // One level down (config.body, arguments.x…): where JSON-valued fields take any value.
+    for (const p of props) {
+      const inner = sampleObject[p];
+      if (inner === null || typeof inner !== 'object' || Array.isArray(inner)) continue;
+      const innerProps = Object.keys(((op.body.properties as Record<string, { properties?: object }>)[p]?.properties ?? {}) as object);
+      for (const k of [...innerProps, 'zzz_unknown']) {
+        for (const [name, value] of [['deep object', DEEP_OBJECT], ['NUL', 'a\u0000'], ['lone surrogate', '\uDBFF']] as const) {
+          add(`body.${p}.${k}: ${name}`, false, body(stringify({ ...sampleObject, [p]: { ...(inner as object), [k]: value } })));
+        }
+      }
     }
     add('body: extra field', true, body(stringify({ ...sampleObject, zzz_unknown: 1 })));
     add('body: organization_id', false, body(stringify({ ...sampleObject, organization_id: randomUUID() })));
