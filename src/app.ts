@@ -6,7 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { Deps } from './deps.js';
-import { installErrorHandler } from './platform/http/error-handler.js';
+import { installBodyTimeout, installJsonBodyParser } from './platform/http/body.js';
+import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.js';
 import { errors } from './platform/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
@@ -33,10 +34,14 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    frameworkErrors,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
+  // UTF-8, nesting cap and NUL/surrogate check right after JSON parsing; slow or stalled bodies → 408.
+  installJsonBodyParser(app);
+  installBodyTimeout(app, deps.config.bodyTimeoutMs);
 
   await app.register(helmet, {
     // The API serves JSON; the docs page needs its own scripts and styles.

@@ -28,6 +28,7 @@ const EnvSchema = z.object({
   CONVERSE_DB_PIPELINE: z.enum(['true', 'false']).default('true'),
   CONVERSE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   CONVERSE_UPLOAD_LIMIT_BYTES: z.coerce.number().int().min(1024).default(25 * 1024 * 1024),
+  CONVERSE_BODY_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
   CONVERSE_RATE_LIMIT_PER_ORG: z.coerce.number().int().min(1).default(1200),
   CONVERSE_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(300),
   CONVERSE_AUTH_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(30),
@@ -74,6 +75,8 @@ export interface Config {
   dbPipeline: boolean;
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** A JSON body must arrive within this time (408 otherwise). */
+  bodyTimeoutMs: number;
   rateLimit: { perOrgPerMinute: number; perIpPerMinute: number; authPerIpPerMinute: number };
   trustProxy: boolean;
   /** Run background jobs inside `serve` (default: yes in embedded mode, no with PostgreSQL). */
@@ -122,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPipeline: e.CONVERSE_DB_PIPELINE === 'true',
     bodyLimitBytes: e.CONVERSE_BODY_LIMIT_BYTES,
     uploadLimitBytes: e.CONVERSE_UPLOAD_LIMIT_BYTES,
+    bodyTimeoutMs: e.CONVERSE_BODY_TIMEOUT_MS,
     rateLimit: {
       perOrgPerMinute: e.CONVERSE_RATE_LIMIT_PER_ORG,
       perIpPerMinute: e.CONVERSE_RATE_LIMIT_PER_IP,

@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'not_found'
   | 'conflict'
   | 'payload_too_large'
+  | 'request_timeout'
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'rate_limited'
@@ -24,6 +25,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  request_timeout: 408,
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
@@ -66,6 +68,7 @@ export const errors = {
   notFound: (resource = 'resource') => new AppError('not_found', `${resource} not found`),
   conflict: (message: string) => new AppError('conflict', message),
   payloadTooLarge: (message = 'Payload too large') => new AppError('payload_too_large', message),
+  requestTimeout: (message = 'The request body did not arrive in time') => new AppError('request_timeout', message),
   unsupportedMediaType: (message = 'Unsupported media type') => new AppError('unsupported_media_type', message),
   unprocessable: (message: string, details?: ErrorDetail[]) => new AppError('unprocessable', message, details ? { details } : {}),
   rateLimited: (retryAfterSeconds: number) =>

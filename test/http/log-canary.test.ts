@@ -139,7 +139,7 @@ describe(`log canaries (${modeName})`, () => {
           url: '/test/overflow',
           operation: 'test.overflow',
           permission: 'org:read',
-          handler: ({ deps, principal }) => withOrg(deps.db, scopeOf(principal), (tx) => tx.query('select $1::smallint as n', [value])),
+          handler: ({ deps, principal }) => withOrg(deps.db, scopeOf(principal), (tx) => tx.query("select ('t' || $1)::regclass as n", [value])),
         }),
       ],
     });

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { errors } from '../../platform/errors.js';
+import { assertAcceptableJson } from '../../platform/http/json-limits.js';
 import { rejectOrgInBody } from '../../platform/http/tenant-guard.js';
 import { UploadFields } from './schemas.js';
 
@@ -35,6 +36,8 @@ export async function readUpload(request: FastifyRequest, maxBytes: number): Pro
     }
   }
   rejectOrgInBody(raw);
+  assertAcceptableJson(raw, 'fields');
+  if (file) assertAcceptableJson(file.filename, 'file.filename');
   const parsed = UploadFields.safeParse(raw);
   if (!parsed.success) {
     throw errors.validation('The upload fields are invalid', parsed.error.issues.map((i) => ({ path: i.path.join('.') || (i as { keys?: string[] }).keys?.join(',') || 'fields', message: i.message })));

@@ -7,6 +7,7 @@ import type { Deps } from '../../deps.js';
 import { scopeOf, type Principal } from '../../platform/auth/principal.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { AppError, errors } from '../../platform/errors.js';
+import { findJsonProblem, storableJson, toStorableText } from '../../platform/http/json-limits.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { decryptHeaders, scrubKnownSecrets } from '../tools/headers.js';
@@ -29,9 +30,12 @@ function sanitizeTools(tools: Array<{ name: string; description?: string | undef
   for (const t of tools) {
     if (out.size >= MCP_LIMITS.maxTools) break;
     if (typeof t.name !== 'string' || !MCP_TOOL_NAME.test(t.name) || out.has(t.name)) continue;
-    const schema = t.inputSchema !== null && typeof t.inputSchema === 'object' && !Array.isArray(t.inputSchema) ? (t.inputSchema as Record<string, unknown>) : null;
-    if (!schema || Buffer.byteLength(JSON.stringify(schema)) > MCP_LIMITS.maxInputSchemaBytes) continue;
-    out.set(t.name, { name: t.name, description: (t.description ?? '').slice(0, MCP_LIMITS.maxDescriptionLength), input_schema: schema });
+    const schema = t.inputSchema !== null && typeof t.inputSchema === 'object' && !Array.isArray(t.inputSchema) ? storableJson(t.inputSchema as Record<string, unknown>) : null;
+    // Schemas nested past the request cap are dropped: later code walks them recursively.
+    if (!schema || findJsonProblem(schema, 'schema') || Buffer.byteLength(JSON.stringify(schema)) > MCP_LIMITS.maxInputSchemaBytes) continue;
+    // NUL and unpaired surrogates (PostgreSQL cannot store them) are removed from third-party text.
+    const description = toStorableText((typeof t.description === 'string' ? t.description : '').slice(0, MCP_LIMITS.maxDescriptionLength));
+    out.set(t.name, { name: t.name, description, input_schema: schema });
   }
   return [...out.values()];
 }
@@ -56,7 +60,7 @@ export async function refreshServer(deps: Deps, principal: Principal, id: string
     });
   } catch (err) {
     if (!(err instanceof McpCallError)) throw err;
-    await withOrg(deps.db, scopeOf(principal), (tx) => repo.recordRefresh(tx, id, { error: err.message.slice(0, 500) }));
+    await withOrg(deps.db, scopeOf(principal), (tx) => repo.recordRefresh(tx, id, { error: toStorableText(err.message.slice(0, 500)) }));
     throw errors.unprocessable('The MCP server could not be refreshed', [{ message: err.message }]);
   }
   const stored = await withOrg(deps.db, scopeOf(principal), async (tx) => {

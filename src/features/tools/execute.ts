@@ -5,6 +5,7 @@
  */
 import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/errors.js';
+import { storableJson } from '../../platform/storable-text.js';
 import { decryptHeaders, scrubKnownSecrets } from './headers.js';
 import { validateArguments } from './json-schema.js';
 import type { ToolWithSecrets } from './repo.js';
@@ -100,7 +101,8 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
   const text = scrubKnownSecrets(res.text(), secrets);
   const preview = Buffer.from(text, 'utf8');
   const truncated = preview.length > TOOL_LIMITS.previewBytes;
-  return {
+  // Third-party text: NUL and unpaired surrogates removed, so the result can be stored and logged.
+  return storableJson({
     ok: res.ok,
     status: res.status,
     duration_ms: duration,
@@ -109,5 +111,5 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
     body: truncated ? preview.subarray(0, TOOL_LIMITS.previewBytes).toString('utf8').replace(/\uFFFD$/, '') : text,
     body_truncated: truncated,
     error: res.ok ? null : `the tool's server answered HTTP ${res.status}`,
-  };
+  });
 }

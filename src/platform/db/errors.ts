@@ -59,6 +59,10 @@ export function translateDbError(err: unknown): unknown {
     case '22P02':
       return errors.notFound();
     default:
+      // Last line of defence (inputs are checked at the edge, platform/http/json-limits.ts): any other
+      // data exception (class 22: NUL in text 22021/22P05, out-of-range datetime 22008, …) is the
+      // caller's value, never a server fault.
+      if (e.code.startsWith('22')) return errors.validation('The request contains a value the server cannot store');
       return new DbError(`database error ${e.code}`, e.code, err);
   }
 }

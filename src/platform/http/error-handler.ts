@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
 import { AppError, errors } from '../errors.js';
 
@@ -16,6 +16,19 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(appErr.status).send(appErr.toBody());
   });
   app.setNotFoundHandler((_request, reply) => reply.code(404).send(errors.notFound('route').toBody()));
+}
+
+/**
+ * Fastify's `frameworkErrors` option: errors raised while routing, before any hook or handler (a path
+ * that is not valid percent-encoded UTF-8, a path parameter over the router's length limit). Same
+ * shape as everything else: a 400.
+ */
+export function frameworkErrors(err: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const appErr = err.code === 'FST_ERR_BAD_URL' || err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? errors.validation('The request path is invalid', [{ path: 'params', message: err.code === 'FST_ERR_BAD_URL' ? 'not valid percent-encoded UTF-8' : 'too long' }])
+    : toAppError(err);
+  request.log.info({ code: appErr.code, status: appErr.status }, 'request rejected');
+  void reply.code(appErr.status).header('cache-control', 'no-store').send(appErr.toBody());
 }
 
 function toAppError(err: FastifyError): AppError {

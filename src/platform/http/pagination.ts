@@ -21,15 +21,38 @@ export function encodeCursor(row: { created_at: Date | string; id: string; curso
   return Buffer.from(JSON.stringify({ t, id: row.id })).toString('base64url');
 }
 
+const CURSOR_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?Z$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * Only what `encodeCursor` produces: a UTC timestamp in the exact form above whose calendar fields
+ * survive a round trip (no 30 February, no hour 24), in years 1..9999 (so PostgreSQL and JavaScript
+ * agree on it), and a UUID. Anything else is a 400 before any query runs.
+ */
+function validCursorTime(t: string): boolean {
+  const m = CURSOR_TIME.exec(t);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (y < 1) return false;
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  date.setUTCHours(h, mi, sec, 0);
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d &&
+    date.getUTCHours() === h && date.getUTCMinutes() === mi && date.getUTCSeconds() === sec;
+}
+
 export function decodeCursor(cursor: string | undefined): Cursor | null {
   if (!cursor) return null;
+  let v: Partial<Cursor> | null = null;
   try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Cursor;
-    if (typeof v.t !== 'string' || Number.isNaN(Date.parse(v.t)) || typeof v.id !== 'string' || !/^[0-9a-f-]{36}$/.test(v.id)) throw new Error();
-    return v;
+    if (/^[A-Za-z0-9_-]+$/.test(cursor)) v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<Cursor>;
   } catch {
-    throw errors.validation('Invalid cursor', [{ path: 'cursor', message: 'not a cursor returned by this API' }]);
+    v = null;
   }
+  if (!v || typeof v !== 'object' || typeof v.t !== 'string' || !validCursorTime(v.t) || typeof v.id !== 'string' || !UUID.test(v.id)) {
+    throw errors.validation('Invalid cursor', [{ path: 'query.cursor', message: 'not a cursor returned by this API' }]);
+  }
+  return { t: v.t, id: v.id };
 }
 
 /** Repos fetch limit+1 rows; this trims and computes next_cursor. */

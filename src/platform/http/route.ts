@@ -7,6 +7,8 @@ import { can, type Permission } from '../auth/permissions.js';
 import { withOrg, type OrgScope } from '../db/with-org.js';
 import type { Tx } from '../db/types.js';
 import { errors } from '../errors.js';
+import { checkUrlValues } from './body.js';
+import { toStorableText } from './json-limits.js';
 
 import type { RequestMeta } from '../request-meta.js';
 
@@ -128,12 +130,14 @@ export function registerRoutes(app: FastifyInstance, deps: Deps, auth: Authentic
         request.log = request.log.child({ org: principal.orgId, actor: principal.actor.id });
         principals.set(request, principal);
       },
+      // NUL, unpaired surrogates and over-deep values in the query or path → 400 (bodies: body.ts).
+      preValidation: async (request) => checkUrlValues(request),
       config: { allowOrgSelector: def.permission === 'public' && def.allowOrgSelector === true },
       handler: async (request, reply) => {
         const meta: RequestMeta = {
           requestId: request.id,
           ip: request.ip,
-          userAgent: request.headers['user-agent'],
+          userAgent: storableHeader(request.headers['user-agent']),
           operation: def.operation,
         };
         const base = { params: request.params, query: request.query, body: request.body, deps, meta, request, reply };
@@ -175,4 +179,10 @@ const identities = new WeakMap<FastifyRequest, { scope: OrgScope; credential: un
 function limit(deps: Deps, key: string, perMinute: number): void {
   const wait = deps.rateLimiter.hit(key, perMinute);
   if (wait > 0) throw errors.rateLimited(wait);
+}
+
+/** Headers that end up stored (the audit trail's user agent): control characters dropped, length capped. */
+function storableHeader(value: string | undefined): string | undefined {
+  // eslint-disable-next-line no-control-regex -- dropping control characters is the point
+  return value === undefined ? undefined : toStorableText(value).replace(/[\u0000-\u001f\u007f]/g, '').slice(0, 512);
 }

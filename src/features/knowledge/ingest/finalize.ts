@@ -1,3 +1,4 @@
+import { toStorableText } from '../../../platform/storable-text.js';
 import { ExtractionError } from './errors.js';
 import type { ExtractedDocument, RawDocument, Section } from './types.js';
 
@@ -9,7 +10,8 @@ export function normalizeText(text: string, kind: Section['kind']): string {
   // Zero-width characters and C0 controls (except tab/newline) only hurt search.
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   const controls = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-  const cleaned = text.replace(/\r\n?/g, '\n').replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '').replace(controls, ' ');
+  // NUL becomes a space with the other controls; unpaired surrogates (PostgreSQL cannot store them) U+FFFD.
+  const cleaned = toStorableText(text.replace(/\r\n?/g, '\n').replace(/[\u200b-\u200d\u2060\ufeff\u00ad]/g, '').replace(controls, ' '));
   if (kind === 'code') return cleaned.replace(/[ \t]+$/gm, '').replace(/^\n+|\n+$/g, '');
   return cleaned
     .replace(/[ \t\u00a0\u2000-\u200a\u202f\u3000]+/g, ' ')
@@ -65,7 +67,7 @@ export function finalizeDocument(
     throw new ExtractionError('empty', `No text could be extracted from this document${opts.emptyHint ? ` (${opts.emptyHint})` : ''}.`);
   }
   const result: ExtractedDocument = { sections: out };
-  const title = doc.title?.replace(/\s+/g, ' ').trim() || out.find((s) => s.kind === 'heading')?.text;
+  const title = (doc.title ? normalizeText(doc.title, 'heading').replace(/\s+/g, ' ') : undefined) || out.find((s) => s.kind === 'heading')?.text;
   if (title) result.title = title;
   if (doc.language) result.language = doc.language;
   if (doc.pageCount !== undefined) result.pageCount = doc.pageCount;

@@ -1,0 +1,42 @@
+/**
+ * What PostgreSQL text and jsonb can store: no NUL, no unpaired UTF-16 surrogate. Requests carrying
+ * either are refused at the edge (platform/http/json-limits.ts); text from documents and third parties
+ * is cleaned with `toStorableText` / `storableJson` instead.
+ */
+
+/** NUL (PostgreSQL text and jsonb cannot store it) and UTF-16 surrogates that are not part of a pair. */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
+/** True when PostgreSQL (text, jsonb) can store the string as it is. */
+export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s);
+
+/**
+ * For text from third parties and documents, which is kept rather than refused: NUL removed, lone
+ * surrogates replaced by U+FFFD.
+ */
+export const toStorableText = (s: string): string => (isStorableText(s) ? s : s.replace(UNSTORABLE_ALL, (c) => (c === '\0' ? '' : '\uFFFD')));
+
+/** `toStorableText` applied to every string and key of a JSON-like value (iterative, depth-independent). */
+export function storableJson<T>(value: T): T {
+  // Copies one level (keys cleaned, order kept); the loop below descends without recursion.
+  const fix = (v: unknown): unknown => {
+    if (typeof v === 'string') return toStorableText(v);
+    if (v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return [...v];
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [toStorableText(k), x]));
+  };
+  const root = fix(value);
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop() as Record<string, unknown> | unknown[] | null;
+    if (node === null || typeof node !== 'object') continue;
+    const keys = Array.isArray(node) ? node.keys() : Object.keys(node);
+    for (const key of keys) {
+      const v = fix((node as Record<string | number, unknown>)[key]);
+      (node as Record<string | number, unknown>)[key] = v;
+      if (v !== null && typeof v === 'object') stack.push(v);
+    }
+  }
+  return root as T;
+}
