@@ -71,7 +71,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  installMetrics(app);
+  installMetrics(app, deps.config.metricsToken);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).

@@ -39,6 +39,7 @@ const EnvSchema = z.object({
   CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
   CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
   CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  CONVERSE_METRICS_TOKEN: z.string().min(24, 'at least 24 characters (e.g. openssl rand -hex 24)').optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -74,6 +75,8 @@ export interface Config {
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
   /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
   embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
+  /** Bearer token GET /metrics requires; unset = /metrics is not served (404). */
+  metricsToken: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -119,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
       : undefined,
+    metricsToken: e.CONVERSE_METRICS_TOKEN,
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
