@@ -9,7 +9,8 @@ import { withOrg } from '../../platform/db/with-org.js';
 import { AppError, errors } from '../../platform/errors.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { decryptHeaders, scrubKnownSecrets } from '../tools/headers.js';
+import { secretScrubber, type SecretScrubber } from '../../platform/outbound/scrub.js';
+import { decryptHeaders } from '../tools/headers.js';
 import { checkDestination } from '../tools/outbound.js';
 import { McpCallError, withMcpClient, type McpTarget } from './client.js';
 import * as repo from './repo.js';
@@ -23,15 +24,19 @@ async function targetOf(deps: Deps, orgId: string, server: repo.McpServerWithSec
 
 type Discovered = { name: string; description: string; input_schema: Record<string, unknown> };
 
-/** Keeps what we can store safely: valid unique names, bounded descriptions and schemas. */
-function sanitizeTools(tools: Array<{ name: string; description?: string | undefined; inputSchema: unknown }>): Discovered[] {
+/**
+ * Keeps what we can store safely: valid unique names, bounded descriptions and schemas, none of them
+ * carrying a secret we sent (a server may reflect our headers into its tool list, which viewers read). A
+ * name containing one is dropped (it could not be called by its real name anyway).
+ */
+function sanitizeTools(tools: Array<{ name: string; description?: string | undefined; inputSchema: unknown }>, scrub: SecretScrubber): Discovered[] {
   const out = new Map<string, Discovered>();
   for (const t of tools) {
     if (out.size >= MCP_LIMITS.maxTools) break;
-    if (typeof t.name !== 'string' || !MCP_TOOL_NAME.test(t.name) || out.has(t.name)) continue;
+    if (typeof t.name !== 'string' || !MCP_TOOL_NAME.test(t.name) || out.has(t.name) || scrub.text(t.name) !== t.name) continue;
     const schema = t.inputSchema !== null && typeof t.inputSchema === 'object' && !Array.isArray(t.inputSchema) ? (t.inputSchema as Record<string, unknown>) : null;
     if (!schema || Buffer.byteLength(JSON.stringify(schema)) > MCP_LIMITS.maxInputSchemaBytes) continue;
-    out.set(t.name, { name: t.name, description: (t.description ?? '').slice(0, MCP_LIMITS.maxDescriptionLength), input_schema: schema });
+    out.set(t.name, { name: t.name, description: scrub.text(t.description ?? '').slice(0, MCP_LIMITS.maxDescriptionLength), input_schema: scrub.value(schema) });
   }
   return [...out.values()];
 }
@@ -52,7 +57,7 @@ export async function refreshServer(deps: Deps, principal: Principal, id: string
         all.push(...res.tools);
         cursor = res.nextCursor;
       } while (cursor && all.length < MCP_LIMITS.maxTools);
-      return sanitizeTools(all);
+      return sanitizeTools(all, secretScrubber(Object.values(target.headers)));
     });
   } catch (err) {
     if (!(err instanceof McpCallError)) throw err;
@@ -111,13 +116,13 @@ export async function invokeMcpTool(deps: Deps, input: InvokeMcpToolInput): Prom
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const target = await targetOf(deps, input.orgId, server);
-  const secrets = Object.values(target.headers);
+  const scrub = secretScrubber(Object.values(target.headers));
   try {
     await checkDestination(deps, server.url);
     const result = await withMcpClient(deps, target, (client, signal) => client.callTool({ name: input.toolName, arguments: input.args }, undefined, { signal, timeout: MCP_LIMITS.timeoutMs }));
-    const text = scrubKnownSecrets(textOf(result.content), secrets);
+    const text = scrub.text(textOf(result.content));
     const bounded = Buffer.from(text).subarray(0, MCP_LIMITS.maxResultTextBytes).toString('utf8');
-    const structured = result.structuredContent === undefined ? null : JSON.parse(scrubKnownSecrets(JSON.stringify(result.structuredContent), secrets));
+    const structured = result.structuredContent === undefined ? null : scrub.value(result.structuredContent);
     return { ok: result.isError !== true, text: bounded, structured, duration_ms: elapsed(), error: result.isError === true ? 'the tool reported an error' : null };
   } catch (err) {
     const message = err instanceof McpCallError ? err.message : err instanceof AppError ? err.message : null;
