@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -20,6 +20,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface BuildAppOptions {
   /** Extra routes (tests only). */
   extraRoutes?: RouteDef[];
+  /** Told about every route as it is registered (tests only: the isolation matrix's route coverage). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP app. Never listens: entry points and tests decide how to serve it. */
@@ -34,6 +36,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     },
     ajv: { customOptions: { removeAdditional: false } },
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
