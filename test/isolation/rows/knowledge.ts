@@ -28,21 +28,21 @@ async function ownerCall(fx: MatrixFixtures, org: OrgName, method: 'GET' | 'POST
   return call(fx.app, { method, url, token: fx.orgs[org].tokens.owner, ...(body === undefined ? {} : { body }) });
 }
 
-async function createDoc(fx: MatrixFixtures, org: OrgName, words = 'target document'): Promise<string> {
+export async function createDoc(fx: MatrixFixtures, org: OrgName, words = 'target document'): Promise<string> {
   const res = await ownerCall(fx, org, 'POST', '/knowledge/ingest-text', { name: `matrix ${randomUUID().slice(0, 6)}.txt`, content: `${SHARED_WORD} ${words} for org ${org}.` });
   if (res.statusCode !== 201) throw new Error(`ingest-text: ${res.statusCode} ${res.body}`);
   fx.ids[org].add(res.json().id);
   return res.json().id as string;
 }
 
-async function createAgent(fx: MatrixFixtures, org: OrgName): Promise<string> {
+export async function createAgent(fx: MatrixFixtures, org: OrgName): Promise<string> {
   const res = await ownerCall(fx, org, 'POST', '/agents', { name: `matrix agent ${randomUUID().slice(0, 6)}` });
   if (res.statusCode !== 201) throw new Error(`create agent: ${res.statusCode} ${res.body}`);
   fx.ids[org].add(res.json().id);
   return res.json().id as string;
 }
 
-async function assign(fx: MatrixFixtures, org: OrgName, agentId: string, docId: string): Promise<void> {
+export async function assign(fx: MatrixFixtures, org: OrgName, agentId: string, docId: string): Promise<void> {
   const res = await ownerCall(fx, org, 'POST', `/knowledge/agent/${agentId}/assign/${docId}`);
   if (res.statusCode !== 201) throw new Error(`assign: ${res.statusCode} ${res.body}`);
 }
