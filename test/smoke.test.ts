@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
 import { createTestApp, modeName, type TestApp } from './helpers/harness.js';
 import { call, createOrg } from './helpers/api.js';
 
@@ -56,5 +57,12 @@ describe(`smoke (${modeName})`, () => {
     } finally {
       await open.close();
     }
+  });
+
+  it('CONVERSE_METRICS_TOKEN: read from the environment, refused when short', () => {
+    expect(loadConfig({ CONVERSE_METRICS_TOKEN: metricsToken } as NodeJS.ProcessEnv).metricsToken).toBe(metricsToken);
+    expect(loadConfig({} as NodeJS.ProcessEnv).metricsToken).toBeUndefined();
+    expect(() => loadConfig({ CONVERSE_METRICS_TOKEN: 'short' } as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig({ CONVERSE_METRICS_TOKEN: 'short' } as NodeJS.ProcessEnv)).toThrow(/CONVERSE_METRICS_TOKEN/);
   });
 });
