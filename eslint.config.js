@@ -13,4 +13,16 @@ export default tseslint.config(
     },
   },
   { files: ['src/config.ts', 'test/**', 'bench/**', 'vitest.config.ts', 'bin/**'], rules: { 'no-restricted-properties': 'off' } },
+  {
+    // No focused tests: `.only` silently turns the rest of a file off. (Tests without assertions fail at
+    // run time instead: test/setup/assertions.ts.)
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "MemberExpression[object.name=/^(it|test|describe|suite|bench)$/][property.name='only']", message: 'Focused test (.only): remove it before committing.' },
+        { selector: "MemberExpression[object.object.name=/^(it|test|describe|suite)$/][property.name='only']", message: 'Focused test (.only): remove it before committing.' },
+      ],
+    },
+  },
 );

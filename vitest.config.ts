@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // expect.hasAssertions() before every test: a test without an assertion fails.
+    setupFiles: ['test/setup/assertions.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: 'forks',

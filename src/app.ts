@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RouteOptions } from 'fastify';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
@@ -21,6 +21,8 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 export interface BuildAppOptions {
   /** Extra routes (tests only). */
   extraRoutes?: RouteDef[];
+  /** Told about every route as it is registered (tests only: the isolation matrix's route coverage). */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the HTTP app. Never listens: entry points and tests decide how to serve it. */
@@ -36,6 +38,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
     ajv: { customOptions: { removeAdditional: false } },
     frameworkErrors,
   });
+  if (opts.onRoute) app.addHook('onRoute', opts.onRoute);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installErrorHandler(app);
@@ -76,7 +79,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 20, fieldSize: 64 * 1024, parts: 40 } });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'ok' }));
-  installMetrics(app);
+  installMetrics(app, deps.config.metricsToken);
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).

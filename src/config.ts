@@ -49,6 +49,7 @@ const EnvSchema = z.object({
   CONVERSE_DOCUMENT_MAX_DECODED_BYTES: z.coerce.number().int().min(1024 * 1024).default(256 * 1024 * 1024),
   CONVERSE_DOCUMENT_MAX_STREAM_BYTES: z.coerce.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
   CONVERSE_DOCUMENT_PARSER_MEMORY_MB: z.coerce.number().int().min(256).max(65536).default(1024),
+  CONVERSE_METRICS_TOKEN: z.string().min(24, 'at least 24 characters (e.g. openssl rand -hex 24)').optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -90,6 +91,8 @@ export interface Config {
   embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
   /** Caps on what an uploaded PDF/DOCX may decompress to, and on its parser process's memory. */
   documentLimits: { maxDecodedBytes: number; maxDecodedStreamBytes: number; parserMemoryMb: number };
+  /** Bearer token GET /metrics requires; unset = /metrics is not served (404). */
+  metricsToken: string | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -144,6 +147,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       maxDecodedStreamBytes: e.CONVERSE_DOCUMENT_MAX_STREAM_BYTES,
       parserMemoryMb: e.CONVERSE_DOCUMENT_PARSER_MEMORY_MB,
     },
+    metricsToken: e.CONVERSE_METRICS_TOKEN,
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,

@@ -171,6 +171,27 @@ describe(`HTTP conventions (${modeName})`, () => {
       expect(pub.details?.[0]?.path).toBe('body.org_id');
     });
 
+    it('finds an organization id at any depth within the nesting cap (40 and 60 levels, objects and arrays)', async () => {
+      const before = await orgName();
+      for (const depth of [40, 60]) {
+        // Alternating objects and one-element arrays: {"n":[{"n":[ ... {"org_id": …} ]}]}
+        let body: unknown = { org_id: b.organization.id };
+        const path: string[] = ['org_id'];
+        for (let i = depth; i > 0; i--) {
+          if (i % 2 === 0) {
+            body = [body];
+            path.unshift('0');
+          } else {
+            body = { n: body };
+            path.unshift('n');
+          }
+        }
+        const err = expectError(await call(t.app, { method: 'PATCH', url: '/organization', token: a.tokens.owner, body: { name: 'x', meta: body } }), 400);
+        expect(err.details?.[0]?.path).toBe(['body', 'meta', ...path].join('.'));
+      }
+      expect(await orgName()).toBe(before);
+    });
+
     it('ignores headers, cookies and query strings that name an organization', async () => {
       const other: string = b.organization.id;
       const attempts: Array<{ url: string; headers?: Record<string, string> }> = [

@@ -110,6 +110,17 @@ describe(`log canaries (${modeName})`, () => {
     expect((await send('revoke key', { method: 'DELETE', url: `/api-keys/${created.json().id}`, token: at })).statusCode).toBe(204);
     expect((await send('revoked key', { method: 'GET', url: '/me', token: key })).statusCode).toBe(401);
 
+    // Credentials in query strings (a client that puts its token in the URL): logged keys, never values.
+    const queryToken = secret(canary('query-token'), null);
+    const queryCursor = secret(canary('query-cursor'), null);
+    const bareToken = secret(canary('bare-query'), null);
+    for (const url of [`/me?access_token=${queryToken}`, `/audit-log?limit=5&cursor=${encodeURIComponent(queryCursor)}`, `/no-such-route?${bareToken}`, `/me?token=${encodeURIComponent(queryToken)}&x`]) {
+      expect((await send(`query ${url.split('?')[0]}`, { method: 'GET', url, token: at })).statusCode).toBeGreaterThanOrEqual(200);
+    }
+    expect(logLines.join('')).toContain('/api/v1/me?access_token=[redacted]');
+    expect(logLines.join('')).toContain('/api/v1/audit-log?limit=[redacted]&cursor=[redacted]');
+    expect(logLines.join('')).toContain('/api/v1/me?token=[redacted]&[redacted]');
+
     // The capture is live: requests were logged at trace level, with their ids.
     const logs = logLines.join('');
     expect(logs).toContain('/api/v1/auth/login');

@@ -2,25 +2,33 @@
  * The isolation matrix (ISOLATION.md "How it is proven" #2, STYLE.md #10): a table of
  * (caller org, caller role, operation, target) → expected status, run through the real HTTP app.
  *
- * HOW A FEATURE ADDS ROWS
- *   1. Describe its resources (`Resource`: how to create a fresh instance in an org and how that org
- *      sees it through the API) and its operations (`Operation`: method, path with `:id`, body).
- *   2. Export an array of rows, usually generated with `rowsFor(op, spec)` where `spec` states, from
- *      API.md's role table, which callers may do it and what a success returns, e.g.
+ * HOW A FEATURE ADDS ROWS (coverage.test.ts fails, listing method + path, for any registered route
+ * without rows)
+ *   1. In `test/isolation/rows/<feature>.ts`, describe its resources (`Resource`: how to create a fresh
+ *      instance in an org and how that org sees it through the API) and its operations (`Operation`:
+ *      method, path with `:id`, body), and EXPORT its rows as a `MatrixRow[]`, usually generated with
+ *      `rowsFor(op, spec)` where `spec` states, from API.md's role table, which callers may do it and
+ *      what a success returns, e.g.
  *        export const agentRows: MatrixRow[] = [
  *          ...rowsFor(agentsGet, { allowed: READERS, ok: 200 }),
  *          ...rowsFor(agentsDelete, { allowed: ADMINS, ok: 204 }),
  *        ];
- *      Hand-written `MatrixRow` objects are fine for special cases.
- *   3. Put the file in `test/isolation/rows/` and add it to `matrix.test.ts` (or call `runMatrix` from
- *      the feature's own `*.matrix.test.ts`, with `createMatrixFixtures`, to run in a parallel worker).
+ *      Hand-written `MatrixRow` objects are fine for special cases. Every exported `MatrixRow[]` in
+ *      rows/*.ts counts as coverage: there is no list to edit.
+ *   2. Run them: `test/isolation/<feature>.matrix.test.ts` imports `./rows/<feature>.js` and calls
+ *      `runMatrix(rows, () => fx)` after `createMatrixFixtures` (and any seeding) in `beforeAll` — one
+ *      file per feature, so each runs in its own worker. coverage.test.ts checks that such a file exists.
+ *   A route that cannot have rows (public, provider callback, operational) goes on coverage.test.ts's
+ *   EXEMPT list with a comment saying why; a route tested for every role by hand outside the runner
+ *   (multipart upload) goes on TESTED_BY_HAND.
  *
  * WHAT THE RUNNER CHECKS FOR EVERY ROW (so rows only state the status)
  *   - the status, and the API error shape with the code matching it;
  *   - the body never contains an id known to belong to the other organization;
  *   - a target in the other org answers exactly like a never-existing id (same status, same body), and
  *     its owner still sees it unchanged afterwards (a 404 that deleted anyway would be caught);
- *   - a successful list returns only the caller's ids and includes the ones it must (`mustList`).
+ *   - a successful list returns only the caller's ids, includes the ones it must (`mustList`) and none
+ *     of those it must not (`mustNotList`: the caller org's own ids outside the caller's scope).
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
@@ -87,6 +95,10 @@ export interface Operation {
   listIds?: (body: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** Ids of the caller's org that a successful list must contain. */
   mustList?: (fx: MatrixFixtures, org: OrgName) => string[];
+  /** Ids of the caller's own org that a successful list must NOT contain (e.g. another agent's documents). */
+  mustNotList?: (fx: MatrixFixtures, org: OrgName) => string[];
+  /** Further checks on a successful (2xx) JSON body, e.g. which search path answered. */
+  checkBody?: (body: any) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
   /** For creates: the ids a successful response introduces (registered as the caller org's). */
   registers?: (body: any) => string[]; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -250,7 +262,9 @@ export async function runRow(fx: MatrixFixtures, row: MatrixRow): Promise<void> 
     const listed = op.listIds(res.json());
     for (const id of listed) expect(fx.ids[row.org].has(id), `${rowName(row)} listed ${id}, not an id of org ${row.org}`).toBe(true);
     for (const id of op.mustList?.(fx, row.org) ?? []) expect(listed, `${rowName(row)} must list ${id}`).toContain(id);
+    for (const id of op.mustNotList?.(fx, row.org) ?? []) expect(listed, `${rowName(row)} must not list ${id}`).not.toContain(id);
   }
+  if (res.statusCode < 300 && op.checkBody) op.checkBody(res.json());
 }
 
 /** Registers one vitest test per row. `fixtures` is read when the test runs (after beforeAll). */

@@ -2,7 +2,10 @@
  * A REAL MCP server built with the SDK (McpServer), served on 127.0.0.1 over both transports:
  * Streamable HTTP at /mcp (stateless: one server per request) and the older SSE transport at /sse
  * (+ POST /messages). It demands an Authorization header when `requiredAuth` is set, and its `whoami`
- * tool echoes the header back, so tests can prove secrets are scrubbed from results.
+ * tool echoes the header back, so tests can prove secrets are scrubbed from results. With `reflect`
+ * set it also reflects the header (in every form of test/helpers/reflections.ts) into its tool list —
+ * a tool description, an input schema's keys, descriptions and enum, a tool name — and into a
+ * `reflect` tool's text and structured result.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,12 +13,14 @@ import { z } from 'zod';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { SSEServerTransport } from '@modelcontextprotocol/sdk/server/sse.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { reflectionsOf } from '../helpers/reflections.js';
 
 export interface FakeMcp {
   origin: string;
   requests: Array<{ method: string; path: string; authorization: string | undefined }>;
   toolCalls: Array<{ name: string; args: unknown }>;
   requiredAuth: string | undefined;
+  reflect: boolean;
   close(): Promise<void>;
 }
 
@@ -33,6 +38,17 @@ function buildServer(state: FakeMcp, authorization: string | undefined): McpServ
     state.toolCalls.push({ name: 'whoami', args: {} });
     return { content: [{ type: 'text', text: `you sent: ${authorization ?? 'nothing'}` }] };
   });
+  if (state.reflect && authorization) {
+    const forms = reflectionsOf(authorization);
+    const all = Object.entries(forms).map(([k, v]) => `${k}=${v}`).join(' ');
+    server.registerTool(
+      'reflect',
+      { description: `Reflects: ${all}`, inputSchema: { [`k_${forms.base64url}`]: z.enum([forms.literal, forms.base64]).describe(all).optional() } },
+      async () => ({ content: [{ type: 'text', text: all }], structuredContent: { forms, [forms.url_encoded]: forms.unicode_escaped } }),
+    );
+    const token = /^Bearer (\S+)$/.exec(authorization)?.[1];
+    if (token) server.registerTool(`t_${token}`, { description: 'a name made of the token' }, async () => ({ content: [{ type: 'text', text: 'x' }] }));
+  }
   server.registerTool('fail', { description: 'Always fails' }, async () => ({ content: [{ type: 'text', text: 'it broke' }], isError: true }));
   return server;
 }
@@ -46,7 +62,7 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
 
 export async function startFakeMcp(): Promise<FakeMcp> {
   const sse = new Map<string, SSEServerTransport>();
-  const state: FakeMcp = { origin: '', requests: [], toolCalls: [], requiredAuth: undefined, close: async () => undefined };
+  const state: FakeMcp = { origin: '', requests: [], toolCalls: [], requiredAuth: undefined, reflect: false, close: async () => undefined };
   const httpServer = http.createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake');

@@ -10,7 +10,8 @@ import { AppError, errors } from '../../platform/errors.js';
 import { findJsonProblem, storableJson, toStorableText } from '../../platform/http/json-limits.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { decryptHeaders, scrubKnownSecrets } from '../tools/headers.js';
+import { secretScrubber, type SecretScrubber } from '../../platform/outbound/scrub.js';
+import { decryptHeaders } from '../tools/headers.js';
 import { checkDestination } from '../../platform/outbound/index.js';
 import { McpCallError, withMcpClient, type McpTarget } from './client.js';
 import * as repo from './repo.js';
@@ -24,18 +25,23 @@ async function targetOf(deps: Deps, orgId: string, server: repo.McpServerWithSec
 
 type Discovered = { name: string; description: string; input_schema: Record<string, unknown> };
 
-/** Keeps what we can store safely: valid unique names, bounded descriptions and schemas. */
-function sanitizeTools(tools: Array<{ name: string; description?: string | undefined; inputSchema: unknown }>): Discovered[] {
+/**
+ * Keeps what we can store safely: valid unique names, bounded descriptions and schemas, none of them
+ * carrying a secret we sent (a server may reflect our headers into its tool list, which viewers read). A
+ * name containing one is dropped (it could not be called by its real name anyway).
+ */
+function sanitizeTools(tools: Array<{ name: string; description?: string | undefined; inputSchema: unknown }>, scrub: SecretScrubber): Discovered[] {
   const out = new Map<string, Discovered>();
   for (const t of tools) {
     if (out.size >= MCP_LIMITS.maxTools) break;
-    if (typeof t.name !== 'string' || !MCP_TOOL_NAME.test(t.name) || out.has(t.name)) continue;
+    if (typeof t.name !== 'string' || !MCP_TOOL_NAME.test(t.name) || out.has(t.name) || scrub.text(t.name) !== t.name) continue;
     const schema = t.inputSchema !== null && typeof t.inputSchema === 'object' && !Array.isArray(t.inputSchema) ? storableJson(t.inputSchema as Record<string, unknown>) : null;
     // Schemas nested past the request cap are dropped: later code walks them recursively.
     if (!schema || findJsonProblem(schema, 'schema') || Buffer.byteLength(JSON.stringify(schema)) > MCP_LIMITS.maxInputSchemaBytes) continue;
-    // NUL and unpaired surrogates (PostgreSQL cannot store them) are removed from third-party text.
-    const description = toStorableText((typeof t.description === 'string' ? t.description : '').slice(0, MCP_LIMITS.maxDescriptionLength));
-    out.set(t.name, { name: t.name, description, input_schema: schema });
+    // NUL and unpaired surrogates (PostgreSQL cannot store them) are removed from third-party text,
+    // and so is anything echoing the server's secret headers.
+    const description = toStorableText(scrub.text(typeof t.description === 'string' ? t.description : '').slice(0, MCP_LIMITS.maxDescriptionLength));
+    out.set(t.name, { name: t.name, description, input_schema: scrub.value(schema) });
   }
   return [...out.values()];
 }
@@ -56,7 +62,7 @@ export async function refreshServer(deps: Deps, principal: Principal, id: string
         all.push(...res.tools);
         cursor = res.nextCursor;
       } while (cursor && all.length < MCP_LIMITS.maxTools);
-      return sanitizeTools(all);
+      return sanitizeTools(all, secretScrubber(Object.values(target.headers)));
     });
   } catch (err) {
     if (!(err instanceof McpCallError)) throw err;
@@ -115,13 +121,13 @@ export async function invokeMcpTool(deps: Deps, input: InvokeMcpToolInput): Prom
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   const target = await targetOf(deps, input.orgId, server);
-  const secrets = Object.values(target.headers);
+  const scrub = secretScrubber(Object.values(target.headers));
   try {
     await checkDestination(deps.safeFetch, server.url);
     const result = await withMcpClient(deps, target, (client, signal) => client.callTool({ name: input.toolName, arguments: input.args }, undefined, { signal, timeout: MCP_LIMITS.timeoutMs }));
-    const text = scrubKnownSecrets(textOf(result.content), secrets);
+    const text = scrub.text(textOf(result.content));
     const bounded = Buffer.from(text).subarray(0, MCP_LIMITS.maxResultTextBytes).toString('utf8');
-    const structured = result.structuredContent === undefined ? null : JSON.parse(scrubKnownSecrets(JSON.stringify(result.structuredContent), secrets));
+    const structured = result.structuredContent === undefined ? null : scrub.value(result.structuredContent);
     return { ok: result.isError !== true, text: bounded, structured, duration_ms: elapsed(), error: result.isError === true ? 'the tool reported an error' : null };
   } catch (err) {
     const message = err instanceof McpCallError ? err.message : err instanceof AppError ? err.message : null;

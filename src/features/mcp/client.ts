@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import type { Deps } from '../../deps.js';
 import { createStreamingFetch, describeTarget, OutboundError, OutboundTimeoutError } from '../../platform/outbound/index.js';
-import { scrubKnownSecrets } from '../tools/headers.js';
+import { scrubSecretText } from '../../platform/outbound/scrub.js';
 import { MCP_LIMITS } from './schemas.js';
 
 export interface McpTarget {
@@ -52,7 +52,7 @@ export function describeMcpError(err: unknown, target: McpTarget): McpCallError 
   const where = describeTarget(target.url);
   const code = typeof e?.code === 'number' ? e.code : undefined;
   if (e?.name === 'McpError' && code !== undefined) {
-    const text = scrubKnownSecrets(String(e.message ?? ''), Object.values(target.headers)).slice(0, 200);
+    const text = scrubSecretText(String(e.message ?? ''), Object.values(target.headers)).slice(0, 200);
     return new McpCallError(`MCP server ${where} returned error ${code}: ${text}`);
   }
   if (code !== undefined && code >= 100 && code <= 599) return new McpCallError(`MCP server ${where} answered HTTP ${code}`);

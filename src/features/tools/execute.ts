@@ -6,7 +6,8 @@
 import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/errors.js';
 import { storableJson } from '../../platform/storable-text.js';
-import { decryptHeaders, scrubKnownSecrets } from './headers.js';
+import { secretScrubber } from '../../platform/outbound/scrub.js';
+import { decryptHeaders } from './headers.js';
 import { validateArguments } from './json-schema.js';
 import type { ToolWithSecrets } from './repo.js';
 import { applyMapping } from './response-mapping.js';
@@ -90,6 +91,8 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
   });
   const duration = Math.round(performance.now() - started);
 
+  // Everything the server sent back is scrubbed of the secrets we sent it (it may reflect them).
+  const scrub = secretScrubber(secrets);
   const contentType = res.headers.get('content-type');
   let parsed: unknown;
   try {
@@ -98,7 +101,7 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
     parsed = undefined; // not JSON: no variables, the preview still shows the text
   }
   const variables = res.ok && parsed !== undefined ? applyMapping(tool.config.response_mapping, parsed) : {};
-  const text = scrubKnownSecrets(res.text(), secrets);
+  const text = scrub.text(res.text());
   const preview = Buffer.from(text, 'utf8');
   const truncated = preview.length > TOOL_LIMITS.previewBytes;
   // Third-party text: NUL and unpaired surrogates removed, so the result can be stored and logged.
@@ -106,8 +109,8 @@ export async function executeTool(deps: Deps, tool: ToolWithSecrets, input: Tool
     ok: res.ok,
     status: res.status,
     duration_ms: duration,
-    variables: JSON.parse(scrubKnownSecrets(JSON.stringify(variables), secrets)) as Record<string, unknown>,
-    content_type: contentType,
+    variables: scrub.value(variables),
+    content_type: contentType === null ? null : scrub.text(contentType),
     body: truncated ? preview.subarray(0, TOOL_LIMITS.previewBytes).toString('utf8').replace(/\uFFFD$/, '') : text,
     body_truncated: truncated,
     error: res.ok ? null : `the tool's server answered HTTP ${res.status}`,

@@ -136,12 +136,3 @@ export async function decryptHeaders(deps: Deps, ref: { orgId: string; recordId:
   }
   return out;
 }
-
-/** Replaces every occurrence of the given secret values (e.g. a server echoing our headers back). */
-export function scrubKnownSecrets(text: string, secrets: readonly string[]): string {
-  // The credential after an auth scheme word ("Bearer xyz" → "xyz") is what a server usually echoes.
-  const needles = secrets.flatMap((s) => [s, s.replace(/^[A-Za-z]+\s+/, '')]).filter((s) => s.length >= 4);
-  let out = text;
-  for (const n of needles.sort((a, b) => b.length - a.length)) out = out.split(n).join('[redacted]');
-  return out;
-}

@@ -1,11 +1,24 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { errors } from '../errors.js';
+
+const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/** Constant-time: both sides are hashed to 32 bytes first, so neither length nor content leaks. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const given = /^Bearer (.+)$/.exec(header ?? '')?.[1] ?? '';
+  return timingSafeEqual(digest(given), digest(token));
+}
 
 /**
  * Prometheus metrics at GET /metrics, labelled by operation name and status only: never by org, user
  * or id (no tenant can be inferred from them, and label cardinality stays bounded).
+ *
+ * The endpoint needs `Authorization: Bearer <CONVERSE_METRICS_TOKEN>` (401 otherwise). Without a
+ * configured token it is not served at all: the same 404 as any unknown path.
  */
-export function installMetrics(app: FastifyInstance): Registry {
+export function installMetrics(app: FastifyInstance, token: string | undefined): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: 'converse_http_requests_total', help: 'HTTP requests', labelNames: ['operation', 'status'], registers: [registry] });
@@ -21,7 +34,12 @@ export function installMetrics(app: FastifyInstance): Registry {
     requests.inc({ operation, status: String(reply.statusCode) });
     duration.observe({ operation }, reply.elapsedTime / 1000);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (token === undefined) throw errors.notFound('route');
+    if (!bearerMatches(request.headers.authorization, token)) {
+      void reply.header('www-authenticate', 'Bearer realm="metrics"');
+      throw errors.unauthorized();
+    }
     void reply.header('content-type', registry.contentType);
     return registry.metrics();
   });

@@ -41,10 +41,46 @@ export function createLogger(level: LogLevelName, destination?: pino.Destination
       timestamp: pino.stdTimeFunctions.isoTime,
       serializers: {
         err: (err: unknown) => safeErr(err),
+        req: (req: LoggedRequest) => safeReq(req),
       },
     },
     destination,
   );
+}
+
+const QUERY_KEY = /^[A-Za-z0-9_.[\]-]{1,64}$/;
+
+/**
+ * A URL fit for a log line: the path as requested, each query value replaced (`?access_token=[redacted]`).
+ * Keys stay (they say what was sent) unless they do not look like a parameter name; a part without
+ * `=` is redacted whole (a bare `?eyJhbGci…` is a value).
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      if (eq < 0) return pair === '' ? '' : '[redacted]';
+      const key = pair.slice(0, eq);
+      return `${QUERY_KEY.test(key) ? key : '[redacted]'}=[redacted]`;
+    });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+interface LoggedRequest {
+  method?: string;
+  url?: string;
+  host?: string;
+  ip?: string;
+  socket?: { remotePort?: number };
+}
+
+/** Fastify's request serializer, with the query values redacted. */
+function safeReq(req: LoggedRequest): Record<string, unknown> {
+  return { method: req.method, url: typeof req.url === 'string' ? redactUrl(req.url) : req.url, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort };
 }
 
 /** Keep an error's type, message, code and stack; drop driver fields that can carry SQL or values. */

@@ -1,3 +1,4 @@
+import { REDACTED, secretScrubber } from '../../platform/outbound/scrub.js';
 import type { ProviderName } from './types.js';
 
 /**
@@ -33,23 +34,11 @@ export class ProviderError extends Error {
   }
 }
 
-const REDACTED = '[redacted]';
-
-/** Every form in which a credential value might come back inside a provider's response. */
-function secretForms(values: readonly string[]): string[] {
-  const forms = new Set<string>();
-  for (const v of values) {
-    if (v.length < 4) continue;
-    forms.add(v);
-    forms.add(encodeURIComponent(v));
-    forms.add(JSON.stringify(v).slice(1, -1));
-    forms.add(Buffer.from(v).toString('base64'));
-  }
-  for (const a of values) for (const b of values) {
-    if (a !== b && a.length >= 4 && b.length >= 4) forms.add(Buffer.from(`${a}:${b}`).toString('base64'));
-  }
-  // Longest first, so a value containing another is removed whole.
-  return [...forms].filter((f) => f.length >= 4).sort((x, y) => y.length - x.length);
+/** Credentials plus `a:b` pairs of them (account id and token sent as Basic auth). */
+function withPairs(values: readonly string[]): string[] {
+  const out = [...values];
+  for (const a of values) for (const b of values) if (a !== b && a.length >= 4 && b.length >= 4) out.push(`${a}:${b}`);
+  return out;
 }
 
 const PARTIAL = 8;
@@ -64,13 +53,12 @@ function overlapsSecret(run: string, secrets: readonly string[]): boolean {
 }
 
 /**
- * Removes credential values (raw, URL-encoded, JSON-escaped, base64 and Basic-auth encodings) from text
- * a provider sent back; then masks any word sharing 8+ consecutive characters with a credential (a
+ * Removes credential values in every reflected form (platform/outbound/scrub.ts, plus Basic-auth pairs)
+ * from text a provider sent back; then masks any word sharing 8+ consecutive characters with a credential (a
  * truncated echo) and any long token-like run (a transformed one).
  */
 export function scrubSecrets(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const form of secretForms(secrets)) out = out.split(form).join(REDACTED);
+  let out = secretScrubber(withPairs(secrets)).text(text);
   out = out.replace(/[A-Za-z0-9+/_=.-]{8,}/g, (run) => (overlapsSecret(run, secrets) ? REDACTED : run));
   return out.replace(/[A-Za-z0-9+/_=-]{24,}/g, REDACTED);
 }
