@@ -77,8 +77,9 @@ function errorBody(protocol: FakeLlmProtocol, status: number, message: string): 
   return openAiError(status, message);
 }
 
-function route(method: string, path: string): { protocol: FakeLlmProtocol; model?: string } | 'models' | undefined {
+function route(method: string, path: string): { protocol: FakeLlmProtocol; model?: string } | 'models' | 'projects' | undefined {
   if (method === 'GET' && /\/models$/.test(path)) return 'models';
+  if (method === 'GET' && /\/projects$/.test(path)) return 'projects';
   if (method !== 'POST') return undefined;
   if (path.endsWith('/chat/completions')) return { protocol: 'openai' };
   if (path.endsWith('/messages')) return { protocol: 'anthropic' };
@@ -115,9 +116,15 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
       const path = new URL(req.url ?? '/', 'http://fake').pathname;
       const target = route(req.method ?? '', path);
       if (target === undefined) return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
-      if (target === 'models') {
-        state.requests.push(recordRequest('openai', req, path, undefined));
-        if (state.apiKey !== undefined && state.requests.at(-1)!.apiKey !== state.apiKey) return sendJson(res, 401, openAiError(401, 'Incorrect API key provided'));
+      if (target === 'models' || target === 'projects') {
+        // Model lists (OpenAI and compatible, ElevenLabs) and Deepgram's project list: what a provider's
+        // "test" call reads. Queued error replies apply here too.
+        const request = recordRequest('openai', req, path, undefined);
+        state.requests.push(request);
+        const queued = queue[0] && 'status' in queue[0] ? queue.shift() : undefined;
+        if (queued && 'status' in queued) return sendJson(res, queued.status, queued.body ?? openAiError(queued.status, `fake error ${queued.status}`), queued.headers);
+        if (state.apiKey !== undefined && request.apiKey !== state.apiKey) return sendJson(res, 401, openAiError(401, `Incorrect API key provided: ${request.apiKey ?? '(none)'}`));
+        if (target === 'projects') return sendJson(res, 200, { projects: [{ project_id: 'p1', name: 'fake' }] });
         return sendJson(res, 200, { object: 'list', data: state.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
       }
       const request = recordRequest(target.protocol, req, path, await readJson(req), target.model);

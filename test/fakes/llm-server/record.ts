@@ -9,9 +9,10 @@ function array(value: unknown): unknown[] {
 }
 
 function apiKeyOf(req: IncomingMessage): string | undefined {
-  const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-  if (bearer) return bearer[1];
-  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  // Bearer: OpenAI and compatible servers; Token: Deepgram.
+  const scheme = /^(?:Bearer|Token) (.+)$/i.exec(req.headers.authorization ?? '');
+  if (scheme) return scheme[1];
+  const header = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? req.headers['xi-api-key'];
   return typeof header === 'string' ? header : undefined;
 }
 

@@ -32,7 +32,7 @@ export interface FakeLlmRequest {
   method: string;
   path: string;
   headers: Record<string, string | string[] | undefined>;
-  /** The key the request carried: `Authorization: Bearer …`, `x-api-key` or `x-goog-api-key`. */
+  /** The key the request carried: `Authorization: Bearer|Token …`, `x-api-key`, `x-goog-api-key` or `xi-api-key`. */
   apiKey: string | undefined;
   model: string | undefined;
   stream: boolean;
