@@ -39,6 +39,10 @@ const EnvSchema = z.object({
   CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
   CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
   CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
+  CONVERSE_LLM_KIND: z.enum(['openai', 'openai_compatible', 'google', 'anthropic']).optional(),
+  CONVERSE_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CONVERSE_LLM_API_KEY: z.string().min(1).optional(),
+  CONVERSE_LLM_MODEL: z.string().min(1).max(200).optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -74,9 +78,18 @@ export interface Config {
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
   /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
   embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
+  /** The server-wide default language model (agents without a provider); unset = offline responder. */
+  defaultLlm: DefaultLlm | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
+}
+
+export interface DefaultLlm {
+  kind: 'openai' | 'openai_compatible' | 'google' | 'anthropic';
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
 }
 
 export class ConfigError extends Error {}
@@ -119,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
       : undefined,
+    defaultLlm: parseDefaultLlm(e),
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
@@ -141,4 +155,18 @@ function parseProviderBaseUrls(raw: string | undefined): Config['providerBaseUrl
   const parsed = ProviderBaseUrls.safeParse(value);
   if (!parsed.success) throw new ConfigError('Invalid configuration:\n  CONVERSE_PROVIDER_BASE_URLS: keys twilio, plivo, exotel, meta with URL values');
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Config['providerBaseUrls'];
+}
+
+/** Default models when CONVERSE_LLM_MODEL is unset (small, cheap, fast: a phone turn wants latency). */
+const DEFAULT_LLM_MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' } as const;
+
+function parseDefaultLlm(e: z.infer<typeof EnvSchema>): DefaultLlm | undefined {
+  if (!e.CONVERSE_LLM_KIND && !e.CONVERSE_LLM_BASE_URL && !e.CONVERSE_LLM_API_KEY && !e.CONVERSE_LLM_MODEL) return undefined;
+  const kind = e.CONVERSE_LLM_KIND ?? (e.CONVERSE_LLM_BASE_URL ? 'openai_compatible' : 'openai');
+  const fail = (m: string) => new ConfigError(`Invalid configuration:\n  ${m}`);
+  if (kind === 'openai_compatible' && !e.CONVERSE_LLM_BASE_URL) throw fail('CONVERSE_LLM_BASE_URL: required when CONVERSE_LLM_KIND is openai_compatible');
+  if (kind === 'openai_compatible' && !e.CONVERSE_LLM_MODEL) throw fail('CONVERSE_LLM_MODEL: required when CONVERSE_LLM_KIND is openai_compatible');
+  if (kind !== 'openai_compatible' && !e.CONVERSE_LLM_API_KEY) throw fail(`CONVERSE_LLM_API_KEY: required when CONVERSE_LLM_KIND is ${kind}`);
+  const model = e.CONVERSE_LLM_MODEL ?? DEFAULT_LLM_MODELS[kind as keyof typeof DEFAULT_LLM_MODELS];
+  return { kind, baseUrl: e.CONVERSE_LLM_BASE_URL, apiKey: e.CONVERSE_LLM_API_KEY, model };
 }

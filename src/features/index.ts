@@ -12,6 +12,7 @@ import { teamRoutes } from './team/routes.js';
 import { toolRoutes } from './tools/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
+import { providerRoutes } from './providers/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -28,4 +29,5 @@ export const featureRoutes: RouteDef[] = [
   ...toolRoutes,
   ...mcpRoutes,
   ...webhookEndpointRoutes,
+  ...providerRoutes,
 ];
