@@ -3,6 +3,7 @@ import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { callRoutes } from './calls/routes.js';
 import { channelRoutes } from './channels/routes.js';
 import { flowRoutes } from './flows/routes.js';
 import { knowledgeAssignmentRoutes } from './knowledge/assignment-routes.js';
@@ -29,5 +30,6 @@ export const featureRoutes: RouteDef[] = [
   ...toolRoutes,
   ...mcpRoutes,
   ...webhookEndpointRoutes,
+  ...callRoutes,
   ...providerRoutes,
 ];

@@ -7,9 +7,9 @@
  */
 import { jsonSchema, stepCountIs, streamText, tool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
 import type { Deps } from '../../deps.js';
+import { classifyLlmError, isTransientLlmError, turnDeadline } from '../../platform/llm/index.js';
 import type { ContextAgent, SessionContext } from '../context/types.js';
 import type { AgentAction } from '../types.js';
-import { isTransientModelError } from './transient.js';
 import { Toolbox } from './toolbox.js';
 import { FALLBACK_LINE, type AgentResponder, type AgentTurnOutcome, type AgentTurnRequest, type HitRecord, type ToolCallRecord } from './types.js';
 
@@ -62,42 +62,46 @@ export function createModelResponder(deps: Deps, model: LanguageModel, opts: Mod
           },
         });
       }
-      const deadline = AbortSignal.timeout(opts.timeoutMs);
+      const deadline = turnDeadline(opts.timeoutMs);
       const started = performance.now();
       let ttft: number | null = null;
       let text = '';
-      for (let attempt = 1; ; attempt++) {
-        try {
-          const result = streamText({
-            model,
-            system: systemPrompt(req.ctx, req.agent, req.extraContext, req.variables),
-            messages: messagesOf(req),
-            ...(Object.keys(tools).length > 0 ? { tools } : {}),
-            stopWhen: stepCountIs(opts.maxSteps),
-            maxRetries: 0,
-            abortSignal: deadline,
-          });
-          for await (const part of result.fullStream) {
-            if (part.type === 'text-delta' && part.text) {
-              ttft ??= performance.now() - started;
-              text += part.text;
-              req.onDelta(part.text);
-            } else if (part.type === 'tool-error' && !toolbox.has(part.toolName)) {
-              // A tool the model invented (or another org's id): nothing ran; the model is told by the SDK.
-              toolCalls.push({ kind: 'http', name: String(part.toolName).slice(0, 200), tool_id: null, arguments: {}, status: 'rejected', latency_ms: 0, error: 'not a tool of this agent', at: new Date() });
-            } else if (part.type === 'error') {
-              throw part.error;
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const result = streamText({
+              model,
+              system: systemPrompt(req.ctx, req.agent, req.extraContext, req.variables),
+              messages: messagesOf(req),
+              ...(Object.keys(tools).length > 0 ? { tools } : {}),
+              stopWhen: stepCountIs(opts.maxSteps),
+              maxRetries: 0,
+              abortSignal: deadline.signal,
+            });
+            for await (const part of result.fullStream) {
+              if (part.type === 'text-delta' && part.text) {
+                ttft ??= performance.now() - started;
+                text += part.text;
+                req.onDelta(part.text);
+              } else if (part.type === 'tool-error' && !toolbox.has(part.toolName)) {
+                // A tool the model invented (or another org's id): nothing ran; the model is told by the SDK.
+                toolCalls.push({ kind: 'http', name: String(part.toolName).slice(0, 200), tool_id: null, arguments: {}, status: 'rejected', latency_ms: 0, error: 'not a tool of this agent', at: new Date() });
+              } else if (part.type === 'error') {
+                throw part.error;
+              }
             }
+            return { text: text.trim(), actions, failed: false, tool_calls: toolCalls, hits, model_ttft_ms: ttft, tool_ms: toolMs, responder: 'model' };
+          } catch (err) {
+            const nothingYet = text === '' && toolCalls.length === 0;
+            if (attempt === 1 && nothingYet && !deadline.signal.aborted && isTransientLlmError(err)) continue;
+            deps.log.warn({ reason: classifyLlmError(err).message, agent: req.agent.id, org: req.ctx.org_id }, 'agent turn failed');
+            const line = text === '' ? FALLBACK_LINE : ` ${FALLBACK_LINE}`;
+            req.onDelta(line);
+            return { text: (text + line).trim(), actions, failed: true, tool_calls: toolCalls, hits, model_ttft_ms: ttft, tool_ms: toolMs, responder: 'model' };
           }
-          return { text: text.trim(), actions, failed: false, tool_calls: toolCalls, hits, model_ttft_ms: ttft, tool_ms: toolMs, responder: 'model' };
-        } catch (err) {
-          const nothingYet = text === '' && toolCalls.length === 0;
-          if (attempt === 1 && nothingYet && !deadline.aborted && isTransientModelError(err)) continue;
-          deps.log.warn({ err: err instanceof Error ? err.message : String(err), agent: req.agent.id, org: req.ctx.org_id }, 'agent turn failed');
-          const line = text === '' ? FALLBACK_LINE : ` ${FALLBACK_LINE}`;
-          req.onDelta(line);
-          return { text: (text + line).trim(), actions, failed: true, tool_calls: toolCalls, hits, model_ttft_ms: ttft, tool_ms: toolMs, responder: 'model' };
         }
+      } finally {
+        deadline.dispose();
       }
     },
   };

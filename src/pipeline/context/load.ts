@@ -16,7 +16,7 @@ import { errors } from '../../platform/errors.js';
 import { decodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { DEFAULT_ENGINE_LIMITS, type SessionChannel, type SessionMode } from '../types.js';
 import { deepFreeze } from './freeze.js';
-import { BUILTIN_TOOLS, type BuiltinTool, type ContextAgent, type ContextFlow, type ContextMcpTool, type SessionContext } from './types.js';
+import { type ContextAgent, type ContextFlow, type ContextMcpTool, type SessionContext } from './types.js';
 
 export interface LoadContextInput {
   agent_id?: string | undefined;
@@ -35,18 +35,6 @@ async function all<T>(list: (opts: { cursor: Cursor | null; limit: number }) => 
     if (!pageOf.next_cursor) return out;
     cursor = decodeCursor(pageOf.next_cursor);
   }
-}
-
-/** Fields the agent gains with the providers work; read defensively so a missing one means "not set". */
-function extraAgentFields(agent: Record<string, unknown>) {
-  const int = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null);
-  const builtin = Array.isArray(agent.tools_builtin) ? agent.tools_builtin.filter((t): t is BuiltinTool => (BUILTIN_TOOLS as readonly unknown[]).includes(t)) : [];
-  return {
-    llm_provider_id: typeof agent.llm_provider_id === 'string' ? agent.llm_provider_id : null,
-    tools_builtin: [...new Set(builtin)],
-    max_turns: int(agent.max_turns),
-    max_duration_seconds: int(agent.max_duration_seconds),
-  };
 }
 
 async function loadAgent(tx: Tx, id: string): Promise<ContextAgent & { flow_id?: string | null }> {
@@ -69,7 +57,10 @@ async function loadAgent(tx: Tx, id: string): Promise<ContextAgent & { flow_id?:
     language: agent.language,
     greeting: agent.greeting,
     llm_model: agent.llm_model,
-    ...extraAgentFields(agent as unknown as Record<string, unknown>),
+    llm_provider_id: agent.llm_provider_id,
+    tools_builtin: [...agent.tools_builtin],
+    max_turns: agent.max_turns,
+    max_duration_seconds: agent.max_duration_seconds,
     document_ids: documents.map((d) => d.id).sort(),
     tools: tools.map((t) => ({ id: t.id, name: t.name, description: t.description, parameters: t.parameters })),
     mcp_tools: mcpTools,

@@ -7,8 +7,9 @@
 import type { FlowEdge, FlowNode, FlowVariable } from '../../features/flows/flow-schema.js';
 import type { EngineLimits, SessionChannel, SessionMode } from '../types.js';
 
-export const BUILTIN_TOOLS = ['transfer_call', 'end_call', 'human_handoff', 'schedule_callback', 'send_message'] as const;
-export type BuiltinTool = (typeof BUILTIN_TOOLS)[number];
+import type { BuiltinTool } from '../../features/agents/runtime-fields.js';
+
+export type { BuiltinTool } from '../../features/agents/runtime-fields.js';
 
 /** An HTTP/webhook tool assigned to the agent: its definition, never its secret headers. */
 export interface ContextTool {

@@ -71,7 +71,15 @@ async function runAgentTurn(env: EffectEnv, effect: Extract<Effect, { type: 'run
     env.onDelta(FALLBACK_LINE);
     return { type: 'agent_turn_result', effect_id: effect.id, text: FALLBACK_LINE, actions: [], failed: true };
   }
-  const model = await env.modelFor(agent.id);
+  let model: LanguageModel | null;
+  try {
+    model = await env.modelFor(agent.id);
+  } catch (err) {
+    // The agent's provider cannot be used (removed, misconfigured): the turn fails; no other model stands in.
+    env.deps.log.warn({ err: err instanceof Error ? err.message : String(err), agent: agent.id, org: env.ctx.org_id }, 'agent model unavailable');
+    env.onDelta(FALLBACK_LINE);
+    return { type: 'agent_turn_result', effect_id: effect.id, text: FALLBACK_LINE, actions: [], failed: true };
+  }
   const responder = model ? createModelResponder(env.deps, model, env.modelTurn) : createLocalResponder(env.deps);
   const out: AgentTurnOutcome = await responder.respond({
     ctx: env.ctx, agent, input: effect.input, extraContext: effect.context, history: env.history, variables: env.variables, onDelta: env.onDelta,
@@ -85,7 +93,7 @@ async function runAgentTurn(env: EffectEnv, effect: Extract<Effect, { type: 'run
 
 /** With a model: ask for one label. Without one (or on failure): null, and the engine takes its fallback. */
 async function classify(env: EffectEnv, effect: Extract<Effect, { type: 'classify' }>, acc: TurnAccumulator): Promise<EffectResult> {
-  const model = await env.modelFor(env.ctx.agent_id);
+  const model = await env.modelFor(env.ctx.agent_id).catch(() => null);
   if (!model) return { type: 'classify_result', effect_id: effect.id, label: null };
   const labels = effect.classes.map((c) => c.label);
   const started = performance.now();
