@@ -77,6 +77,8 @@ export function createModelResponder(deps: Deps, model: LanguageModel, opts: Mod
               stopWhen: stepCountIs(opts.maxSteps),
               maxRetries: 0,
               abortSignal: deadline.signal,
+              // Errors arrive as `error` parts below and are handled there (not printed by the SDK).
+              onError: () => undefined,
             });
             for await (const part of result.fullStream) {
               if (part.type === 'text-delta' && part.text) {
