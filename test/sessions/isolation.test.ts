@@ -141,4 +141,14 @@ describe(`sessions: isolation, flows, restart (${modeName})`, () => {
     const roles = c.transcript.map((m: { role: string }) => m.role).join(',');
     expect(roles).toBe(['agent', ...Array(5).fill('caller,agent')].join(','));
   });
+  it('sends call.started and call.ended (with outcome) to webhook endpoints, once each', async () => {
+    const endpoint = await created(t.app, a.tokens.admin, '/webhook-endpoints', { url: `${tools.origin}/hook`, events: ['call.started', 'call.ended'] });
+    const s = (await startSession(t.app, a.tokens.member, { agent_id: aAgent })).json();
+    await say(t.app, a.tokens.member, s.id, 'bye');
+    await call(t.app, { method: 'POST', url: `/sessions/${s.id}/end`, token: a.tokens.member });
+    const deliveries = (await call(t.app, { method: 'GET', url: `/webhook-endpoints/${endpoint.id}/deliveries`, token: a.tokens.admin })).json().data;
+    expect(deliveries.map((d: { event_type: string }) => d.event_type).sort()).toEqual(['call.ended', 'call.started']);
+    const payloads = await t.testDb.admin.transaction((q) => q<{ payload: { data: Record<string, unknown> } }>("select payload from app.webhook_deliveries where endpoint_id = $1 and event_type = 'call.ended'", [endpoint.id]));
+    expect(payloads.rows[0]!.payload.data).toMatchObject({ call_id: s.id, agent_id: aAgent, outcome: 'completed', ended_reason: 'completed', mode: 'live' });
+  });
 });

@@ -167,12 +167,11 @@ export class SessionRuntime {
     t: { began: number; dbMs: number; wrote: number; turn: number; status: CallStatus },
   ): Promise<boolean> {
     const ended = r.state.status === 'ended';
-    const end = r.outputs.find((o): o is Extract<Output, { type: 'end' }> => o.type === 'end');
     const actions = r.outputs
       .filter((o) => o.type === 'transfer' || o.type === 'handoff' || o.type === 'send_message' || o.type === 'schedule_callback')
       // Text sessions and test mode never make the provider request: the action is recorded only.
       .map((o) => ({ ...o, at: new Date().toISOString(), delivered: false, why_not: ctx.mode === 'test' ? 'test mode' : `${ctx.channel} session` }));
-    const outcome = ended || t.status === 'escalated' ? (t.status === 'escalated' ? 'escalated' : (end?.detail ?? r.state.ended_reason ?? 'completed')).slice(0, 200) : null;
+    const outcome = ended || t.status === 'escalated' ? outcomeOf(r.state, t.status) : null;
     const row = await writeTurn(
       tx, id, version,
       {
@@ -213,6 +212,13 @@ export class SessionRuntime {
       return { call: loaded.call, transcript: loaded.history };
     });
   }
+}
+
+/** A flow may set its own business outcome in an `outcome` variable (e.g. "booked"); else how it ended. */
+function outcomeOf(state: EngineState, status: CallStatus): string {
+  const own = state.variables.outcome;
+  if (typeof own === 'string' && own.trim()) return own.trim().slice(0, 200);
+  return status === 'escalated' ? 'escalated' : (state.ended_reason ?? 'completed');
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
