@@ -28,8 +28,9 @@ export function coverage(question: string, passage: string): number {
   const words = (s: string) => (s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length > 1 && !STOPWORDS.has(w));
   const asked = [...new Set(words(question))];
   if (asked.length === 0) return 0;
-  const have = new Set(words(passage).flatMap((w) => [w, w.replace(/(es|s)$/, '')]));
-  return asked.filter((w) => have.has(w) || have.has(w.replace(/(es|s)$/, ''))).length / asked.length;
+  const forms = (w: string) => [w, w.replace(/es$/, ''), w.replace(/s$/, '')];
+  const have = new Set(words(passage).flatMap(forms));
+  return asked.filter((w) => forms(w).some((f) => have.has(f))).length / asked.length;
 }
 
 export function createLocalResponder(deps: Deps): AgentResponder {
