@@ -90,3 +90,28 @@ describe('entry, speak, listen, end_call', () => {
     expect(says(s.text('ok'))[0]).toBe('You said: ok (ok)');
   });
 });
+
+describe('resuming', () => {
+  it('a state persisted as JSON continues identically with a context loaded again (another process)', () => {
+    const spec = {
+      nodes: [
+        { id: 'start', type: 'entry' },
+        { id: 'ask', type: 'collect', data: { variable: 'n', prompt: 'Number?', validation: 'number', max_attempts: 3 } },
+        { id: 'bye', type: 'end_call', data: { message: 'n={{n}}' } },
+      ],
+      chain: ['start', 'ask', 'bye'],
+    };
+    const first = new Session(makeCtx({ flow: buildFlow(spec) }));
+    first.text('lots');
+    const saved = JSON.stringify(first.state);
+    const resumedCtx = makeCtx({ flow: buildFlow(spec) });
+    const input = { caller_number: '+14155552671' };
+    const again = new Session(resumedCtx, input);
+    again.state = JSON.parse(saved);
+    again.at = first.at;
+    expect(again.text('many')).toEqual(first.text('many'));
+    expect(again.state).toMatchObject({ status: 'waiting_input', wait: { kind: 'collect', attempts: 2 } });
+    expect(says(again.text('7'))).toEqual(['n=7']);
+    expect(input).toEqual({ caller_number: '+14155552671' });
+  });
+});
