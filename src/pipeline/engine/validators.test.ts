@@ -61,3 +61,21 @@ describe('collect validation kinds', () => {
     expect(value('free_text', '   ')).toBe(null);
   });
 });
+
+describe('regular expressions from flows (ReDoS)', () => {
+  it('a catastrophic-backtracking pattern still answers at once, on RE2', () => {
+    // With a backtracking engine `^(a+)+$` on 40 a's and a b takes on the order of 2^40 steps.
+    expect(value('regex', `${'a'.repeat(40)}b`, '^(a+)+$')).toBe(null);
+    expect(value('regex', 'a'.repeat(40), '^(a+)+$')).toBe('a'.repeat(40));
+  });
+
+  it('patterns RE2 cannot run (lookarounds, backreferences) never match', () => {
+    expect(value('regex', 'ab', '^(?=a)ab$')).toBe(null);
+    expect(value('regex', 'aa', '^(a)\\1$')).toBe(null);
+  });
+
+  it('unicode classes and named groups work', () => {
+    expect(value('regex', 'Zoë', '^\\p{L}+$')).toBe('Zoë');
+    expect(value('regex', '2026-12', '^(?<y>\\d{4})-\\d{2}$')).toBe('2026-12');
+  });
+});

@@ -1,11 +1,9 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CollectData } from '../../features/flows/node-data-schemas.js';
 import { parseDate } from './dates.js';
+import { patternMatches } from './regex.js';
 import { digitsOf } from './words.js';
 import { parseYesNo } from './yes-no.js';
-
-/** Caller input longer than this is never run through a flow's regular expression (ReDoS bound). */
-export const MAX_REGEX_INPUT = 1000;
 
 export type Validated = { ok: true; value: string | number } | { ok: false };
 
@@ -48,8 +46,7 @@ function parsePhone(text: string, env: ValidationEnv): Validated {
 
 function parseRegex(text: string, pattern: string): Validated {
   const t = text.trim();
-  if (t === '' || t.length > MAX_REGEX_INPUT) return invalid;
-  return new RegExp(pattern, 'u').test(t) ? ok(t) : invalid;
+  return t !== '' && patternMatches(pattern, t) ? ok(t) : invalid;
 }
 
 /** Checks and normalizes one collect answer; `value` is what the node stores. */
