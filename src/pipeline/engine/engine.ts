@@ -36,16 +36,16 @@ const newRunSafe = (ctx: EngineContext, state: MachineState, at: number): Run =>
 /** The first step of a session: defaults, then the flow from its entry (or the agent's greeting). */
 export function startEngine(ctx: EngineContext, init: { variables: Record<string, unknown>; at: number }): StepResult {
   const variables: Record<string, unknown> = {};
-  for (const v of ctx.flow?.variables ?? []) if (v.default !== undefined) variables[v.name] = v.default;
-  for (const [name, value] of Object.entries(structuredClone(init.variables))) if (!COMPUTED.has(name) && value !== undefined) variables[name] = value;
-  const state = initialState(variables, init.at);
   try {
-    const run = newRun(ctx, state, init.at);
+    for (const v of ctx.flow?.variables ?? []) if (v.default !== undefined) variables[v.name] = v.default;
+    for (const [name, value] of Object.entries(structuredClone(init.variables))) if (!COMPUTED.has(name) && value !== undefined) variables[name] = value;
+    const before = { ...variables };
+    const run = newRun(ctx, initialState(variables, init.at), init.at);
     if (run.flow === null) startAgentOnly(run);
     else runFrom(run, run.flow.entryId);
-    return finish(run, { ...variables });
+    return finish(run, before);
   } catch (err) {
-    return failed(initialState(variables, init.at), ctx, init.at, err);
+    return failed(initialState({}, init.at), ctx, init.at, err);
   }
 }
 
