@@ -1,4 +1,4 @@
-import type { EngineContext, EngineEvent, EngineState, EffectResult, StepResult } from '../types.js';
+import type { EngineContext, EngineEvent, EngineState, EffectResult, Output, StepResult } from '../types.js';
 import { startAgentOnly } from './agent.js';
 import { handleCaller, handleEffectResult } from './dispatch.js';
 import { runFrom } from './nodes.js';
@@ -49,21 +49,27 @@ export function startEngine(ctx: EngineContext, init: { variables: Record<string
   }
 }
 
+/** A support agent's message, passed to the caller as is. */
+const humanSay = (text: string): Output[] => (text.trim() === '' ? [] : [{ type: 'say', text, interruptible: false, source: 'system' }]);
+
 const isEffectResult = (e: EngineEvent): e is EffectResult & { at: number } =>
   e.type === 'tool_result' || e.type === 'agent_turn_result' || e.type === 'classify_result';
 
 /** One event: a pure function of (state, event, context). Inputs are never mutated. */
 export function stepEngine(state: EngineState, event: EngineEvent, ctx: EngineContext): StepResult {
   const s = cloneState(state);
-  if (s.status === 'ended') return { state: s, outputs: [], effects: [] };
+  if (s.status === 'ended') {
+    // After a handoff the conversation goes on between the caller and a person: their messages still pass.
+    const outputs = event.type === 'human_message' && s.ended_reason === 'handed_off' ? humanSay(event.text) : [];
+    return { state: s, outputs, effects: [] };
+  }
   try {
     const run = newRun(ctx, s, event.at);
     const before = { ...s.variables };
     if (event.type === 'hangup') endSession(run, 'caller_hangup');
     else if (event.at - s.started_at >= ctx.limits.max_duration_ms) endSession(run, 'max_duration');
-    else if (event.type === 'human_message') {
-      if (event.text.trim() !== '') run.outputs.push({ type: 'say', text: event.text, interruptible: false, source: 'system' });
-    } else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {
+    else if (event.type === 'human_message') run.outputs.push(...humanSay(event.text));
+    else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {
       return { state: cloneState(state), outputs: [], effects: [] };
     }
     return finish(run, before);
