@@ -41,6 +41,12 @@ describe('entry, speak, listen, end_call', () => {
     expect(s.state.turns).toBe(0);
   });
 
+  it('an empty final transcript is silence, not a turn', () => {
+    const s = new Session(makeCtx({ flow, channel: 'voice' }));
+    expect(says(s.send({ type: 'speech_final', text: '  ', confidence: 0 }))).toEqual(['You said:  ()', 'Bye']);
+    expect(s.state.turns).toBe(0);
+  });
+
   it('silence takes no_input_edge_id when set', () => {
     const f = buildFlow({
       nodes: [
