@@ -38,6 +38,7 @@ describe('entry, speak, listen, end_call', () => {
     const r = s.send({ type: 'silence', ms: 5000 });
     expect(says(r)).toEqual(['You said:  ()', 'Bye']);
     expect(s.state.variables.reason).toBe('');
+    expect(s.state.variables.last_utterance).toBe('');
     expect(s.state.turns).toBe(0);
   });
 

@@ -18,7 +18,8 @@ describe('collect validation kinds', () => {
 
   it.each([
     ['42', 42], ['-3.5', -3.5], ['1,234', 1234], ['1,234.50', 1234.5], [' +7 ', 7], ['.5', 0.5],
-    ['forty', null], ['1.2.3', null], ['', null], ['12abc', null], ['1e400', null],
+    ['forty', 40], ['twenty-five', 25], ['two hundred and ten', 210], ['minus three point five', -3.5], ['one thousand two hundred', 1200],
+    ['1.5 million', 1500000], ['a hundred', 100], ['seven point', null], ['twenty apples', null], ['one two three', null], ['twenty thirty', null], ['point five', null], ['1.2.3', null], ['', null], ['12abc', null], ['1e400', null],
   ])('number %j → %j', (text, expected) => expect(value('number', text)).toBe(expected));
 
   it.each([

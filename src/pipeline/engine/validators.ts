@@ -1,6 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CollectData } from '../../features/flows/node-data-schemas.js';
 import { parseDate } from './dates.js';
+import { parseNumberWords } from './numbers.js';
 import { patternMatches } from './regex.js';
 import { digitsOf } from './words.js';
 import { parseYesNo } from './yes-no.js';
@@ -17,11 +18,11 @@ export interface ValidationEnv {
 const ok = (value: string | number): Validated => ({ ok: true, value });
 const invalid: Validated = { ok: false };
 
+/** Typed ("1,234.5", "-3") or spoken ("twenty five", "two hundred and ten"). */
 function parseNumber(text: string): Validated {
   const t = text.trim().replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\s+/g, '');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return invalid;
-  const n = Number(t);
-  return Number.isFinite(n) ? ok(n) : invalid;
+  const n = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : parseNumberWords(text);
+  return n !== null && Number.isFinite(n) ? ok(n) : invalid;
 }
 
 /** "john dot smith at example dot com" → "john.smith@example.com". */
