@@ -27,6 +27,20 @@ describe('terminal nodes', () => {
     ]);
   });
 
+  it('after a handoff, messages from the person still reach the caller; nothing else does', () => {
+    const flow = buildFlow({ nodes: [start, { id: 'h', type: 'human_handoff', data: { queue: 'support' } }], chain: ['start', 'h'] });
+    const s = new Session(makeCtx({ flow }));
+    const ended = s.state;
+    expect(s.send({ type: 'human_message', text: 'Hi, Dana here.' }, 3_600_000 * 5)).toEqual({
+      state: ended,
+      outputs: [{ type: 'say', text: 'Hi, Dana here.', interruptible: false, source: 'system' }],
+      effects: [],
+    });
+    expect(s.send({ type: 'text', text: 'hello?' }).outputs).toEqual([]);
+    const completed = new Session(makeCtx({ flow: buildFlow({ nodes: [start, bye], chain: ['start', 'bye'] }) }));
+    expect(completed.send({ type: 'human_message', text: 'Hi' }).outputs).toEqual([]);
+  });
+
   it('end_call without a message just ends', () => {
     const flow = buildFlow({ nodes: [start, { id: 'bye', type: 'end_call' }], chain: ['start', 'bye'] });
     expect(new Session(makeCtx({ flow })).last.outputs).toEqual([{ type: 'end', reason: 'completed' }]);

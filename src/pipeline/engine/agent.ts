@@ -70,7 +70,7 @@ function turnLimit(run: Run, agent: ActiveAgent): number | null {
   return run.ctx.agents.get(agent.agent_id)?.max_turns ?? null;
 }
 
-/** Applies one action; returns 'stop' when it ended the session or left the agent (with the next node). */
+/** Applies one action; returns `{ next }` when it ended the session or left the agent (next: the node to run), else null. */
 function applyAction(run: Run, agent: ActiveAgent, action: AgentAction): { next: string | null } | null {
   const node_id = agent.node_id ?? undefined;
   const at = node_id === undefined ? {} : { node_id };

@@ -38,6 +38,13 @@ describe('entry, speak, listen, end_call', () => {
     const r = s.send({ type: 'silence', ms: 5000 });
     expect(says(r)).toEqual(['You said:  ()', 'Bye']);
     expect(s.state.variables.reason).toBe('');
+    expect(s.state.variables.last_utterance).toBe('');
+    expect(s.state.turns).toBe(0);
+  });
+
+  it('an empty final transcript is silence, not a turn', () => {
+    const s = new Session(makeCtx({ flow, channel: 'voice' }));
+    expect(says(s.send({ type: 'speech_final', text: '  ', confidence: 0 }))).toEqual(['You said:  ()', 'Bye']);
     expect(s.state.turns).toBe(0);
   });
 
@@ -88,5 +95,30 @@ describe('entry, speak, listen, end_call', () => {
     expect(r.outputs).toEqual([{ type: 'say', text: 'Hi, this is Dana from support.', interruptible: false, source: 'system' }]);
     expect(r.state.status).toBe('waiting_input');
     expect(says(s.text('ok'))[0]).toBe('You said: ok (ok)');
+  });
+});
+
+describe('resuming', () => {
+  it('a state persisted as JSON continues identically with a context loaded again (another process)', () => {
+    const spec = {
+      nodes: [
+        { id: 'start', type: 'entry' },
+        { id: 'ask', type: 'collect', data: { variable: 'n', prompt: 'Number?', validation: 'number', max_attempts: 3 } },
+        { id: 'bye', type: 'end_call', data: { message: 'n={{n}}' } },
+      ],
+      chain: ['start', 'ask', 'bye'],
+    };
+    const first = new Session(makeCtx({ flow: buildFlow(spec) }));
+    first.text('lots');
+    const saved = JSON.stringify(first.state);
+    const resumedCtx = makeCtx({ flow: buildFlow(spec) });
+    const input = { caller_number: '+14155552671' };
+    const again = new Session(resumedCtx, input);
+    again.state = JSON.parse(saved);
+    again.at = first.at;
+    expect(again.text('many')).toEqual(first.text('many'));
+    expect(again.state).toMatchObject({ status: 'waiting_input', wait: { kind: 'collect', attempts: 2 } });
+    expect(says(again.text('7'))).toEqual(['n=7']);
+    expect(input).toEqual({ caller_number: '+14155552671' });
   });
 });

@@ -57,7 +57,9 @@ describe('ai_classify without a model (keywords)', () => {
   });
 
   it('without a prompt and before any utterance takes the default', () => {
-    expect(says(new Session(makeCtx({ flow: classifyFlow({}) })).last)).toEqual(['other []']);
+    const s = new Session(makeCtx({ flow: classifyFlow({}) }));
+    expect(says(s.last)).toEqual(['other []']);
+    expect(s.last.outputs).toContainEqual({ type: 'set_variables', variables: { topic: '' } });
   });
 
   it('silence at the prompt takes the default', () => {

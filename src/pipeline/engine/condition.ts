@@ -1,7 +1,7 @@
 import type { ConditionTest, FlowNodeOf } from '../../features/flows/flow-schema.js';
 import { scopeOf, type Run } from './run.js';
 import { lookup, stringify } from './templates.js';
-import { MAX_REGEX_INPUT } from './validators.js';
+import { patternMatches } from './regex.js';
 import { isWithinHours } from './within-hours.js';
 
 type VariableTest = Exclude<ConditionTest, { op: 'within_hours' }>;
@@ -36,10 +36,8 @@ function testVariable(actual: unknown, t: VariableTest): boolean {
       const n = asNumber(actual);
       return n !== null && (t.op === 'gt' ? n > Number(t.value) : n < Number(t.value));
     }
-    case 'matches': {
-      const text = stringify(actual);
-      return text.length <= MAX_REGEX_INPUT && new RegExp(String(t.value), 'u').test(text);
-    }
+    case 'matches':
+      return patternMatches(String(t.value), stringify(actual));
   }
 }
 

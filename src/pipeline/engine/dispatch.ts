@@ -55,7 +55,8 @@ function answer(run: Run, utterance: Utterance | null): void {
 export function handleCaller(run: Run, event: CallerEvent): boolean {
   const s = run.state;
   if (s.status !== 'waiting_input' || s.wait === null) return false;
-  if (event.type === 'silence') {
+  // An empty final transcript is the recognizer hearing nothing: silence, not a turn.
+  if (event.type === 'silence' || (event.type === 'speech_final' && event.text.trim() === '')) {
     answer(run, null);
     return true;
   }

@@ -137,6 +137,36 @@ function checkStep(result: StepResult, ctx: EngineContext): void {
   expect(state.turns).toBeLessThanOrEqual(ctx.limits.max_turns);
 }
 
+type Script = Array<[Record<string, unknown>, { stale: boolean; kind: number; ok: boolean; actions: unknown[]; label: string | null }]>;
+
+/** Runs a script: each step sends the caller event, or, while an effect is pending, a result for it (sometimes stale or of the wrong kind). */
+function drive(ctx: EngineContext, script: Script): void {
+  let result = startEngine(ctx, { variables: { caller_number: '+14155552671' }, at: T0 });
+  checkStep(result, ctx);
+  let at = T0;
+  for (const [caller, fx] of script) {
+    at += 1000;
+    const pending = result.state.pending_effect;
+    let event: Record<string, unknown> = caller;
+    if (pending !== null) {
+      const effect_id = fx.stale ? 'fx999' : pending.id;
+      const kinds = [
+        fx.ok ? { type: 'tool_result', ok: true, value: { a: { b: 'x' } } } : { type: 'tool_result', ok: false, error: 'boom' },
+        { type: 'agent_turn_result', text: 'ok', actions: fx.actions },
+        { type: 'classify_result', label: fx.label },
+      ];
+      const matching = { run_tool: 0, run_agent_turn: 1, classify: 2 }[pending.type];
+      event = { ...kinds[fx.kind === 3 ? (matching + 1) % 3 : matching]!, effect_id };
+    }
+    const ev = { ...event, at } as EngineEvent;
+    const persisted = JSON.parse(JSON.stringify(result.state));
+    const next = stepEngine(result.state, ev, ctx);
+    expect(stepEngine(persisted, ev, ctx)).toEqual(next);
+    checkStep(next, ctx);
+    result = next;
+  }
+}
+
 describe('engine properties', () => {
   it('any valid flow driven by random events ends or waits (for input or one effect) at every step, never throws, state stays JSON', () => {
     fc.assert(
@@ -147,33 +177,20 @@ describe('engine properties', () => {
         fc.array(fc.tuple(callerEvent, effectResult), { minLength: 1, maxLength: 30 }),
         (flow, channel, model, script) => {
           const ctx = makeCtx({ flow, channel, can_classify_with_model: model, agents: new Map([[AGENT_ID, { id: AGENT_ID, greeting: 'Hi', max_turns: 3 }]]), limits: { ...DEFAULT_ENGINE_LIMITS, max_turns: 20 } });
-          let result = startEngine(ctx, { variables: { caller_number: '+14155552671' }, at: T0 });
-          checkStep(result, ctx);
-          let at = T0;
-          for (const [caller, fx] of script) {
-            at += 1000;
-            const pending = result.state.pending_effect;
-            let event: Record<string, unknown> = caller;
-            if (pending !== null) {
-              const effect_id = fx.stale ? 'fx999' : pending.id;
-              const kinds = [
-                fx.ok ? { type: 'tool_result', ok: true, value: { a: { b: 'x' } } } : { type: 'tool_result', ok: false, error: 'boom' },
-                { type: 'agent_turn_result', text: 'ok', actions: fx.actions },
-                { type: 'classify_result', label: fx.label },
-              ];
-              const matching = { run_tool: 0, run_agent_turn: 1, classify: 2 }[pending.type];
-              event = { ...kinds[fx.kind === 3 ? (matching + 1) % 3 : matching]!, effect_id };
-            }
-            const ev = { ...event, at } as EngineEvent;
-            const persisted = JSON.parse(JSON.stringify(result.state));
-            const next = stepEngine(result.state, ev, ctx);
-            expect(stepEngine(persisted, ev, ctx)).toEqual(next);
-            checkStep(next, ctx);
-            result = next;
-          }
+          drive(ctx, script);
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('agent-only sessions driven by random events and agent results behave the same way', () => {
+    fc.assert(
+      fc.property(fc.constantFrom('', 'Hello!'), fc.option(fc.integer({ min: 1, max: 4 }), { nil: null }), fc.array(fc.tuple(callerEvent, effectResult), { minLength: 1, maxLength: 30 }), (greeting, maxTurns, script) => {
+        const ctx = makeCtx({ agent_id: AGENT_ID, agents: new Map([[AGENT_ID, { id: AGENT_ID, greeting, max_turns: maxTurns }]]), limits: { ...DEFAULT_ENGINE_LIMITS, max_turns: 10 } });
+        drive(ctx, script);
+      }),
+      { numRuns: 200 },
     );
   });
 });

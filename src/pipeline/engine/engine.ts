@@ -1,4 +1,4 @@
-import type { EngineContext, EngineEvent, EngineState, EffectResult, StepResult } from '../types.js';
+import type { EngineContext, EngineEvent, EngineState, EffectResult, Output, StepResult } from '../types.js';
 import { startAgentOnly } from './agent.js';
 import { handleCaller, handleEffectResult } from './dispatch.js';
 import { runFrom } from './nodes.js';
@@ -36,18 +36,21 @@ const newRunSafe = (ctx: EngineContext, state: MachineState, at: number): Run =>
 /** The first step of a session: defaults, then the flow from its entry (or the agent's greeting). */
 export function startEngine(ctx: EngineContext, init: { variables: Record<string, unknown>; at: number }): StepResult {
   const variables: Record<string, unknown> = {};
-  for (const v of ctx.flow?.variables ?? []) if (v.default !== undefined) variables[v.name] = v.default;
-  for (const [name, value] of Object.entries(structuredClone(init.variables))) if (!COMPUTED.has(name) && value !== undefined) variables[name] = value;
-  const state = initialState(variables, init.at);
   try {
-    const run = newRun(ctx, state, init.at);
+    for (const v of ctx.flow?.variables ?? []) if (v.default !== undefined) variables[v.name] = v.default;
+    for (const [name, value] of Object.entries(structuredClone(init.variables))) if (!COMPUTED.has(name) && value !== undefined) variables[name] = value;
+    const before = { ...variables };
+    const run = newRun(ctx, initialState(variables, init.at), init.at);
     if (run.flow === null) startAgentOnly(run);
     else runFrom(run, run.flow.entryId);
-    return finish(run, { ...variables });
+    return finish(run, before);
   } catch (err) {
-    return failed(initialState(variables, init.at), ctx, init.at, err);
+    return failed(initialState({}, init.at), ctx, init.at, err);
   }
 }
+
+/** A support agent's message, passed to the caller as is. */
+const humanSay = (text: string): Output[] => (text.trim() === '' ? [] : [{ type: 'say', text, interruptible: false, source: 'system' }]);
 
 const isEffectResult = (e: EngineEvent): e is EffectResult & { at: number } =>
   e.type === 'tool_result' || e.type === 'agent_turn_result' || e.type === 'classify_result';
@@ -55,15 +58,18 @@ const isEffectResult = (e: EngineEvent): e is EffectResult & { at: number } =>
 /** One event: a pure function of (state, event, context). Inputs are never mutated. */
 export function stepEngine(state: EngineState, event: EngineEvent, ctx: EngineContext): StepResult {
   const s = cloneState(state);
-  if (s.status === 'ended') return { state: s, outputs: [], effects: [] };
+  if (s.status === 'ended') {
+    // After a handoff the conversation goes on between the caller and a person: their messages still pass.
+    const outputs = event.type === 'human_message' && s.ended_reason === 'handed_off' ? humanSay(event.text) : [];
+    return { state: s, outputs, effects: [] };
+  }
   try {
     const run = newRun(ctx, s, event.at);
     const before = { ...s.variables };
     if (event.type === 'hangup') endSession(run, 'caller_hangup');
     else if (event.at - s.started_at >= ctx.limits.max_duration_ms) endSession(run, 'max_duration');
-    else if (event.type === 'human_message') {
-      if (event.text.trim() !== '') run.outputs.push({ type: 'say', text: event.text, interruptible: false, source: 'system' });
-    } else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {
+    else if (event.type === 'human_message') run.outputs.push(...humanSay(event.text));
+    else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {
       return { state: cloneState(state), outputs: [], effects: [] };
     }
     return finish(run, before);

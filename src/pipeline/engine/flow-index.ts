@@ -19,12 +19,14 @@ export function indexFlow(flow: EngineFlow): FlowIndex {
   if (cached !== undefined) return cached;
   const nodes = new Map(flow.nodes.map((n) => [n.id, n]));
   const edges = new Map(flow.edges.map((e) => [e.id, e]));
+  const outgoing = new Map<string, EngineFlow['edges'][number][]>();
+  for (const e of flow.edges) outgoing.set(e.source, [...(outgoing.get(e.source) ?? []), e]);
   const nextTargets = new Map<string, string>();
   for (const node of flow.nodes) {
     const facts = describeNode(node);
     if (facts.kind !== 'linear' && facts.kind !== 'open') continue;
     const named = new Set(facts.edgeRefs.map((r) => r.value));
-    const next = flow.edges.find((e) => e.source === node.id && !named.has(e.id));
+    const next = outgoing.get(node.id)?.find((e) => !named.has(e.id));
     if (next !== undefined) nextTargets.set(node.id, next.target);
   }
   const entry = flow.nodes.find((n) => n.type === 'entry');

@@ -16,6 +16,8 @@ export function enterListen(run: Run, node: FlowNodeOf<'listen'>): null {
 
 export function answerListen(run: Run, node: FlowNodeOf<'listen'>, utterance: Utterance | null): string | null {
   const { variable, no_input_edge_id } = node.data;
+  // Silence is an empty utterance: later nodes must not see the one before it as the latest.
+  if (utterance === null) setVariable(run, 'last_utterance', '');
   if (utterance === null && no_input_edge_id !== undefined) return run.flow!.target(no_input_edge_id);
   if (variable !== undefined) setVariable(run, variable, utterance?.text ?? '');
   return run.flow!.next(node.id);

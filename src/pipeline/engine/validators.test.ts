@@ -18,7 +18,8 @@ describe('collect validation kinds', () => {
 
   it.each([
     ['42', 42], ['-3.5', -3.5], ['1,234', 1234], ['1,234.50', 1234.5], [' +7 ', 7], ['.5', 0.5],
-    ['forty', null], ['1.2.3', null], ['', null], ['12abc', null], ['1e400', null],
+    ['forty', 40], ['twenty-five', 25], ['two hundred and ten', 210], ['minus three point five', -3.5], ['one thousand two hundred', 1200],
+    ['1.5 million', 1500000], ['a hundred', 100], ['seven point', null], ['twenty apples', null], ['one two three', null], ['twenty thirty', null], ['point five', null], ['1.2.3', null], ['', null], ['12abc', null], ['1e400', null],
   ])('number %j → %j', (text, expected) => expect(value('number', text)).toBe(expected));
 
   it.each([
@@ -59,5 +60,23 @@ describe('collect validation kinds', () => {
   it('free_text takes anything but nothing', () => {
     expect(value('free_text', '  Jane  ')).toBe('Jane');
     expect(value('free_text', '   ')).toBe(null);
+  });
+});
+
+describe('regular expressions from flows (ReDoS)', () => {
+  it('a catastrophic-backtracking pattern still answers at once, on RE2', () => {
+    // With a backtracking engine `^(a+)+$` on 40 a's and a b takes on the order of 2^40 steps.
+    expect(value('regex', `${'a'.repeat(40)}b`, '^(a+)+$')).toBe(null);
+    expect(value('regex', 'a'.repeat(40), '^(a+)+$')).toBe('a'.repeat(40));
+  });
+
+  it('patterns RE2 cannot run (lookarounds, backreferences) never match', () => {
+    expect(value('regex', 'ab', '^(?=a)ab$')).toBe(null);
+    expect(value('regex', 'aa', '^(a)\\1$')).toBe(null);
+  });
+
+  it('unicode classes and named groups work', () => {
+    expect(value('regex', 'Zoë', '^\\p{L}+$')).toBe('Zoë');
+    expect(value('regex', '2026-12', '^(?<y>\\d{4})-\\d{2}$')).toBe('2026-12');
   });
 });

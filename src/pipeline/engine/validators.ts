@@ -1,11 +1,10 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import type { CollectData } from '../../features/flows/node-data-schemas.js';
 import { parseDate } from './dates.js';
+import { parseNumberWords } from './numbers.js';
+import { patternMatches } from './regex.js';
 import { digitsOf } from './words.js';
 import { parseYesNo } from './yes-no.js';
-
-/** Caller input longer than this is never run through a flow's regular expression (ReDoS bound). */
-export const MAX_REGEX_INPUT = 1000;
 
 export type Validated = { ok: true; value: string | number } | { ok: false };
 
@@ -19,11 +18,11 @@ export interface ValidationEnv {
 const ok = (value: string | number): Validated => ({ ok: true, value });
 const invalid: Validated = { ok: false };
 
+/** Typed ("1,234.5", "-3") or spoken ("twenty five", "two hundred and ten"). */
 function parseNumber(text: string): Validated {
   const t = text.trim().replace(/(\d),(?=\d{3}\b)/g, '$1').replace(/\s+/g, '');
-  if (!/^[-+]?(\d+\.?\d*|\.\d+)$/.test(t)) return invalid;
-  const n = Number(t);
-  return Number.isFinite(n) ? ok(n) : invalid;
+  const n = /^[-+]?(\d+\.?\d*|\.\d+)$/.test(t) ? Number(t) : parseNumberWords(text);
+  return n !== null && Number.isFinite(n) ? ok(n) : invalid;
 }
 
 /** "john dot smith at example dot com" → "john.smith@example.com". */
@@ -48,8 +47,7 @@ function parsePhone(text: string, env: ValidationEnv): Validated {
 
 function parseRegex(text: string, pattern: string): Validated {
   const t = text.trim();
-  if (t === '' || t.length > MAX_REGEX_INPUT) return invalid;
-  return new RegExp(pattern, 'u').test(t) ? ok(t) : invalid;
+  return t !== '' && patternMatches(pattern, t) ? ok(t) : invalid;
 }
 
 /** Checks and normalizes one collect answer; `value` is what the node stores. */
