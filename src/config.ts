@@ -36,13 +36,13 @@ const EnvSchema = z.object({
   CONVERSE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   // JSON, e.g. {"twilio":"http://127.0.0.1:4010/twilio"}: points provider API clients at a simulator.
   CONVERSE_PROVIDER_BASE_URLS: z.string().min(2).optional(),
-  CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
-  CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
-  CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
   CONVERSE_LLM_KIND: z.enum(['openai', 'openai_compatible', 'google', 'anthropic']).optional(),
   CONVERSE_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
   CONVERSE_LLM_API_KEY: z.string().min(1).optional(),
   CONVERSE_LLM_MODEL: z.string().min(1).max(200).optional(),
+  CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
+  CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
+  CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -76,10 +76,10 @@ export interface Config {
   workerConcurrency: number;
   /** Provider API base URLs overriding the real ones (development/tests: the provider simulator). */
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
-  /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
-  embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
   /** The server-wide default language model (agents without a provider); unset = offline responder. */
   defaultLlm: DefaultLlm | undefined;
+  /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
+  embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
@@ -129,10 +129,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerInProcess: e.CONVERSE_WORKER_IN_PROCESS === 'auto' ? !e.DATABASE_URL : e.CONVERSE_WORKER_IN_PROCESS === 'true',
     workerConcurrency: e.CONVERSE_WORKER_CONCURRENCY,
     providerBaseUrls: parseProviderBaseUrls(e.CONVERSE_PROVIDER_BASE_URLS),
+    defaultLlm: parseDefaultLlm(e),
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
       : undefined,
-    defaultLlm: parseDefaultLlm(e),
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,

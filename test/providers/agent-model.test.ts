@@ -7,6 +7,7 @@ import { generateText } from 'ai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAgentModel } from '../../src/features/providers/models.js';
 import { AppError } from '../../src/platform/errors.js';
+import { classifyLlmError } from '../../src/platform/llm/index.js';
 import { call, createOrg, type TestOrg } from '../helpers/api.js';
 import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
 import { expectError, missingId } from '../http/support.js';
@@ -96,7 +97,8 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
     expect(await resolveAgentModel(t.deps, { orgId: org.id }, { provider_id: null, model: null })).toBeNull();
     const withDefault = await createTestApp({
       testDb: t.testDb, keyring: t.keyring,
-      config: { allowPrivateNetwork: true, defaultLlm: { kind: 'openai_compatible', baseUrl: llm.urls.openai, apiKey: KEY, model: 'default-model' } },
+      // The operator's URL may be private without opening the private network to tenants.
+      config: { allowPrivateNetwork: false, defaultLlm: { kind: 'openai_compatible', baseUrl: llm.urls.openai, apiKey: KEY, model: 'default-model' } },
     });
     try {
       const resolved = await resolveAgentModel(withDefault.deps, { orgId: org.id }, { provider_id: null, model: null });
@@ -105,8 +107,11 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
       llm.enqueue({ text: 'from the default' });
       expect((await generateText({ model: resolved!.model, prompt: 'x', maxRetries: 0 })).text).toBe('from the default');
       expect(llm.completions()[0]).toMatchObject({ apiKey: KEY, model: 'default-model' });
-      // An explicit provider still wins, and another org's still fails.
+      // Another org's provider still fails; a tenant's own provider on loopback stays blocked here.
       await expect(resolveAgentModel(withDefault.deps, { orgId: org.id }, { provider_id: ids.otherLlm, model: null })).rejects.toMatchObject({ code: 'not_found' });
+      const own = await resolveAgentModel(withDefault.deps, { orgId: org.id }, { provider_id: ids.llm, model: null });
+      const blocked = await generateText({ model: own!.model, prompt: 'x', maxRetries: 0 }).catch((e: unknown) => e);
+      expect(classifyLlmError(blocked).code).toBe('blocked');
     } finally {
       await withDefault.close();
     }

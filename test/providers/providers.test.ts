@@ -123,6 +123,9 @@ describe(`providers (${modeName})`, () => {
     const down = await create({ name: 'down', kind: 'openai_compatible', base_url: 'http://127.0.0.1:9/v1' });
     const r3 = await req({ method: 'POST', url: `/providers/${down.id}/test`, token: org.tokens.admin });
     expect(r3.json()).toMatchObject({ ok: false, error: expect.stringMatching(/connection failed/) });
+    const typo = await create({ name: 'typo', kind: 'openai_compatible', base_url: llm.urls.openai, credentials: { api_key: KEY }, default_model: 'llama3.3' });
+    const r4 = await req({ method: 'POST', url: `/providers/${typo.id}/test`, token: org.tokens.admin });
+    expect(r4.json()).toMatchObject({ ok: false, error: 'the provider does not list the model "llama3.3" (check default_model)' });
     expectError(await req({ method: 'POST', url: `/providers/${p.id}/test`, token: org.tokens.viewer }), 403);
     expectError(await req({ method: 'POST', url: `/providers/${missingId()}/test`, token: org.tokens.admin }), 404);
   });

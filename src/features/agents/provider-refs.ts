@@ -1,7 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/errors.js';
-import { providerKinds } from '../providers/repo.js';
-import { isLlmProviderKind } from '../providers/schemas.js';
+import { isLlmProviderKind, providerKinds } from '../providers/public.js';
 import type { AgentFields } from './repo.js';
 
 type Ref = { path: string; id: string | null; wants: 'language model' | 'speech' };

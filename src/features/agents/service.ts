@@ -6,8 +6,8 @@ import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { flowExists } from '../flows/repo.js';
-import { assertProvidersInOrg } from './provider-refs.js';
 import * as repo from './repo.js';
+import { assertProvidersInOrg } from './provider-refs.js';
 import { presentRuntimeFields, storeRuntimeFields } from './runtime-fields.js';
 import { presentAgent, type AgentBody, type AgentOut, type AgentPatchBody } from './schemas.js';
 

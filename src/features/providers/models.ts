@@ -31,6 +31,17 @@ export const FALLBACK_MODELS: Record<Exclude<LlmKind, 'openai_compatible'>, stri
 };
 
 const fetches = new WeakMap<Config, LlmFetch>();
+let operatorFetch: LlmFetch | undefined;
+
+/**
+ * The server default's URL comes from the operator, not a tenant, so it may be on the private network
+ * (Ollama next to the server) without CONVERSE_ALLOW_PRIVATE_NETWORK opening it to every tenant's
+ * tools. Metadata addresses stay blocked and each request is still resolved, checked and pinned.
+ */
+function defaultModelFetch(): LlmFetch {
+  operatorFetch ??= createLlmFetch({ allowPrivateNetwork: true });
+  return operatorFetch;
+}
 
 /** The guarded fetch for model calls, one per configuration (allowPrivateNetwork decides loopback). */
 export function llmFetchFor(deps: Pick<Deps, 'config'>): LlmFetch {
@@ -55,13 +66,14 @@ function modelIdFor(kind: LlmKind, ...candidates: Array<string | null | undefine
  * AppError, never a fallback to the default. The key is decrypted after the transaction has closed.
  */
 export async function resolveAgentModel(deps: Deps, scope: OrgScope, ref: { provider_id: string | null; model: string | null }): Promise<ResolvedModel | null> {
-  const fetch = llmFetchFor(deps);
   if (ref.provider_id === null) {
     const d = deps.config.defaultLlm;
     if (!d) return null;
     const model_id = modelIdFor(d.kind, ref.model, d.model);
-    return { model: createLanguageModel({ kind: d.kind, base_url: d.baseUrl, api_key: d.apiKey, model: model_id }, { fetch }), kind: d.kind, model_id, provider_id: null };
+    const model = createLanguageModel({ kind: d.kind, base_url: d.baseUrl, api_key: d.apiKey, model: model_id }, { fetch: defaultModelFetch() });
+    return { model, kind: d.kind, model_id, provider_id: null };
   }
+  const fetch = llmFetchFor(deps);
   const row = await withOrg(deps.db, scope, (tx) => repo.getProvider(tx, ref.provider_id!));
   if (!row) throw errors.notFound('provider');
   if (!isLlmProviderKind(row.kind)) throw errors.unprocessable(`Provider ${row.id} is a speech provider, not a language model`);

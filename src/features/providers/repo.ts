@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
-import { rethrowInUse } from '../agents/in-use.js';
+import { errors } from '../../platform/errors.js';
 import type { ProviderKind } from './schemas.js';
 
 /** Field name → vault ciphertext. Never plaintext. */
@@ -73,10 +73,16 @@ export async function updateProvider(tx: Tx, id: string, p: ProviderFields): Pro
   return r.rows[0] ?? null;
 }
 
-/** Agents reference providers without ON DELETE: deleting one in use is 409, not the data layer's 404. */
+/**
+ * Agents reference providers without ON DELETE: the foreign key refuses (23503), which the data layer
+ * would call 404; for a delete it means "still in use", so 409.
+ */
 export async function deleteProvider(tx: Tx, id: string): Promise<ProviderRow | null> {
   const r = await tx
     .query<ProviderRow>(`delete from app.providers where org_id = $1 and id = $2 returning ${COLUMNS}`, [tx.orgId, id])
-    .catch(rethrowInUse('The provider is still used by an agent; point the agent elsewhere first'));
+    .catch((err: unknown) => {
+      if ((err as { code?: unknown } | null)?.code === '23503') throw errors.conflict('The provider is still used by an agent; point the agent elsewhere first');
+      throw err;
+    });
   return r.rows[0] ?? null;
 }

@@ -7,11 +7,10 @@ import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { checkDestination } from '../tools/outbound.js';
 import { encryptCredentials, hintFor } from './credentials.js';
 import { auditView, presentProvider } from './present.js';
 import * as repo from './repo.js';
-import { checkProviderShape, normalizeBaseUrl } from './rules.js';
+import { checkBaseUrl, checkProviderShape, normalizeBaseUrl } from './rules.js';
 import type { CreateProviderBody, ProviderOut, UpdateProviderBody } from './schemas.js';
 
 /*
@@ -25,7 +24,7 @@ const notFound = () => errors.notFound('provider');
 export async function createProvider(deps: Deps, principal: Principal, body: CreateProviderBody, meta: RequestMeta): Promise<ProviderOut> {
   const base_url = normalizeBaseUrl(body.base_url);
   checkProviderShape({ kind: body.kind, base_url, hasCredentials: body.credentials !== undefined });
-  if (base_url) await checkDestination(deps, base_url);
+  if (base_url) await checkBaseUrl(deps, base_url);
   const id = randomUUID();
   const creds = body.credentials ?? null;
   const credentials = creds ? await encryptCredentials(deps, principal.orgId, id, creds) : {};
@@ -62,7 +61,7 @@ export async function updateProvider(deps: Deps, principal: Principal, id: strin
   }
   const creds = body.credentials === undefined ? undefined : body.credentials;
   checkProviderShape({ kind: current.kind, base_url, hasCredentials: creds === undefined ? hasStored : creds !== null });
-  if (base_url && base_url !== current.base_url) await checkDestination(deps, base_url);
+  if (base_url && base_url !== current.base_url) await checkBaseUrl(deps, base_url);
 
   let credentials = current.credentials;
   let credentials_hint = current.credentials_hint;

@@ -31,9 +31,29 @@ async function listProbe(fetch: LlmFetch, row: ProviderRow, creds: PlainCredenti
   const probe = LIST_PROBES[row.kind]!;
   const url = `${row.base_url ?? probe.base}${probe.path}`;
   const res = await fetch(url, { headers: { accept: 'application/json', ...(creds.api_key ? probe.auth(creds.api_key) : {}) }, signal });
-  await res.body?.cancel();
-  // Same error type as the SDK's, so one classifier words every failure.
-  if (!res.ok) throw new APICallError({ message: `HTTP ${res.status}`, url, requestBodyValues: {}, statusCode: res.status });
+  if (!res.ok) {
+    await res.body?.cancel();
+    // Same error type as the SDK's, so one classifier words every failure.
+    throw new APICallError({ message: `HTTP ${res.status}`, url, requestBodyValues: {}, statusCode: res.status });
+  }
+  const listed = modelIds(await res.json().catch(() => null));
+  // A typo in default_model (Ollama's `llama3.2` vs `llama3.2:latest`) is the usual first failure.
+  if (row.default_model && (row.kind === 'openai' || row.kind === 'openai_compatible') && listed && !listed.includes(row.default_model)) {
+    throw new ModelNotListedError(row.default_model);
+  }
+}
+
+/** `{data: [{id}]}` of an OpenAI-style model list, or null when the body is something else. */
+function modelIds(body: unknown): string[] | null {
+  const data = (body as { data?: unknown } | null)?.data;
+  if (!Array.isArray(data)) return null;
+  return data.map((m) => (m as { id?: unknown }).id).filter((id): id is string => typeof id === 'string');
+}
+
+class ModelNotListedError extends Error {
+  constructor(readonly model: string) {
+    super(`the provider does not list the model "${model}" (check default_model)`);
+  }
 }
 
 async function completionProbe(fetch: LlmFetch, row: ProviderRow, creds: PlainCredentials, signal: AbortSignal): Promise<void> {
@@ -55,6 +75,7 @@ export async function testProvider(deps: Deps, principal: Principal, id: string)
     else await completionProbe(fetch, row, creds, deadline.signal);
     return { ok: true, latency_ms: elapsed() };
   } catch (err) {
+    if (err instanceof ModelNotListedError) return { ok: false, latency_ms: elapsed(), error: err.message };
     const failure = classifyLlmError(err);
     deps.log.info({ provider_id: row.id, kind: row.kind, code: failure.code, status: failure.status }, 'provider test failed');
     return { ok: false, latency_ms: elapsed(), error: failure.message };
