@@ -6,7 +6,7 @@
  */
 import type { LanguageModel } from 'ai';
 import type { Deps } from '../../deps.js';
-import { resolveAgentModel } from '../../features/providers/models.js';
+import { resolveAgentModel } from '../../features/providers/public.js';
 import type { ContextAgent, SessionContext } from '../context/types.js';
 
 export type ModelResolver = (deps: Deps, ctx: SessionContext, agent: ContextAgent | null) => Promise<LanguageModel | null>;
