@@ -126,4 +126,34 @@ describe(`sessions with the offline responder converse-local (${modeName})`, () 
     const left = await t.testDb.admin.transaction((q) => q<{ n: number }>('select count(*)::int as n from app.call_messages where call_id = $1', [s.id]));
     expect(left.rows[0]).toEqual({ n: 0 });
   });
+  it("enforces the agent's max_turns", async () => {
+    const limited = await createAgent(t.app, org.tokens.admin, { max_turns: 2 });
+    const s = (await startSession(t.app, org.tokens.member, { agent_id: limited.id })).json();
+    expect((await say(t.app, org.tokens.member, s.id, 'one')).json().status).toBe('active');
+    const second = (await say(t.app, org.tokens.member, s.id, 'two')).json();
+    const third = second.status === 'ended' ? second : (await say(t.app, org.tokens.member, s.id, 'three')).json();
+    expect(third).toMatchObject({ status: 'ended', ended_reason: 'max_turns' });
+    const c = (await call(t.app, { method: 'GET', url: `/calls/${s.id}`, token: org.tokens.member })).json();
+    expect(c.turns).toBeLessThanOrEqual(3);
+  });
+
+  it('GET /calls filters by agent, status, mode, channel and time, and pages with a cursor', async () => {
+    const other = await createAgent(t.app, org.tokens.admin, { name: 'Filter agent' });
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await startSession(t.app, org.tokens.member, { agent_id: other.id })).json().id);
+    await call(t.app, { method: 'POST', url: `/sessions/${ids[0]}/end`, token: org.tokens.member });
+    const list = async (q: string) => (await call(t.app, { method: 'GET', url: `/calls?${q}`, token: org.tokens.viewer })).json();
+    expect((await list(`agent_id=${other.id}`)).data.map((c: { id: string }) => c.id)).toEqual([...ids].reverse());
+    expect((await list(`agent_id=${other.id}&status=ended`)).data.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
+    expect((await list(`agent_id=${other.id}&status=active&channel=text&mode=live`)).data).toHaveLength(2);
+    expect((await list(`agent_id=${other.id}&from=2999-01-01T00:00:00Z`)).data).toHaveLength(0);
+    expect((await list(`agent_id=${other.id}&to=2999-01-01T00:00:00Z`)).data).toHaveLength(3);
+    expect((await list(`campaign_id=${other.id}`)).data).toHaveLength(0);
+    const first = await list(`agent_id=${other.id}&limit=2`);
+    expect(first.data).toHaveLength(2);
+    const rest = await list(`agent_id=${other.id}&limit=2&cursor=${first.next_cursor}`);
+    expect(rest.data.map((c: { id: string }) => c.id)).toEqual([ids[0]]);
+    expect(rest.next_cursor).toBeNull();
+    expect((await call(t.app, { method: 'GET', url: '/calls?status=gone', token: org.tokens.viewer })).statusCode).toBe(400);
+  });
 });

@@ -11,6 +11,7 @@
  * tool arguments, and never calls HTTP or MCP tools. docs/sessions.md says the same.
  */
 import type { Deps } from '../../deps.js';
+import { AppError } from '../../platform/errors.js';
 import { toSpeakable } from '../../features/knowledge/ingest/index.js';
 import type { AgentAction } from '../types.js';
 import { KNOWLEDGE_TOOL, Toolbox } from './toolbox.js';
@@ -53,13 +54,22 @@ export function createLocalResponder(deps: Deps): AgentResponder {
         if (GOODBYE.test(input)) return { text: 'Thank you for calling. Goodbye!', actions: [{ type: 'end_call', reason: 'caller said goodbye' }] };
         if (agent.document_ids.length > 0 && input) {
           const started = performance.now();
-          const found = await new Toolbox(deps, req.ctx, agent).searchKnowledge(input, 3);
-          const latency = Math.round(performance.now() - started);
-          toolMs += latency;
-          hits = found.hits;
-          toolCalls.push({ kind: 'knowledge', name: KNOWLEDGE_TOOL, tool_id: null, arguments: { query: input.slice(0, 500) }, status: 'ok', latency_ms: latency, error: null, at: new Date() });
-          const best = found.results.find((h) => coverage(input, h.text) >= 0.5);
-          if (best) return { text: toSpeakable(best.text, 300), actions: [] };
+          const record = (status: 'ok' | 'error', error: string | null) => {
+            const latency = Math.round(performance.now() - started);
+            toolMs += latency;
+            toolCalls.push({ kind: 'knowledge', name: KNOWLEDGE_TOOL, tool_id: null, arguments: { query: input.slice(0, 500) }, status, latency_ms: latency, error, at: new Date() });
+          };
+          try {
+            const found = await new Toolbox(deps, req.ctx, agent).searchKnowledge(input, 3);
+            record('ok', null);
+            hits = found.hits;
+            const best = found.results.find((h) => coverage(input, h.text) >= 0.5);
+            if (best) return { text: toSpeakable(best.text, 300), actions: [] };
+          } catch (err) {
+            // The agent was deleted during the session (its knowledge scope is gone): no answer, no fallback scope.
+            if (!(err instanceof AppError)) throw err;
+            record('error', err.message);
+          }
         }
         return { text: canHandoff ? `${NO_MATCH} ${OFFER}` : `${NO_MATCH} Could you ask it another way?`, actions: [] };
       };
