@@ -155,6 +155,22 @@ describe(`sessions with a language model (${modeName})`, () => {
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { messages: [{ role: 'agent', text: 'Hello there, how are you today?' }] } });
   });
 
+  it('streams over a real HTTP connection too (not only inject)', async () => {
+    const id = await open();
+    llm.enqueue({ text: 'Real sockets work.', chunks: 3 });
+    const url = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const res = await fetch(`${url}/api/v1/sessions/${id}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.tokens.member}`, 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ text: 'hi' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/event-stream/);
+    const events = sseEvents(await res.text());
+    expect(events.filter((e) => e.event === 'delta').map((e) => e.data.text).join('')).toBe('Real sockets work.');
+    expect(events.at(-1)!.event).toBe('done');
+  });
+
   it('retries once on a transient error before anything streamed; a second failure gives the fallback line', async () => {
     const id = await open();
     llm.enqueue({ status: 503 }, { text: 'Recovered.' });
