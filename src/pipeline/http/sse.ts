@@ -4,14 +4,22 @@
  * after streaming began). A failure before anything was streamed is an ordinary HTTP error response.
  */
 import { PassThrough } from 'node:stream';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../../platform/errors.js';
 import type { SessionReply } from '../session/reply.js';
 import type { SessionSink } from '../session/transport.js';
 
-export const wantsEventStream = (request: FastifyRequest): boolean => /\btext\/event-stream\b/.test(request.headers.accept ?? '');
+// Structural types, so this adapter needs nothing from Fastify (only routes and platform/http import it).
+interface StreamRequest {
+  headers: { accept?: string | undefined };
+  log: { error(obj: unknown, msg: string): void };
+}
+interface StreamReply {
+  header(name: string, value: string): StreamReply;
+}
 
-export async function streamTurn(request: FastifyRequest, reply: FastifyReply, run: (sink: SessionSink) => Promise<SessionReply>): Promise<PassThrough> {
+export const wantsEventStream = (request: StreamRequest): boolean => /\btext\/event-stream\b/.test(request.headers.accept ?? '');
+
+export async function streamTurn(request: StreamRequest, reply: StreamReply, run: (sink: SessionSink) => Promise<SessionReply>): Promise<PassThrough> {
   const stream = new PassThrough();
   const write = (event: string, data: unknown) => {
     if (!stream.writableEnded) stream.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
