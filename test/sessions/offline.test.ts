@@ -156,4 +156,23 @@ describe(`sessions with the offline responder converse-local (${modeName})`, () 
     expect(rest.next_cursor).toBeNull();
     expect((await call(t.app, { method: 'GET', url: '/calls?status=gone', token: org.tokens.viewer })).statusCode).toBe(400);
   });
+  it('a flow hands over to an agent node (converse-local answers from that agent\'s knowledge) and continues after it', async () => {
+    const flow = await call(t.app, { method: 'POST', url: '/flows', token: org.tokens.admin, body: {
+      name: 'Agent step',
+      nodes: [
+        { id: 'start', type: 'entry', data: {} },
+        { id: 'hello', type: 'speak', data: { text: 'Welcome.' } },
+        { id: 'helper', type: 'agent', data: { agent_id: agentId, max_turns: 1, context: 'The caller came from the main menu.' } },
+        { id: 'bye', type: 'end_call', data: { message: 'Thanks for calling.' } },
+      ],
+      edges: [{ id: 'e1', source: 'start', target: 'hello' }, { id: 'e2', source: 'hello', target: 'helper' }, { id: 'e3', source: 'helper', target: 'bye' }],
+    } });
+    expect(flow.statusCode, flow.body).toBe(201);
+    const s = await startSession(t.app, org.tokens.member, { flow_id: flow.json().id });
+    expect(s.statusCode, s.body).toBe(201);
+    expect(s.json().messages.map((m: { text: string }) => m.text)).toEqual(['Welcome.', 'Hi, this is Acme. How can I help?']);
+    const r = await say(t.app, org.tokens.member, s.json().id, 'How many days do I have to return a product?');
+    expect(r.json().messages.map((m: { text: string }) => m.text)).toEqual([expect.stringMatching(/30 days/), 'Thanks for calling.']);
+    expect(r.json()).toMatchObject({ status: 'ended', ended_reason: 'completed' });
+  });
 });
