@@ -80,6 +80,7 @@ describe(`sessions with a language model (${modeName})`, () => {
     expect([...req!.tools].sort()).toEqual(['add', 'echo', 'end_call', 'order_status', 'search_knowledge']);
     expect(req!.apiKey).toBe(KEY);
     expect(JSON.stringify(req!.messages)).toContain('You help callers of Acme.');
+    expect(JSON.stringify(req!.messages).split('hello there').length - 1).toBe(1); // the caller's words once
   });
 
   it('runs an assigned tool with the org\'s own secret and sends the result back to the model', async () => {
@@ -153,6 +154,34 @@ describe(`sessions with a language model (${modeName})`, () => {
     expect(deltas.length).toBeGreaterThanOrEqual(4);
     expect(deltas.map((d) => d.data.text).join('')).toBe('Hello there, how are you today?');
     expect(events.at(-1)).toMatchObject({ event: 'done', data: { messages: [{ role: 'agent', text: 'Hello there, how are you today?' }] } });
+  });
+
+  it("classifies with the model in a flow's ai_classify node, and gives an agent node's context to the model", async () => {
+    const flow = await created(t.app, a.tokens.admin, '/flows', {
+      name: 'Router',
+      nodes: [
+        { id: 'start', type: 'entry', data: {} },
+        { id: 'route', type: 'ai_classify', data: { prompt: 'What can I do for you?', variable: 'intent', classes: [{ label: 'billing', edge_id: 'to-billing' }, { label: 'sales', edge_id: 'to-sales' }], default_edge_id: 'to-sales' } },
+        { id: 'billing', type: 'agent', data: { agent_id: agentId, context: 'The caller has a billing question.' } },
+        { id: 'sales', type: 'end_call', data: { message: 'Sales is closed.' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'route' },
+        { id: 'to-billing', source: 'route', target: 'billing' },
+        { id: 'to-sales', source: 'route', target: 'sales' },
+      ],
+    });
+    const s = (await startSession(t.app, a.tokens.member, { flow_id: flow.id })).json();
+    expect(s.messages.map((m: { text: string }) => m.text)).toEqual(['What can I do for you?']);
+    llm.enqueue({ text: 'billing' }, { text: 'Happy to help with your invoice.' });
+    const r = await say(t.app, a.tokens.member, s.id, 'I was charged twice');
+    expect(r.json()).toMatchObject({ status: 'active', variables: { intent: 'billing' }, messages: [{ role: 'agent', text: 'Happy to help with your invoice.' }] });
+    const [classify, turn] = llm.completions();
+    expect(JSON.stringify(classify!.messages)).toContain('I was charged twice');
+    expect(classify!.tools).toEqual([]);
+    expect(JSON.stringify(turn!.messages)).toContain('The caller has a billing question.');
+    expect(JSON.stringify(turn!.messages)).toContain('I was charged twice');
+    expect([...turn!.tools].sort()).toEqual(['add', 'echo', 'end_call', 'order_status', 'search_knowledge']);
   });
 
   it('streams over a real HTTP connection too (not only inject)', async () => {

@@ -35,7 +35,10 @@ export function systemPrompt(ctx: SessionContext, agent: ContextAgent, extra: st
 
 function messagesOf(req: AgentTurnRequest): ModelMessage[] {
   const messages: ModelMessage[] = req.history.map((h) => (h.role === 'caller' ? { role: 'user', content: h.text } : { role: 'assistant', content: h.text }));
-  messages.push({ role: 'user', content: req.input ?? '(The caller has just connected. Greet them and ask how you can help.)' });
+  const last = req.history.at(-1);
+  // The history already ends with this input (the runtime includes the caller's current words).
+  if (req.input !== null && last?.role === 'caller' && last.text === req.input) return messages;
+  messages.push({ role: 'user', content: req.input ?? (req.history.length > 0 ? '(You now take over this conversation. Answer the caller.)' : '(The caller has just connected. Greet them and ask how you can help.)') });
   return messages;
 }
 

@@ -149,11 +149,15 @@ export class SessionRuntime {
         throw errors.conflict('The session has ended');
       }
       const ctx = deepFreeze(call.context as unknown as SessionContext);
-      const r = await this.run(ctx, toHistory(loaded.history), (engineCtx) => this.opts.engine.step(state, { ...event, at: Date.now() }, engineCtx), sink);
+      // The caller's words are part of the history an agent sees, also when a flow node hands over to
+      // an agent in this same turn (which then opens with input null).
+      const caller = callerEntry(event);
+      const history = [...toHistory(loaded.history), ...(caller?.role === 'caller' ? [{ role: 'caller' as const, text: caller.text }] : [])];
+      const r = await this.run(ctx, history, (engineCtx) => this.opts.engine.step(state, { ...event, at: Date.now() }, engineCtx), sink);
       const status = statusOf(r.state, r.outputs, call.status);
       const wrote = performance.now();
       const saved = await withOrg(this.deps.db, scope, (tx) =>
-        this.persist(tx, id, call.version, call.status, ctx, r, callerEntry(event), { began, dbMs: dbRead, wrote, turn: call.turns + 1, status }),
+        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.turns + 1, status }),
       );
       if (saved) return this.reply(id, status, r);
       this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
