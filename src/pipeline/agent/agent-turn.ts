@@ -28,7 +28,8 @@ export function systemPrompt(ctx: SessionContext, agent: ContextAgent, extra: st
   if (ctx.channel === 'voice') parts.push('This is a phone call: answer in one to three short spoken sentences, with no lists, markdown or links.');
   else parts.push('Keep answers short and conversational.');
   if (extra?.trim()) parts.push(`Context from the conversation flow: ${extra.trim()}`);
-  const known = Object.entries(variables).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)).slice(0, 30);
+  // last_utterance is the caller's latest message, already in the conversation.
+  const known = Object.entries(variables).filter(([k, v]) => k !== 'last_utterance' && ['string', 'number', 'boolean'].includes(typeof v)).slice(0, 30);
   if (known.length > 0) parts.push(`Known details: ${known.map(([k, v]) => `${k}=${String(v).slice(0, 200)}`).join('; ')}.`);
   return parts.join('\n\n');
 }
