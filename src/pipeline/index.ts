@@ -11,7 +11,7 @@ import type { Deps } from '../deps.js';
 import type { OrgScope } from '../platform/db/with-org.js';
 import { startEngine, stepEngine } from './engine/index.js';
 import type { Engine } from './session/drive.js';
-import { SessionRuntime, type SessionRuntimeOptions, type StartSessionInput } from './session/runtime.js';
+import { SessionRuntime, type StartSessionInput } from './session/runtime.js';
 import type { SessionSink } from './session/transport.js';
 import type { CallerEvent } from './types.js';
 
@@ -25,11 +25,14 @@ export const flowEngine: Engine = { start: startEngine, step: stepEngine };
 
 const runtimes = new WeakMap<Deps, SessionRuntime>();
 
-/** One runtime per Deps (its per-session queues must be shared by every transport of the process). */
-export function sessionRuntime(deps: Deps, opts?: Partial<SessionRuntimeOptions>): SessionRuntime {
+/**
+ * The process's runtime for these Deps (one per Deps, so every transport shares it). Tests and tools
+ * that need other options (a model resolver, turn limits) build their own `new SessionRuntime(...)`.
+ */
+export function sessionRuntime(deps: Deps): SessionRuntime {
   let rt = runtimes.get(deps);
-  if (!rt || opts) {
-    rt = new SessionRuntime(deps, { engine: flowEngine, ...opts });
+  if (!rt) {
+    rt = new SessionRuntime(deps, { engine: flowEngine });
     runtimes.set(deps, rt);
   }
   return rt;
