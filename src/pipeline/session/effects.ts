@@ -7,6 +7,7 @@ import { generateText, type LanguageModel } from 'ai';
 import type { Deps } from '../../deps.js';
 import { invokeOrgTool } from '../../features/tools/assignments.js';
 import { AppError } from '../../platform/errors.js';
+import { classifyLlmError, retryOnce, turnDeadline } from '../../platform/llm/index.js';
 import { redact } from '../../platform/vault/redact.js';
 import { createModelResponder, type ModelTurnOptions } from '../agent/agent-turn.js';
 import { createLocalResponder } from '../agent/local-responder.js';
@@ -76,7 +77,8 @@ async function runAgentTurn(env: EffectEnv, effect: Extract<Effect, { type: 'run
     model = await env.modelFor(agent.id);
   } catch (err) {
     // The agent's provider cannot be used (removed, misconfigured): the turn fails; no other model stands in.
-    env.deps.log.warn({ err: err instanceof Error ? err.message : String(err), agent: agent.id, org: env.ctx.org_id }, 'agent model unavailable');
+    // Never the raw error: an SDK error carries the provider's body, which may quote the key.
+    env.deps.log.warn({ reason: err instanceof AppError ? err.message : classifyLlmError(err).message, agent: agent.id, org: env.ctx.org_id }, 'agent model unavailable');
     env.onDelta(FALLBACK_LINE);
     return { type: 'agent_turn_result', effect_id: effect.id, text: FALLBACK_LINE, actions: [], failed: true };
   }
@@ -98,22 +100,24 @@ async function classify(env: EffectEnv, effect: Extract<Effect, { type: 'classif
   const labels = effect.classes.map((c) => c.label);
   const started = performance.now();
   try {
-    const r = await generateText({
+    const deadline = turnDeadline(env.modelTurn.timeoutMs);
+    const r = await retryOnce(() => generateText({
       model,
-      maxRetries: 1,
-      abortSignal: AbortSignal.timeout(env.modelTurn.timeoutMs),
+      maxRetries: 0,
+      abortSignal: deadline.signal,
       system: 'Classify the caller\'s message. Answer with exactly one of the labels, or "none".',
       prompt: [
         effect.instructions ?? '',
         ...effect.classes.map((c) => `- ${c.label}${c.description ? `: ${c.description}` : ''}${c.examples?.length ? ` (e.g. ${c.examples.join('; ')})` : ''}`),
         `Message: ${effect.text}`,
       ].join('\n'),
-    });
+    }), { signal: deadline.signal }).finally(() => deadline.dispose());
     acc.model_ttft_ms ??= performance.now() - started;
-    const answer = r.text.trim().toLowerCase();
-    return { type: 'classify_result', effect_id: effect.id, label: labels.find((l) => l.toLowerCase() === answer) ?? labels.find((l) => answer.includes(l.toLowerCase())) ?? null };
+    // Exactly one label (quotes and a final period tolerated); anything else, "none" included, is no label.
+    const answer = r.text.trim().toLowerCase().replace(/^["'`\s]+|["'`.!\s]+$/g, '');
+    return { type: 'classify_result', effect_id: effect.id, label: labels.find((l) => l.toLowerCase() === answer) ?? null };
   } catch (err) {
-    env.deps.log.warn({ err: err instanceof Error ? err.message : String(err), org: env.ctx.org_id }, 'classification failed');
+    env.deps.log.warn({ reason: classifyLlmError(err).message, org: env.ctx.org_id }, 'classification failed');
     return { type: 'classify_result', effect_id: effect.id, label: null };
   }
 }
