@@ -33,7 +33,7 @@ describe(`session runtime API (${modeName})`, () => {
     const ended = await endSession(t.deps, scope, started.id);
     expect(ended).toMatchObject({ status: 'ended', ended_reason: 'caller_hangup' });
     const view = await getSession(t.deps, scope, started.id);
-    expect(view.call.turns).toBe(2);
+    expect(view.call.turns).toBe(1); // caller turns: the hang-up is not one
     expect(view.transcript.map((m) => m.role)).toEqual(['agent', 'caller', 'agent', 'system']);
     await expect(getSession(t.deps, { orgId: (await createOrg(t.app, 'Other')).id }, started.id)).rejects.toMatchObject({ status: 404 });
   });

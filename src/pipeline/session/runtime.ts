@@ -157,7 +157,7 @@ export class SessionRuntime {
       const status = statusOf(r.state, r.outputs, call.status);
       const wrote = performance.now();
       const saved = await withOrg(this.deps.db, scope, (tx) =>
-        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.turns + 1, status }),
+        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.version - 1, status }),
       );
       if (saved) return this.reply(id, status, r);
       this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
@@ -168,6 +168,8 @@ export class SessionRuntime {
   /** The turn's single write. False when another writer advanced the call first (nothing written). */
   private async persist(
     tx: Tx, id: string, version: number, before: CallStatus, ctx: SessionContext, r: DriveResult, caller: TranscriptEntry | null,
+    // `turn` numbers the session's events (0 = the start): every successful write bumps the version once,
+    // so version - 1 is unique per event. The call's `turns` are the engine's caller turns.
     t: { began: number; dbMs: number; wrote: number; turn: number; status: CallStatus },
   ): Promise<boolean> {
     const ended = r.state.status === 'ended';
@@ -179,7 +181,7 @@ export class SessionRuntime {
     const row = await writeTurn(
       tx, id, version,
       {
-        state: r.state, variables: r.state.variables, status: t.status, turns: t.turn, actions, outcome,
+        state: r.state, variables: r.state.variables, status: t.status, turns: r.state.turns, actions, outcome,
         ended_reason: r.state.ended_reason, ended_at: ended ? new Date() : null,
       },
       {
