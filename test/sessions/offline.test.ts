@@ -175,4 +175,16 @@ describe(`sessions with the offline responder converse-local (${modeName})`, () 
     expect(r.json().messages.map((m: { text: string }) => m.text)).toEqual([expect.stringMatching(/30 days/), 'Thanks for calling.']);
     expect(r.json()).toMatchObject({ status: 'ended', ended_reason: 'completed' });
   });
+  it('an agent with a flow_id runs that flow, with itself as the session agent', async () => {
+    const flow = await call(t.app, { method: 'POST', url: '/flows', token: org.tokens.admin, body: {
+      name: 'Front door',
+      nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'hi', type: 'speak', data: { text: 'Flow first.' } }, { id: 'bye', type: 'end_call', data: {} }],
+      edges: [{ id: 'e1', source: 'start', target: 'hi' }, { id: 'e2', source: 'hi', target: 'bye' }],
+    } });
+    const withFlow = await createAgent(t.app, org.tokens.admin, { flow_id: flow.json().id });
+    const s = await startSession(t.app, org.tokens.member, { agent_id: withFlow.id });
+    expect(s.json()).toMatchObject({ status: 'ended', ended_reason: 'completed', messages: [{ role: 'agent', text: 'Flow first.' }] });
+    const c = (await call(t.app, { method: 'GET', url: `/calls/${s.json().id}`, token: org.tokens.member })).json();
+    expect(c).toMatchObject({ agent_id: withFlow.id, flow_id: flow.json().id, turns: 0 });
+  });
 });
