@@ -14,6 +14,7 @@ import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
+import { pipelineRoutes } from './pipeline/http/index.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -84,6 +85,6 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
-  registerRoutes(app, deps, authenticator, [...featureRoutes, ...(opts.extraRoutes ?? [])]);
+  registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   return app;
 }

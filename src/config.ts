@@ -38,6 +38,10 @@ const EnvSchema = z.object({
   CONVERSE_JOB_LEASE_SECONDS: z.coerce.number().int().min(5).max(3600).default(30),
   // JSON, e.g. {"twilio":"http://127.0.0.1:4010/twilio"}: points provider API clients at a simulator.
   CONVERSE_PROVIDER_BASE_URLS: z.string().min(2).optional(),
+  CONVERSE_LLM_KIND: z.enum(['openai', 'openai_compatible', 'google', 'anthropic']).optional(),
+  CONVERSE_LLM_BASE_URL: z.url({ protocol: /^https?$/ }).optional(),
+  CONVERSE_LLM_API_KEY: z.string().min(1).optional(),
+  CONVERSE_LLM_MODEL: z.string().min(1).max(200).optional(),
   CONVERSE_EMBEDDINGS_URL: z.string().url().optional(),
   CONVERSE_EMBEDDINGS_MODEL: z.string().min(1).max(200).optional(),
   CONVERSE_EMBEDDINGS_API_KEY: z.string().min(1).optional(),
@@ -87,6 +91,8 @@ export interface Config {
   jobLeaseSeconds: number;
   /** Provider API base URLs overriding the real ones (development/tests: the provider simulator). */
   providerBaseUrls: Partial<Record<'twilio' | 'plivo' | 'exotel' | 'meta', string>>;
+  /** The server-wide default language model (agents without a provider); unset = offline responder. */
+  defaultLlm: DefaultLlm | undefined;
   /** OpenAI-compatible /embeddings endpoint for knowledge vector search; unset = full-text search only. */
   embeddings: { url: string; model: string; apiKey: string | undefined } | undefined;
   /** Caps on what an uploaded PDF/DOCX may decompress to, and on its parser process's memory. */
@@ -98,6 +104,13 @@ export interface Config {
   inviteTtlSeconds: number;
   /** For client commands (`converse chat`): the server's URL and credentials. */
   client: { url: string | undefined; apiKey: string | undefined; email: string | undefined; password: string | undefined };
+}
+
+export interface DefaultLlm {
+  kind: 'openai' | 'openai_compatible' | 'google' | 'anthropic';
+  baseUrl: string | undefined;
+  apiKey: string | undefined;
+  model: string;
 }
 
 export class ConfigError extends Error {}
@@ -139,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     workerConcurrency: e.CONVERSE_WORKER_CONCURRENCY,
     jobLeaseSeconds: e.CONVERSE_JOB_LEASE_SECONDS,
     providerBaseUrls: parseProviderBaseUrls(e.CONVERSE_PROVIDER_BASE_URLS),
+    defaultLlm: parseDefaultLlm(e),
     embeddings: e.CONVERSE_EMBEDDINGS_URL
       ? { url: e.CONVERSE_EMBEDDINGS_URL, model: e.CONVERSE_EMBEDDINGS_MODEL ?? 'text-embedding-3-small', apiKey: e.CONVERSE_EMBEDDINGS_API_KEY }
       : undefined,
@@ -171,4 +185,18 @@ function parseProviderBaseUrls(raw: string | undefined): Config['providerBaseUrl
   const parsed = ProviderBaseUrls.safeParse(value);
   if (!parsed.success) throw new ConfigError('Invalid configuration:\n  CONVERSE_PROVIDER_BASE_URLS: keys twilio, plivo, exotel, meta with URL values');
   return Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) as Config['providerBaseUrls'];
+}
+
+/** Default models when CONVERSE_LLM_MODEL is unset (small, cheap, fast: a phone turn wants latency). */
+const DEFAULT_LLM_MODELS = { openai: 'gpt-4o-mini', anthropic: 'claude-3-5-haiku-latest', google: 'gemini-2.0-flash' } as const;
+
+function parseDefaultLlm(e: z.infer<typeof EnvSchema>): DefaultLlm | undefined {
+  if (!e.CONVERSE_LLM_KIND && !e.CONVERSE_LLM_BASE_URL && !e.CONVERSE_LLM_API_KEY && !e.CONVERSE_LLM_MODEL) return undefined;
+  const kind = e.CONVERSE_LLM_KIND ?? (e.CONVERSE_LLM_BASE_URL ? 'openai_compatible' : 'openai');
+  const fail = (m: string) => new ConfigError(`Invalid configuration:\n  ${m}`);
+  if (kind === 'openai_compatible' && !e.CONVERSE_LLM_BASE_URL) throw fail('CONVERSE_LLM_BASE_URL: required when CONVERSE_LLM_KIND is openai_compatible');
+  if (kind === 'openai_compatible' && !e.CONVERSE_LLM_MODEL) throw fail('CONVERSE_LLM_MODEL: required when CONVERSE_LLM_KIND is openai_compatible');
+  if (kind !== 'openai_compatible' && !e.CONVERSE_LLM_API_KEY) throw fail(`CONVERSE_LLM_API_KEY: required when CONVERSE_LLM_KIND is ${kind}`);
+  const model = e.CONVERSE_LLM_MODEL ?? DEFAULT_LLM_MODELS[kind as keyof typeof DEFAULT_LLM_MODELS];
+  return { kind, baseUrl: e.CONVERSE_LLM_BASE_URL, apiKey: e.CONVERSE_LLM_API_KEY, model };
 }

@@ -3,6 +3,7 @@ import { agentRoutes } from './agents/routes.js';
 import { apiKeyRoutes } from './api-keys/routes.js';
 import { auditRoutes } from './audit/routes.js';
 import { authRoutes } from './auth/routes.js';
+import { callRoutes } from './calls/routes.js';
 import { channelRoutes } from './channels/routes.js';
 import { flowRoutes } from './flows/routes.js';
 import { knowledgeAssignmentRoutes } from './knowledge/assignment-routes.js';
@@ -12,6 +13,7 @@ import { acceptInviteRoutes, teamRoutes } from './team/routes.js';
 import { toolRoutes } from './tools/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
+import { providerRoutes } from './providers/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -30,4 +32,6 @@ export const featureRoutes: RouteDef[] = [
   ...toolRoutes,
   ...mcpRoutes,
   ...webhookEndpointRoutes,
+  ...callRoutes,
+  ...providerRoutes,
 ];

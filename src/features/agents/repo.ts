@@ -12,6 +12,14 @@ export interface AgentRow {
   voice: string | null;
   flow_id: string | null;
   settings: Record<string, unknown>;
+  llm_provider_id: string | null;
+  stt_provider_id: string | null;
+  stt_model: string | null;
+  tts_provider_id: string | null;
+  tts_voice: string | null;
+  tools_builtin: string[];
+  max_turns: number | null;
+  max_duration_seconds: number | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -26,18 +34,34 @@ export interface AgentFields {
   voice: string | null;
   flow_id: string | null;
   settings: Record<string, unknown>;
+  llm_provider_id: string | null;
+  stt_provider_id: string | null;
+  stt_model: string | null;
+  tts_provider_id: string | null;
+  tts_voice: string | null;
+  tools_builtin: string[];
+  max_turns: number | null;
+  max_duration_seconds: number | null;
 }
 
-const COLUMNS = 'id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings, created_at, updated_at';
+const COLUMNS = `id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings, llm_provider_id, stt_provider_id,
+  stt_model, tts_provider_id, tts_voice, tools_builtin, max_turns, max_duration_seconds, created_at, updated_at`;
+
+/** Parameters $3… of insert and update, in the order of both statements. */
+const values = (a: AgentFields) => [
+  a.name, a.system_prompt, a.llm_model, a.language, a.greeting, a.voice, a.flow_id, JSON.stringify(a.settings),
+  a.llm_provider_id, a.stt_provider_id, a.stt_model, a.tts_provider_id, a.tts_voice, a.tools_builtin, a.max_turns, a.max_duration_seconds,
+];
 
 // Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
 // is what holds in embedded mode (ISOLATION.md "Embedded mode").
 
 export async function insertAgent(tx: Tx, id: string, a: AgentFields): Promise<AgentRow> {
   const r = await tx.query<AgentRow>(
-    `insert into app.agents (org_id, id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning ${COLUMNS}`,
-    [tx.orgId, id, a.name, a.system_prompt, a.llm_model, a.language, a.greeting, a.voice, a.flow_id, JSON.stringify(a.settings)],
+    `insert into app.agents (org_id, id, name, system_prompt, llm_model, language, greeting, voice, flow_id, settings, llm_provider_id,
+            stt_provider_id, stt_model, tts_provider_id, tts_voice, tools_builtin, max_turns, max_duration_seconds)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::text[], $17, $18) returning ${COLUMNS}`,
+    [tx.orgId, id, ...values(a)],
   );
   return r.rows[0]!;
 }
@@ -72,9 +96,10 @@ export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: n
 export async function updateAgent(tx: Tx, id: string, a: AgentFields): Promise<AgentRow | null> {
   const r = await tx.query<AgentRow>(
     `update app.agents set name = $3, system_prompt = $4, llm_model = $5, language = $6, greeting = $7, voice = $8,
-            flow_id = $9, settings = $10, updated_at = now()
+            flow_id = $9, settings = $10, llm_provider_id = $11, stt_provider_id = $12, stt_model = $13, tts_provider_id = $14,
+            tts_voice = $15, tools_builtin = $16::text[], max_turns = $17, max_duration_seconds = $18, updated_at = now()
       where org_id = $1 and id = $2 returning ${COLUMNS}`,
-    [tx.orgId, id, a.name, a.system_prompt, a.llm_model, a.language, a.greeting, a.voice, a.flow_id, JSON.stringify(a.settings)],
+    [tx.orgId, id, ...values(a)],
   );
   return r.rows[0] ?? null;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toIso } from '../../platform/http/schemas.js';
 import type { AgentRow } from './repo.js';
+import { presentRuntimeFields, runtimeFieldsBody, runtimeFieldsOut, runtimeFieldsPatch } from './runtime-fields.js';
 
 /** Limits of one agent document (docs/api.md, "Agents and flows"); the migration's checks mirror them. */
 export const AGENT_LIMITS = {
@@ -71,6 +72,7 @@ export const AgentBody = z.strictObject({
   voice: Voice.nullable().default(null),
   flow_id: z.uuid().nullable().default(null),
   settings: Settings.default({}),
+  ...runtimeFieldsBody,
 });
 export type AgentBody = z.infer<typeof AgentBody>;
 
@@ -85,6 +87,7 @@ export const AgentPatchBody = z
     voice: Voice.nullable(),
     flow_id: z.uuid().nullable(),
     settings: Settings,
+    ...runtimeFieldsPatch,
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
@@ -100,6 +103,7 @@ export const AgentOut = z.object({
   voice: z.string().nullable(),
   flow_id: z.string().nullable(),
   settings: z.record(z.string(), z.unknown()),
+  ...runtimeFieldsOut,
   created_at: z.string(),
   updated_at: z.string(),
 });
@@ -115,6 +119,7 @@ export const presentAgent = (a: AgentRow): AgentOut => ({
   voice: a.voice,
   flow_id: a.flow_id,
   settings: a.settings,
+  ...presentRuntimeFields(a),
   created_at: toIso(a.created_at)!,
   updated_at: toIso(a.updated_at)!,
 });

@@ -6,6 +6,8 @@ import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import * as repo from './repo.js';
+import { assertProvidersInOrg } from './provider-refs.js';
+import { presentRuntimeFields, storeRuntimeFields } from './runtime-fields.js';
 import { presentAgent, type AgentBody, type AgentOut, type AgentPatchBody } from './schemas.js';
 
 const agentNotFound = () => errors.notFound('agent');
@@ -20,8 +22,10 @@ async function assertFlowInOrg(tx: Tx, flowId: string | null): Promise<void> {
 
 /** In the request's tenant transaction (route `txHandler`). */
 export async function createAgent(tx: Tx, principal: Principal, body: AgentBody, meta: RequestMeta): Promise<AgentOut> {
-  await assertFlowInOrg(tx, body.flow_id);
-  const out = presentAgent(await repo.insertAgent(tx, randomUUID(), body));
+  const fields = toFields(body);
+  await assertFlowInOrg(tx, fields.flow_id);
+  await assertProvidersInOrg(tx, fields);
+  const out = presentAgent(await repo.insertAgent(tx, randomUUID(), fields));
   await recordAudit(tx, actorOf(principal), { action: 'agent.created', targetType: 'agent', targetId: out.id, after: out }, meta);
   return out;
 }
@@ -48,8 +52,9 @@ export async function listAgents(tx: Tx, opts: { cursor: Cursor | null; limit: n
 export async function updateAgent(tx: Tx, principal: Principal, id: string, change: { replace: AgentBody } | { patch: AgentPatchBody }, meta: RequestMeta): Promise<AgentOut> {
   const stored = await repo.getAgent(tx, id, { lock: true });
   if (!stored) throw agentNotFound();
-  const fields: repo.AgentFields = 'replace' in change ? change.replace : { ...stored, ...definedOnly(change.patch) };
+  const fields = 'replace' in change ? toFields(change.replace) : mergePatch(stored, change.patch);
   if (fields.flow_id !== stored.flow_id) await assertFlowInOrg(tx, fields.flow_id);
+  await assertProvidersInOrg(tx, fields, stored);
   const updated = await repo.updateAgent(tx, id, fields);
   if (!updated) throw agentNotFound();
   const before = presentAgent(stored);
@@ -63,6 +68,25 @@ export async function deleteAgent(tx: Tx, principal: Principal, id: string, meta
   const row = await repo.deleteAgent(tx, id);
   if (!row) throw agentNotFound();
   await recordAudit(tx, actorOf(principal), { action: 'agent.deleted', targetType: 'agent', targetId: id, before: presentAgent(row) }, meta);
+}
+
+/** The API's `stt` / `tts` objects become the stored flat columns. */
+function toFields(body: AgentBody): repo.AgentFields {
+  const { llm_provider_id, stt, tts, tools_builtin, max_turns, max_duration_seconds, ...plain } = body;
+  return { ...plain, ...storeRuntimeFields({ llm_provider_id, stt, tts, tools_builtin, max_turns, max_duration_seconds }) };
+}
+
+/** PATCH over the stored row: absent fields keep their value; `stt` and `tts` merge key by key. */
+function mergePatch(stored: repo.AgentRow, patch: AgentPatchBody): repo.AgentFields {
+  const { llm_provider_id, stt, tts, tools_builtin, max_turns, max_duration_seconds, ...plain } = definedOnly(patch);
+  const current = presentRuntimeFields(stored);
+  const runtime = {
+    ...current,
+    ...definedOnly({ llm_provider_id, tools_builtin, max_turns, max_duration_seconds }),
+    stt: { ...current.stt, ...definedOnly(stt ?? {}) },
+    tts: { ...current.tts, ...definedOnly(tts ?? {}) },
+  };
+  return { ...stored, ...plain, ...storeRuntimeFields(runtime) };
 }
 
 /** Zod leaves absent optional keys out, but an explicit `undefined` must not overwrite a stored value. */

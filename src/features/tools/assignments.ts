@@ -13,8 +13,9 @@ import type { RequestMeta } from '../../platform/request-meta.js';
 import { OutboundError } from '../../platform/outbound/index.js';
 import { agentExists } from '../agents/public.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
-import { executeTool, type ToolCallResult } from './execute.js';
+import { executeTool, type ToolCallInput, type ToolCallResult } from './execute.js';
 import * as repo from './repo.js';
+import type { ToolWithSecrets } from './repo.js';
 import { presentTool } from './schemas.js';
 import type { Args } from './templates.js';
 
@@ -77,12 +78,28 @@ export interface InvokeHttpToolInput {
 export async function invokeHttpTool(deps: Deps, input: InvokeHttpToolInput): Promise<ToolCallResult> {
   const tool = await withOrg(deps.db, { orgId: input.orgId }, (tx) => repo.getAssignedTool(tx, input.agentId, input.toolId));
   if (!tool) throw errors.notFound('tool');
+  return runForSession(deps, tool, { orgId: input.orgId, agentId: input.agentId, args: input.args, session: input.session });
+}
+
+/** A request that cannot be made is a failed result (the caller can tell the model or take an error edge). */
+async function runForSession(deps: Deps, tool: ToolWithSecrets, input: ToolCallInput): Promise<ToolCallResult> {
   const started = performance.now();
   try {
-    return await executeTool(deps, tool, { orgId: input.orgId, agentId: input.agentId, args: input.args, session: input.session });
+    return await executeTool(deps, tool, input);
   } catch (err) {
     if (!(err instanceof OutboundError)) throw err;
     deps.log.info({ tool_id: tool.id, org: input.orgId, reason: err.kind }, 'tool call failed');
     return { ok: false, status: null, duration_ms: Math.round(performance.now() - started), variables: {}, content_type: null, body: '', body_truncated: false, error: err.message };
   }
+}
+
+/**
+ * For a flow's `api_call` node: the flow names an org tool directly (flows validate the id against the
+ * org's tools on write; the session re-checked it at start). The org comes from the session; the same
+ * failure rules as invokeHttpTool.
+ */
+export async function invokeOrgTool(deps: Deps, input: { orgId: string; toolId: string; args: Args; session?: Record<string, unknown> }): Promise<ToolCallResult> {
+  const tool = await withOrg(deps.db, { orgId: input.orgId }, (tx) => repo.getToolWithSecrets(tx, input.toolId));
+  if (!tool) throw errors.notFound('tool');
+  return runForSession(deps, tool, { orgId: input.orgId, agentId: null, args: input.args, session: input.session });
 }

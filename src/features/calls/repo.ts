@@ -1,0 +1,228 @@
+import type { Tx } from '../../platform/db/types.js';
+import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
+
+export type CallStatus = 'active' | 'ended' | 'escalated';
+export type CallChannel = 'text' | 'web' | 'voice' | 'sms' | 'whatsapp';
+export type CallMode = 'live' | 'test';
+
+export interface CallRow {
+  id: string;
+  agent_id: string | null;
+  flow_id: string | null;
+  campaign_id: string | null;
+  channel: CallChannel;
+  mode: CallMode;
+  status: CallStatus;
+  direction: 'inbound' | 'outbound';
+  from_number: string | null;
+  to_number: string | null;
+  variables: Record<string, unknown>;
+  actions: unknown[];
+  turns: number;
+  outcome: string | null;
+  ended_reason: string | null;
+  started_at: Date;
+  ended_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/** The row with what the runtime needs to continue the session (never presented as is). */
+export interface CallStateRow extends CallRow {
+  state: Record<string, unknown>;
+  context: Record<string, unknown>;
+  version: number;
+}
+
+export interface NewCall {
+  id: string;
+  agent_id: string | null;
+  flow_id: string | null;
+  channel: CallChannel;
+  mode: CallMode;
+  direction: 'inbound' | 'outbound';
+  from_number: string | null;
+  to_number: string | null;
+  state: Record<string, unknown>;
+  context: Record<string, unknown>;
+  variables: Record<string, unknown>;
+  started_at: Date;
+}
+
+export interface MessageRow { seq: number; role: string; text: string; at: Date; interrupted: boolean; node_id: string | null; agent_id: string | null; turn: number }
+export interface ToolCallRow { seq: number; turn: number; kind: string; name: string; tool_id: string | null; arguments: unknown; status: string; latency_ms: number; error: string | null; at: Date }
+export interface HitRow { seq: number; turn: number; document_id: string; chunk_id: string; score: number; at: Date }
+export interface TurnRow { turn: number; engine_ms: number; db_ms: number; model_ttft_ms: number | null; tool_ms: number; total_ms: number; at: Date }
+
+const COLUMNS =
+  'id, agent_id, flow_id, campaign_id, channel, mode, status, direction, from_number, to_number, variables, actions, turns, outcome, ended_reason, started_at, ended_at, created_at, updated_at';
+
+// Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
+// is what holds in embedded mode (ISOLATION.md "Embedded mode").
+
+export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
+  const r = await tx.query<CallStateRow>(
+    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${COLUMNS}, state, context, version`,
+    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at],
+  );
+  return r.rows[0]!;
+}
+
+export async function getCall(tx: Tx, id: string): Promise<CallRow | null> {
+  const r = await tx.query<CallRow>(`select ${COLUMNS} from app.calls where org_id = $1 and id = $2`, [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}
+
+export async function getCallState(tx: Tx, id: string): Promise<CallStateRow | null> {
+  const r = await tx.query<CallStateRow>(`select ${COLUMNS}, state, context, version from app.calls where org_id = $1 and id = $2`, [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}
+
+export interface CallUpdate {
+  state: Record<string, unknown>;
+  variables: Record<string, unknown>;
+  status: CallStatus;
+  turns: number;
+  /** Appended to the stored actions. */
+  actions: unknown[];
+  outcome: string | null;
+  ended_reason: string | null;
+  ended_at: Date | null;
+}
+
+/** The optimistic write: null when the stored version is no longer `expected` (another writer won). */
+export async function updateCallState(tx: Tx, id: string, expected: number, u: CallUpdate): Promise<CallRow | null> {
+  const r = await tx.query<CallRow>(
+    `update app.calls set state = $4, variables = $5, status = $6, turns = $7, actions = actions || $8::jsonb,
+            outcome = coalesce($9, outcome), ended_reason = coalesce($10, ended_reason), ended_at = coalesce($11, ended_at),
+            version = version + 1, updated_at = now()
+      where org_id = $1 and id = $2 and version = $3 returning ${COLUMNS}`,
+    [tx.orgId, id, expected, JSON.stringify(u.state), JSON.stringify(u.variables), u.status, u.turns, JSON.stringify(u.actions), u.outcome, u.ended_reason, u.ended_at],
+  );
+  return r.rows[0] ?? null;
+}
+
+export async function nextSeq(tx: Tx, table: 'call_messages' | 'call_tool_calls' | 'call_knowledge_hits', callId: string): Promise<number> {
+  const r = await tx.query<{ n: number }>(`select coalesce(max(seq) + 1, 0)::int as n from app.${table} where org_id = $1 and call_id = $2`, [tx.orgId, callId]);
+  return r.rows[0]!.n;
+}
+
+/** Inserts rows as one statement per table: jsonb_to_recordset keeps it one round trip however many rows. */
+export async function insertMessages(tx: Tx, callId: string, rows: MessageRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into app.call_messages (org_id, call_id, seq, role, text, at, interrupted, node_id, agent_id, turn)
+     select $1, $2, m.seq, m.role, m.text, m.at, m.interrupted, m.node_id, m.agent_id, m.turn
+       from jsonb_to_recordset($3::jsonb) as m(seq int, role text, text text, at timestamptz, interrupted boolean, node_id text, agent_id uuid, turn int)`,
+    [tx.orgId, callId, JSON.stringify(rows)],
+  );
+}
+
+export async function insertToolCalls(tx: Tx, callId: string, rows: ToolCallRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into app.call_tool_calls (org_id, call_id, seq, turn, kind, name, tool_id, arguments, status, latency_ms, error, at)
+     select $1, $2, t.seq, t.turn, t.kind, t.name, t.tool_id, coalesce(t.arguments, '{}'::jsonb), t.status, t.latency_ms, t.error, t.at
+       from jsonb_to_recordset($3::jsonb) as t(seq int, turn int, kind text, name text, tool_id text, arguments jsonb, status text, latency_ms int, error text, at timestamptz)`,
+    [tx.orgId, callId, JSON.stringify(rows)],
+  );
+}
+
+export async function insertHits(tx: Tx, callId: string, rows: HitRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into app.call_knowledge_hits (org_id, call_id, seq, turn, document_id, chunk_id, score, at)
+     select $1, $2, h.seq, h.turn, h.document_id, h.chunk_id, h.score, h.at
+       from jsonb_to_recordset($3::jsonb) as h(seq int, turn int, document_id uuid, chunk_id uuid, score double precision, at timestamptz)`,
+    [tx.orgId, callId, JSON.stringify(rows)],
+  );
+}
+
+export async function upsertTurn(tx: Tx, callId: string, t: TurnRow): Promise<void> {
+  await tx.query(
+    `insert into app.call_turns (org_id, call_id, turn, engine_ms, db_ms, model_ttft_ms, tool_ms, total_ms, at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+     on conflict (org_id, call_id, turn) do update set engine_ms = excluded.engine_ms, db_ms = excluded.db_ms,
+       model_ttft_ms = excluded.model_ttft_ms, tool_ms = excluded.tool_ms, total_ms = excluded.total_ms, at = excluded.at`,
+    [tx.orgId, callId, t.turn, t.engine_ms, t.db_ms, t.model_ttft_ms, t.tool_ms, t.total_ms, t.at],
+  );
+}
+
+export async function listMessages(tx: Tx, callId: string, opts: { last?: number } = {}): Promise<MessageRow[]> {
+  if (opts.last !== undefined) {
+    const r = await tx.query<MessageRow>(
+      `select * from (select seq, role, text, at, interrupted, node_id, agent_id, turn from app.call_messages
+         where org_id = $1 and call_id = $2 order by seq desc limit $3) m order by seq`,
+      [tx.orgId, callId, opts.last],
+    );
+    return r.rows;
+  }
+  const r = await tx.query<MessageRow>(
+    'select seq, role, text, at, interrupted, node_id, agent_id, turn from app.call_messages where org_id = $1 and call_id = $2 order by seq',
+    [tx.orgId, callId],
+  );
+  return r.rows;
+}
+
+export async function listToolCalls(tx: Tx, callId: string): Promise<ToolCallRow[]> {
+  const r = await tx.query<ToolCallRow>(
+    'select seq, turn, kind, name, tool_id, arguments, status, latency_ms, error, at from app.call_tool_calls where org_id = $1 and call_id = $2 order by seq',
+    [tx.orgId, callId],
+  );
+  return r.rows;
+}
+
+export async function listHits(tx: Tx, callId: string): Promise<HitRow[]> {
+  const r = await tx.query<HitRow>('select seq, turn, document_id, chunk_id, score, at from app.call_knowledge_hits where org_id = $1 and call_id = $2 order by seq', [tx.orgId, callId]);
+  return r.rows;
+}
+
+export async function listTurns(tx: Tx, callId: string): Promise<TurnRow[]> {
+  const r = await tx.query<TurnRow>(
+    'select turn, engine_ms, db_ms, model_ttft_ms, tool_ms, total_ms, at from app.call_turns where org_id = $1 and call_id = $2 order by turn',
+    [tx.orgId, callId],
+  );
+  return r.rows;
+}
+
+export interface CallFilters {
+  phone?: string | undefined;
+  status?: CallStatus | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  agent_id?: string | undefined;
+  flow_id?: string | undefined;
+  campaign_id?: string | undefined;
+  channel?: CallChannel | undefined;
+  mode?: CallMode | undefined;
+}
+
+/** One page (limit + 1 rows, for `page()`), newest first. `from`/`to` bound `started_at`. */
+export async function listCalls(tx: Tx, f: CallFilters, opts: { cursor: Cursor | null; limit: number }): Promise<Array<CallRow & { cursor_at: string }>> {
+  const r = await tx.query<CallRow & { cursor_at: string }>(
+    `select ${COLUMNS}, ${cursorAt()} from app.calls
+      where org_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2::timestamptz, $3::uuid))
+        and ($5::text is null or from_number = $5 or to_number = $5)
+        and ($6::text is null or status = $6)
+        and ($7::timestamptz is null or started_at >= $7)
+        and ($8::timestamptz is null or started_at < $8)
+        and ($9::uuid is null or agent_id = $9)
+        and ($10::uuid is null or flow_id = $10)
+        and ($11::uuid is null or campaign_id = $11)
+        and ($12::text is null or channel = $12)
+        and ($13::text is null or mode = $13)
+      order by created_at desc, id desc limit $4`,
+    [
+      tx.orgId, opts.cursor?.t ?? null, opts.cursor?.id ?? null, opts.limit + 1,
+      f.phone ?? null, f.status ?? null, f.from ?? null, f.to ?? null, f.agent_id ?? null, f.flow_id ?? null, f.campaign_id ?? null, f.channel ?? null, f.mode ?? null,
+    ],
+  );
+  return r.rows;
+}
+
+/** Deletes the call; its transcript, tool calls, hits and latency go with it (ON DELETE CASCADE). */
+export async function deleteCall(tx: Tx, id: string): Promise<boolean> {
+  const r = await tx.query('delete from app.calls where org_id = $1 and id = $2 returning id', [tx.orgId, id]);
+  return r.rows.length > 0;
+}

@@ -1,0 +1,5 @@
+import type { RouteDef } from '../../platform/http/route.js';
+import { sessionRoutes } from './session-routes.js';
+
+/** Routes that drive the session runtime. Registered by app.ts next to featureRoutes (features never import the pipeline). */
+export const pipelineRoutes: RouteDef[] = [...sessionRoutes];

@@ -1,0 +1,230 @@
+/**
+ * The Session (RUNTIME.md): owns conversations. Each caller event is applied one at a time per session
+ * (an in-process queue, plus the optimistic version check on the call row across processes: a stale
+ * writer re-reads and retries), runs the engine, performs effects outside any transaction, and records
+ * the turn — state, transcript, tool calls, knowledge hits, latency — in ONE short transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { LanguageModel } from 'ai';
+import type { Deps } from '../../deps.js';
+import { createCall, readCallForTurn, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
+import { emitEvent } from '../../features/webhook-endpoints/events.js';
+import { withOrg, type OrgScope } from '../../platform/db/with-org.js';
+import type { Tx } from '../../platform/db/types.js';
+import { errors } from '../../platform/errors.js';
+import { DEFAULT_MODEL_TURN, type ModelTurnOptions } from '../agent/agent-turn.js';
+import { resolveModel as defaultResolveModel, type ModelResolver } from '../agent/model.js';
+import type { HistoryEntry } from '../agent/types.js';
+import { deepFreeze } from '../context/freeze.js';
+import { loadSessionContext } from '../context/load.js';
+import type { SessionContext } from '../context/types.js';
+import type { CallerEvent, EngineState, Output, SessionChannel, SessionMode, StepResult } from '../types.js';
+import { drive, type DriveResult, type Engine, type TranscriptEntry } from './drive.js';
+import { engineContextOf } from './engine-context.js';
+import { serialized } from './queue.js';
+import { awaitingOf, messagesOf, type SessionReply } from './reply.js';
+import type { SessionSink } from './transport.js';
+
+export interface SessionRuntimeOptions {
+  engine: Engine;
+  resolveModel?: ModelResolver;
+  modelTurn?: ModelTurnOptions;
+  /** Transcript entries given to the model as history. */
+  historyLimit?: number;
+}
+
+export interface StartSessionInput {
+  agent_id?: string | undefined;
+  flow_id?: string | undefined;
+  variables?: Record<string, unknown> | undefined;
+  mode?: SessionMode | undefined;
+  channel?: SessionChannel | undefined;
+  direction?: 'inbound' | 'outbound';
+  from_number?: string | null;
+  to_number?: string | null;
+}
+
+const STALE_RETRIES = 3;
+const key = (orgId: string, id: string) => `${orgId}:${id}`;
+
+function callerEntry(event: CallerEvent): TranscriptEntry | null {
+  const at = new Date();
+  const base = { at, interrupted: false, node_id: null, agent_id: null };
+  switch (event.type) {
+    case 'text':
+    case 'speech_final':
+      return { role: 'caller', text: event.text, ...base };
+    case 'dtmf':
+      return { role: 'caller', text: event.digits, ...base };
+    case 'human_message':
+      return { role: 'human', text: event.text, ...base };
+    case 'hangup':
+      return { role: 'system', text: 'The caller ended the session', ...base };
+    default:
+      return null;
+  }
+}
+
+function statusOf(state: EngineState, outputs: readonly Output[], before: CallStatus): CallStatus {
+  const handedOff = state.ended_reason === 'handed_off' || outputs.some((o) => o.type === 'handoff') || before === 'escalated';
+  if (handedOff && state.ended_reason !== 'caller_hangup') return 'escalated';
+  return state.status === 'ended' ? 'ended' : 'active';
+}
+
+const toHistory = (rows: readonly MessageRow[]): HistoryEntry[] =>
+  rows.filter((r) => r.role === 'caller' || r.role === 'agent').map((r) => ({ role: r.role as 'caller' | 'agent', text: r.text }));
+
+export class SessionRuntime {
+  private readonly resolveModel: ModelResolver;
+  private readonly modelTurn: ModelTurnOptions;
+  private readonly historyLimit: number;
+
+  constructor(private readonly deps: Deps, private readonly opts: SessionRuntimeOptions) {
+    this.resolveModel = opts.resolveModel ?? defaultResolveModel;
+    this.modelTurn = opts.modelTurn ?? DEFAULT_MODEL_TURN;
+    this.historyLimit = opts.historyLimit ?? 20;
+  }
+
+  /** Models are resolved lazily (outside transactions) and once per agent per event. */
+  private models(ctx: SessionContext): (agentId: string | null) => Promise<LanguageModel | null> {
+    const cache = new Map<string | null, Promise<LanguageModel | null>>();
+    return (agentId) => {
+      let m = cache.get(agentId);
+      if (!m) cache.set(agentId, (m = this.resolveModel(this.deps, ctx, agentId === null ? null : (ctx.agents[agentId] ?? null))));
+      return m;
+    };
+  }
+
+  private async run(ctx: SessionContext, history: HistoryEntry[], first: (engineCtx: ReturnType<typeof engineContextOf>) => StepResult, sink: SessionSink): Promise<DriveResult> {
+    const modelFor = this.models(ctx);
+    const classifies = ctx.flow?.nodes.some((n) => n.type === 'ai_classify') ?? false;
+    const engineCtx = engineContextOf(ctx, classifies && (await modelFor(ctx.agent_id)) !== null);
+    return drive(this.opts.engine, engineCtx, () => first(engineCtx), { deps: this.deps, ctx, modelFor, modelTurn: this.modelTurn, history }, sink);
+  }
+
+  /** Starts a session: context loaded in the org's transaction (404 for anything not in the org). */
+  async start(scope: OrgScope, input: StartSessionInput, sink: SessionSink = {}): Promise<SessionReply> {
+    const began = performance.now();
+    const ctx = await withOrg(this.deps.db, scope, (tx) =>
+      loadSessionContext(tx, { agent_id: input.agent_id, flow_id: input.flow_id, channel: input.channel ?? 'text', mode: input.mode ?? 'live' }),
+    );
+    const dbRead = performance.now() - began;
+    const at = Date.now();
+    const r = await this.run(ctx, [], (engineCtx) => this.opts.engine.start(engineCtx, { variables: input.variables ?? {}, at }), sink);
+    const id = randomUUID();
+    const status = statusOf(r.state, r.outputs, 'active');
+    const wrote = performance.now();
+    await withOrg(this.deps.db, scope, async (tx) => {
+      await createCall(tx, {
+        id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode,
+        direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, to_number: input.to_number ?? null,
+        state: r.state, context: ctx as unknown as Record<string, unknown>, variables: r.state.variables, started_at: new Date(at),
+      });
+      await emitEvent(tx, { type: 'call.started', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode } });
+      await this.persist(tx, id, 1, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status });
+    });
+    return this.reply(id, status, r);
+  }
+
+  /** One caller event (text, DTMF, …). 404 for a session not in the org; 409 once it has ended. */
+  send(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink = {}): Promise<SessionReply> {
+    return serialized(key(scope.orgId, id), () => this.apply(scope, id, event, sink, false));
+  }
+
+  /** Ends the session as a hang-up; ending an ended session returns it as it is. */
+  end(scope: OrgScope, id: string, sink: SessionSink = {}): Promise<SessionReply> {
+    return serialized(key(scope.orgId, id), () => this.apply(scope, id, { type: 'hangup' }, sink, true));
+  }
+
+  private async apply(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink, idempotentEnd: boolean): Promise<SessionReply> {
+    for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
+      const began = performance.now();
+      const loaded = await withOrg(this.deps.db, scope, (tx) => readCallForTurn(tx, id, { historyLimit: this.historyLimit }));
+      if (!loaded) throw errors.notFound('session');
+      const dbRead = performance.now() - began;
+      const { call } = loaded;
+      const state = call.state as unknown as EngineState;
+      if (state.status === 'ended') {
+        if (idempotentEnd) return { id, status: call.status, messages: [], variables: call.variables, ended_reason: call.ended_reason, awaiting: null };
+        throw errors.conflict('The session has ended');
+      }
+      const ctx = deepFreeze(call.context as unknown as SessionContext);
+      // The caller's words are part of the history an agent sees, also when a flow node hands over to
+      // an agent in this same turn (which then opens with input null).
+      const caller = callerEntry(event);
+      const history = [...toHistory(loaded.history), ...(caller?.role === 'caller' ? [{ role: 'caller' as const, text: caller.text }] : [])];
+      const r = await this.run(ctx, history, (engineCtx) => this.opts.engine.step(state, { ...event, at: Date.now() }, engineCtx), sink);
+      const status = statusOf(r.state, r.outputs, call.status);
+      const wrote = performance.now();
+      const saved = await withOrg(this.deps.db, scope, (tx) =>
+        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.version - 1, status }),
+      );
+      if (saved) return this.reply(id, status, r);
+      this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
+    }
+    throw errors.conflict('The session is busy; try again');
+  }
+
+  /** The turn's single write. False when another writer advanced the call first (nothing written). */
+  private async persist(
+    tx: Tx, id: string, version: number, before: CallStatus, ctx: SessionContext, r: DriveResult, caller: TranscriptEntry | null,
+    // `turn` numbers the session's events (0 = the start): every successful write bumps the version once,
+    // so version - 1 is unique per event. The call's `turns` are the engine's caller turns.
+    t: { began: number; dbMs: number; wrote: number; turn: number; status: CallStatus },
+  ): Promise<boolean> {
+    const ended = r.state.status === 'ended';
+    const actions = r.outputs
+      .filter((o) => o.type === 'transfer' || o.type === 'handoff' || o.type === 'send_message' || o.type === 'schedule_callback')
+      // Text sessions and test mode never make the provider request: the action is recorded only.
+      .map((o) => ({ ...o, at: new Date().toISOString(), delivered: false, why_not: ctx.mode === 'test' ? 'test mode' : `${ctx.channel} session` }));
+    const outcome = ended || t.status === 'escalated' ? outcomeOf(r.state, t.status) : null;
+    const row = await writeTurn(
+      tx, id, version,
+      {
+        state: r.state, variables: r.state.variables, status: t.status, turns: r.state.turns, actions, outcome,
+        ended_reason: r.state.ended_reason, ended_at: ended ? new Date() : null,
+      },
+      {
+        turn: t.turn,
+        messages: [...(caller ? [caller] : []), ...r.transcript],
+        tool_calls: r.tool_calls,
+        hits: r.hits,
+        latency: {
+          engine_ms: round(r.engine_ms), db_ms: round(t.dbMs + (performance.now() - t.wrote)), model_ttft_ms: r.model_ttft_ms === null ? null : round(r.model_ttft_ms),
+          tool_ms: r.tool_ms, total_ms: round(performance.now() - t.began), at: new Date(),
+        },
+      },
+    );
+    if (!row) return false;
+    if (ended && before !== 'ended') {
+      await emitEvent(tx, {
+        type: 'call.ended',
+        data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode, outcome: row.outcome, ended_reason: row.ended_reason, turns: row.turns },
+      });
+    }
+    return true;
+  }
+
+  private reply(id: string, status: CallStatus, r: DriveResult): SessionReply {
+    const ended = r.state.status === 'ended';
+    return { id, status, messages: messagesOf(r.outputs), variables: r.state.variables, ended_reason: r.state.ended_reason, awaiting: awaitingOf(r.outputs, ended) };
+  }
+
+  /** The session as its org sees it (GET /sessions/{id}). */
+  async get(scope: OrgScope, id: string) {
+    return withOrg(this.deps.db, scope, async (tx) => {
+      const loaded = await readCallForTurn(tx, id, { historyLimit: 1000 });
+      if (!loaded) throw errors.notFound('session');
+      return { call: loaded.call, transcript: loaded.history };
+    });
+  }
+}
+
+/** A flow may set its own business outcome in an `outcome` variable (e.g. "booked"); else how it ended. */
+function outcomeOf(state: EngineState, status: CallStatus): string {
+  const own = state.variables.outcome;
+  if (typeof own === 'string' && own.trim()) return own.trim().slice(0, 200);
+  return status === 'escalated' ? 'escalated' : (state.ended_reason ?? 'completed');
+}
+
+const round = (ms: number) => Math.round(ms * 100) / 100;
