@@ -184,7 +184,7 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
 }
 
 function printMessages(opts: ChatOptions, messages: ChatMessage[]): void {
-  for (const m of messages) if (m.role !== 'user' && m.text) opts.output.write(`${m.role === 'assistant' ? 'agent' : m.role}> ${m.text}\n`);
+  for (const m of messages) if (m.role !== 'caller' && m.role !== 'user' && m.text) opts.output.write(`${m.role === 'assistant' ? 'agent' : m.role}> ${m.text}\n`);
 }
 
 function printEnd(opts: ChatOptions, reply: TurnReply): boolean {
