@@ -22,7 +22,7 @@ const GOODBYE = /\b(good ?bye|bye|that'?s all|that is all|see you|hang up)\b/i;
 const YES = /^\s*(yes|yeah|yep|sure|please|ok(?:ay)?|y)\b/i;
 const OFFER = 'Would you like me to connect you with a person?';
 const NO_MATCH = "I'm sorry, I couldn't find an answer to that in what I know.";
-const STOPWORDS = new Set('a an the is are was were be been to of in on at for and or but with my your our i you we it its this that do does did can could would should how what when where why who which me please tell about have has had any there their many much'.split(' '));
+const STOPWORDS = new Set('a an the is are was were be been to of in on at for and or but with my your our i you we it its this that do does did can could would should how what when where why who which me please tell about have has had any there their many much long soon often something anything get got want need know like just also if so some they them us am will im here'.split(' '));
 
 /** Share of the question's content words that appear in the passage: "matches well" means at least half. */
 export function coverage(question: string, passage: string): number {
