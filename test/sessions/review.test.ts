@@ -1,0 +1,78 @@
+/**
+ * Adversarial review of the session runtime (issue 13): what a demanding user hits. A flow with an
+ * ai_classify node keeps working (keywords) when its agent's provider cannot give a model, also for
+ * ending the session; a model reply longer than a transcript entry may hold is stored shortened
+ * instead of failing the turn.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startFakeLlm, type FakeLlm } from '../fakes/llm-server/index.js';
+import { call, createOrg, type TestOrg } from '../helpers/api.js';
+import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
+import { createAgent, created, say, startSession } from './support.js';
+
+const KEY = 'sk-review-test';
+
+describe(`sessions review (${modeName})`, () => {
+  let t: TestApp;
+  let llm: FakeLlm;
+  let a: TestOrg;
+
+  beforeAll(async () => {
+    llm = await startFakeLlm({ apiKey: KEY });
+    t = await createTestApp({ config: { allowPrivateNetwork: true } });
+    a = await createOrg(t.app, 'Review A');
+  });
+  afterAll(async () => {
+    await t?.close();
+    await llm?.close();
+  });
+  beforeEach(() => llm.reset());
+
+  it("an ai_classify flow whose agent's provider cannot give a model classifies by keywords; the session starts, runs and ends", async () => {
+    // openai_compatible without default_model and an agent without llm_model: resolving the model fails (422).
+    const provider = await created(t.app, a.tokens.admin, '/providers', { name: 'no model', kind: 'openai_compatible', base_url: llm.urls.openai });
+    const flow = await created(t.app, a.tokens.admin, '/flows', {
+      name: 'Router',
+      nodes: [
+        { id: 'start', type: 'entry', data: {} },
+        { id: 'route', type: 'ai_classify', data: { prompt: 'What can I do for you?', variable: 'intent', classes: [{ label: 'billing', edge_id: 'to-billing', examples: ['invoice'] }, { label: 'sales', edge_id: 'to-sales', examples: ['price'] }], default_edge_id: 'to-sales' } },
+        { id: 'billing', type: 'collect', data: { variable: 'invoice', prompt: 'Your invoice number?', validation: 'digits' } },
+        { id: 'sales', type: 'end_call', data: { message: 'Sales is closed.' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'route' },
+        { id: 'to-billing', source: 'route', target: 'billing' },
+        { id: 'to-sales', source: 'route', target: 'sales' },
+        { id: 'e4', source: 'billing', target: 'sales' },
+      ],
+    });
+    const agent = await createAgent(t.app, a.tokens.admin, { llm_provider_id: provider.id, flow_id: flow.id });
+    const s = await startSession(t.app, a.tokens.member, { agent_id: agent.id });
+    expect(s.statusCode, s.body).toBe(201);
+    expect(s.json().messages.map((m: { text: string }) => m.text)).toEqual(['What can I do for you?']);
+    const r = await say(t.app, a.tokens.member, s.json().id, 'a question about my invoice');
+    expect(r.statusCode, r.body).toBe(200);
+    expect(r.json()).toMatchObject({ status: 'active', variables: { intent: 'billing' }, messages: [{ text: 'Your invoice number?' }] });
+    const end = await call(t.app, { method: 'POST', url: `/sessions/${s.json().id}/end`, token: a.tokens.member });
+    expect(end.statusCode, end.body).toBe(200);
+    expect(end.json()).toMatchObject({ status: 'ended', ended_reason: 'caller_hangup' });
+    expect(llm.completions()).toHaveLength(0);
+  });
+
+  it('a model reply longer than a transcript entry holds is answered whole and stored shortened, not a failed turn', async () => {
+    const provider = await created(t.app, a.tokens.admin, '/providers', { name: 'fake', kind: 'openai_compatible', base_url: llm.urls.openai, default_model: 'fake-model', credentials: { api_key: KEY } });
+    const agent = await createAgent(t.app, a.tokens.admin, { llm_provider_id: provider.id });
+    const s = (await startSession(t.app, a.tokens.member, { agent_id: agent.id })).json();
+    const long = `${'All work and no play. '.repeat(2000)}The end.`; // ~44,000 characters
+    llm.enqueue({ text: long, chunks: 8 });
+    const r = await say(t.app, a.tokens.member, s.id, 'write me an essay');
+    expect(r.statusCode, r.body.slice(0, 300)).toBe(200);
+    expect(r.json().messages[0].text).toBe(long.trim());
+    const detail = (await call(t.app, { method: 'GET', url: `/calls/${s.id}`, token: a.tokens.admin })).json();
+    const stored = detail.transcript.find((m: { role: string; turn: number }) => m.role === 'agent' && m.turn === 1);
+    expect(stored.text.length).toBeLessThanOrEqual(32000);
+    expect(stored.text.length).toBeGreaterThan(31000);
+    expect(long.startsWith(stored.text.replace(/…$/, ''))).toBe(true);
+    expect(detail.turns).toBe(1);
+  });
+});
