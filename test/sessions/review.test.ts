@@ -59,6 +59,34 @@ describe(`sessions review (${modeName})`, () => {
     expect(llm.completions()).toHaveLength(0);
   });
 
+  it("a flow whose api_call tool or agent node's agent was deleted is a 422 naming the node at start, not a 404, and creates nothing", async () => {
+    const tool = await created(t.app, a.tokens.admin, '/tools', { name: 'gone', parameters: { type: 'object', properties: {} }, config: { method: 'GET', url: 'http://127.0.0.1:9/x' } });
+    const agent = await createAgent(t.app, a.tokens.admin);
+    const flows = [
+      await created(t.app, a.tokens.admin, '/flows', {
+        name: 'uses tool',
+        nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'lookup', type: 'api_call', data: { tool_id: tool.id, arguments: {} } }, { id: 'bye', type: 'end_call', data: { message: 'ok' } }],
+        edges: [{ id: 'e1', source: 'start', target: 'lookup' }, { id: 'e2', source: 'lookup', target: 'bye' }],
+      }),
+      await created(t.app, a.tokens.admin, '/flows', {
+        name: 'uses agent',
+        nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'helper', type: 'agent', data: { agent_id: agent.id } }],
+        edges: [{ id: 'e1', source: 'start', target: 'helper' }],
+      }),
+    ];
+    expect((await call(t.app, { method: 'DELETE', url: `/tools/${tool.id}`, token: a.tokens.admin })).statusCode).toBe(204);
+    expect((await call(t.app, { method: 'DELETE', url: `/agents/${agent.id}`, token: a.tokens.admin })).statusCode).toBe(204);
+    const count = async () => (await call(t.app, { method: 'GET', url: '/calls?limit=200', token: a.tokens.admin })).json().data.length;
+    const before = await count();
+    for (const [flow, node, field] of [[flows[0], 'lookup', 'tool_id'], [flows[1], 'helper', 'agent_id']] as const) {
+      const res = await startSession(t.app, a.tokens.member, { flow_id: flow.id });
+      expect(res.statusCode, res.body).toBe(422);
+      expect(res.json().error.message).toContain(`"${node}"`);
+      expect(res.json().error.details).toEqual([{ path: `flow.nodes.${node}.data.${field}`, message: 'not found in this organization' }]);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('a model reply longer than a transcript entry holds is answered whole and stored shortened, not a failed turn', async () => {
     const provider = await created(t.app, a.tokens.admin, '/providers', { name: 'fake', kind: 'openai_compatible', base_url: llm.urls.openai, default_model: 'fake-model', credentials: { api_key: KEY } });
     const agent = await createAgent(t.app, a.tokens.admin, { llm_provider_id: provider.id });
