@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm-server/index.js';
 import { call, createOrg, type TestOrg } from '../helpers/api.js';
 import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
+import { startSession as startRuntimeSession, sendToSession } from '../../src/pipeline/index.js';
 import { createAgent, created, say, startSession } from './support.js';
 
 const KEY = 'sk-review-test';
@@ -85,6 +86,26 @@ describe(`sessions review (${modeName})`, () => {
       expect(res.json().error.details).toEqual([{ path: `flow.nodes.${node}.data.${field}`, message: 'not found in this organization' }]);
     }
     expect(await count()).toBe(before);
+  });
+
+  it('DELETE /calls/{id} removes every row of the call, and its audit entry keeps no phone number or words', async () => {
+    const agent = await createAgent(t.app, a.tokens.admin);
+    const s = await startRuntimeSession(t.deps, { orgId: a.id }, { agent_id: agent.id, from_number: '+14155550111', to_number: '+14155550122' });
+    await sendToSession(t.deps, { orgId: a.id }, s.id, { type: 'text', text: 'my secret words' });
+    const del = await call(t.app, { method: 'DELETE', url: `/calls/${s.id}`, token: a.tokens.admin });
+    expect(del.statusCode, del.body).toBe(204);
+    for (const table of ['calls', 'call_messages', 'call_tool_calls', 'call_knowledge_hits', 'call_turns']) {
+      const column = table === 'calls' ? 'id' : 'call_id';
+      const n = (await t.testDb.admin.transaction((q) => q<{ n: number }>(`select count(*)::int as n from app.${table} where org_id = $1 and ${column} = $2`, [a.id, s.id]))).rows[0]!.n;
+      expect(n, table).toBe(0);
+    }
+    const audit = (await call(t.app, { method: 'GET', url: '/audit-log?action=call.deleted', token: a.tokens.owner })).json().data;
+    const entry = audit.find((e: { target_id: string }) => e.target_id === s.id);
+    expect(entry).toBeDefined();
+    const text = JSON.stringify(entry);
+    expect(text).not.toContain('4155550111');
+    expect(text).not.toContain('4155550122');
+    expect(text).not.toContain('secret words');
   });
 
   it('a model reply longer than a transcript entry holds is answered whole and stored shortened, not a failed turn', async () => {
