@@ -108,6 +108,26 @@ describe(`sessions review (${modeName})`, () => {
     expect(text).not.toContain('secret words');
   });
 
+  it("GET /calls filtered by another org's agent or flow id lists nothing, exactly as an unknown id", async () => {
+    const b = await createOrg(t.app, 'Review B');
+    const bAgent = await createAgent(t.app, b.tokens.admin);
+    const bFlow = await created(t.app, b.tokens.admin, '/flows', {
+      name: 'B flow', nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'hi', type: 'collect', data: { variable: 'x', prompt: 'Hi', validation: 'free_text' } }, { id: 'bye', type: 'end_call', data: {} }],
+      edges: [{ id: 'e1', source: 'start', target: 'hi' }, { id: 'e2', source: 'hi', target: 'bye' }],
+    });
+    expect((await startSession(t.app, b.tokens.member, { agent_id: bAgent.id })).statusCode).toBe(201);
+    expect((await startSession(t.app, b.tokens.member, { flow_id: bFlow.id })).statusCode).toBe(201);
+    const unknown = '00000000-0000-4000-8000-00000000abcd';
+    for (const [name, theirs] of [['agent_id', bAgent.id], ['flow_id', bFlow.id], ['campaign_id', unknown]] as const) {
+      const mine = await call(t.app, { method: 'GET', url: `/calls?${name}=${theirs}`, token: a.tokens.owner });
+      const none = await call(t.app, { method: 'GET', url: `/calls?${name}=${unknown}`, token: a.tokens.owner });
+      expect(mine.statusCode).toBe(200);
+      expect(mine.json()).toEqual({ data: [], next_cursor: null });
+      expect(mine.body).toBe(none.body);
+      expect((await call(t.app, { method: 'GET', url: `/calls?${name}=${theirs}`, token: b.tokens.owner })).json().data.length).toBe(name === 'campaign_id' ? 0 : 1);
+    }
+  });
+
   it('a model reply longer than a transcript entry holds is answered whole and stored shortened, not a failed turn', async () => {
     const provider = await created(t.app, a.tokens.admin, '/providers', { name: 'fake', kind: 'openai_compatible', base_url: llm.urls.openai, default_model: 'fake-model', credentials: { api_key: KEY } });
     const agent = await createAgent(t.app, a.tokens.admin, { llm_provider_id: provider.id });
