@@ -35,10 +35,11 @@ export async function getCallDetail(tx: Tx, id: string): Promise<CallDetailOut> 
   };
 }
 
-/** Removes the call with its transcript, tool calls, hits and latency (cascade); audited without content. */
+/** Removes the call with its transcript, tool calls, hits and latency (cascade); audited without content or phone numbers. */
 export async function deleteCall(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
   const row = await repo.getCall(tx, id);
   if (!row || !(await repo.deleteCall(tx, id))) throw callNotFound();
-  const { id: _id, ...before } = presentCall(row);
+  // The caller's and called numbers go with the call: deleting a call is how a person's data is erased.
+  const { id: _id, from_number: _from, to_number: _to, ...before } = presentCall(row);
   await recordAudit(tx, actorOf(principal), { action: 'call.deleted', targetType: 'call', targetId: id, before }, meta);
 }

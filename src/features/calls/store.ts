@@ -20,6 +20,16 @@ export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: 
 
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
 
+/** The longest transcript entry stored (`call_messages.text`). */
+export const MAX_MESSAGE_TEXT = 32000;
+
+/** At most `max` UTF-16 units (so at most `max` characters for PostgreSQL), never half a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 2] ?? '') ? max - 2 : max - 1;
+  return `${text.slice(0, cut)}…`;
+}
+
 export interface TurnRecord {
   turn: number;
   messages: Array<Omit<repo.MessageRow, 'seq' | 'turn'>>;
@@ -40,8 +50,12 @@ export async function writeTurn(tx: Tx, callId: string, expectedVersion: number,
     const base = await repo.nextSeq(tx, table, callId);
     return items.map((item, i) => ({ ...item, seq: base + i, turn: rec.turn }));
   };
-  await repo.insertMessages(tx, callId, await numbered('call_messages', rec.messages));
-  await repo.insertToolCalls(tx, callId, await numbered('call_tool_calls', rec.tool_calls));
+  // Within the columns' limits (migration 0013): a model's very long reply or a tool's long error is
+  // stored shortened, never a failed turn.
+  const messages = rec.messages.map((m) => ({ ...m, text: clip(m.text, MAX_MESSAGE_TEXT) }));
+  const toolCalls = rec.tool_calls.map((c) => ({ ...c, name: clip(c.name, 200), error: c.error === null ? null : clip(c.error, 500) }));
+  await repo.insertMessages(tx, callId, await numbered('call_messages', messages));
+  await repo.insertToolCalls(tx, callId, await numbered('call_tool_calls', toolCalls));
   await repo.insertHits(tx, callId, await numbered('call_knowledge_hits', rec.hits));
   if (rec.latency) await repo.upsertTurn(tx, callId, { ...rec.latency, turn: rec.turn });
   return row;

@@ -12,7 +12,7 @@ import { listServerTools } from '../../features/mcp/service.js';
 import { listAgentTools } from '../../features/tools/assignments.js';
 import { getTool } from '../../features/tools/service.js';
 import type { Tx } from '../../platform/db/types.js';
-import { errors } from '../../platform/errors.js';
+import { AppError, errors } from '../../platform/errors.js';
 import { decodeCursor, type Cursor } from '../../platform/http/pagination.js';
 import { DEFAULT_ENGINE_LIMITS, type SessionChannel, type SessionMode } from '../types.js';
 import { deepFreeze } from './freeze.js';
@@ -69,7 +69,24 @@ async function loadAgent(tx: Tx, id: string): Promise<ContextAgent & { flow_id?:
 }
 
 /**
- * In the org's transaction. Throws AppError 404 for any referenced id not in the org; 400 when neither
+ * A flow node naming an agent or tool that is not in the org (deleted since the flow was saved; flows
+ * are validated against the org on write) is still a hard error at start, but a 422 naming the node:
+ * a 404 would read as if the flow itself were missing.
+ */
+async function brokenReference<T>(nodeId: string, field: string, what: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (!(err instanceof AppError) || err.code !== 'not_found') throw err;
+    throw errors.unprocessable(`The flow's node "${nodeId}" names ${what} that is not in this organization (deleted?): fix the flow`, [
+      { path: `flow.nodes.${nodeId}.data.${field}`, message: 'not found in this organization' },
+    ]);
+  }
+}
+
+/**
+ * In the org's transaction. Throws AppError 404 for the session's agent or flow when not in the org, 422 for a
+ * flow node's agent or tool not in the org; 400 when neither
  * or both of agent_id / flow_id are given.
  */
 export async function loadSessionContext(tx: Tx, input: LoadContextInput): Promise<SessionContext> {
@@ -91,11 +108,11 @@ export async function loadSessionContext(tx: Tx, input: LoadContextInput): Promi
     flow = { id: f.id, name: f.name, version: f.version, nodes: f.nodes as ContextFlow['nodes'], edges: f.edges as ContextFlow['edges'], variables: f.variables as ContextFlow['variables'] };
     for (const node of flow.nodes) {
       if (node.type === 'agent' && !agents[node.data.agent_id]) {
-        const { flow_id: _ignored, ...agent } = await loadAgent(tx, node.data.agent_id);
+        const { flow_id: _ignored, ...agent } = await brokenReference(node.id, 'agent_id', 'an agent', () => loadAgent(tx, node.data.agent_id));
         agents[agent.id] = agent;
       }
       if (node.type === 'api_call' && !flowTools[node.data.tool_id]) {
-        const tool = await getTool(tx, node.data.tool_id);
+        const tool = await brokenReference(node.id, 'tool_id', 'a tool', () => getTool(tx, node.data.tool_id));
         flowTools[tool.id] = { id: tool.id, name: tool.name };
       }
     }

@@ -98,7 +98,9 @@ export class SessionRuntime {
   private async run(ctx: SessionContext, history: HistoryEntry[], first: (engineCtx: ReturnType<typeof engineContextOf>) => StepResult, sink: SessionSink): Promise<DriveResult> {
     const modelFor = this.models(ctx);
     const classifies = ctx.flow?.nodes.some((n) => n.type === 'ai_classify') ?? false;
-    const engineCtx = engineContextOf(ctx, classifies && (await modelFor(ctx.agent_id)) !== null);
+    // A model that cannot be resolved (provider removed or misconfigured) means keyword classification, as
+    // when there is none: never a failed turn (nor a session that cannot even be ended).
+    const engineCtx = engineContextOf(ctx, classifies && (await modelFor(ctx.agent_id).catch(() => null)) !== null);
     return drive(this.opts.engine, engineCtx, () => first(engineCtx), { deps: this.deps, ctx, modelFor, modelTurn: this.modelTurn, history }, sink);
   }
 
