@@ -2,36 +2,16 @@
  * `converse chat` end to end: the real CLI process (bin/converse.js) talks to a real server on
  * 127.0.0.1 through the public session API, reading the caller's lines from stdin.
  */
-import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, createOrg, PASSWORD, type TestOrg } from '../helpers/api.js';
 import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
-import { cliEnv } from '../ops/cli-process.js';
+import { cliEnv, runCli } from '../ops/cli-process.js';
 import { createAgent, knowledgeFor } from './support.js';
 
-const BIN = new URL('../../bin/converse.js', import.meta.url).pathname;
 const DOC = '# Returns\n\nYou can return any product within 30 days of delivery for a full refund.';
 
-function chat(args: string[], stdin: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'chat', ...args], { env: cliEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`converse chat did not finish\n${stdout}\n${stderr}`));
-    }, 45_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(stdin);
-  });
-}
+const chat = (args: string[], stdin: string, env: Record<string, string> = {}) => runCli(['chat', ...args], cliEnv(env), 45_000, stdin);
 
 describe(`converse chat (${modeName})`, () => {
   let t: TestApp;
