@@ -18,6 +18,7 @@ import type { CallerEvent } from './types.js';
 export { SessionRuntime, type SessionRuntimeOptions, type StartSessionInput } from './session/runtime.js';
 export type { SessionReply, ReplyMessage } from './session/reply.js';
 export type { SessionSink } from './session/transport.js';
+export { SessionBus, type SessionUpdate, type SessionListener } from './session/bus.js';
 export type { SessionContext } from './context/types.js';
 
 /** The pure flow engine (./engine) as the runtime drives it. */

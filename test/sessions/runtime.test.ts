@@ -5,7 +5,7 @@
  * model resolver is the runtime's own extension point and runs mid-turn, outside any transaction).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flowEngine, SessionRuntime, sendToSession, startSession, endSession, getSession } from '../../src/pipeline/index.js';
+import { flowEngine, SessionRuntime, sendToSession, sessionRuntime, startSession, endSession, getSession, type SessionUpdate } from '../../src/pipeline/index.js';
 import { createOrg, type TestOrg } from '../helpers/api.js';
 import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
 import { createAgent } from './support.js';
@@ -66,5 +66,49 @@ describe(`session runtime API (${modeName})`, () => {
     expect(after.call.version).toBe(before.call.version + 2); // the bump + one successful write
     expect(after.call.turns).toBe(1);
     expect(after.transcript.filter((m) => m.role === 'caller').map((m) => m.text)).toEqual(['only once please']);
+  });
+});
+
+describe(`session bus (${modeName})`, () => {
+  let t: TestApp;
+  let a: TestOrg;
+  let b: TestOrg;
+  let agentA: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    a = await createOrg(t.app, 'Bus A');
+    b = await createOrg(t.app, 'Bus B');
+    agentA = (await createAgent(t.app, a.tokens.admin)).id;
+  });
+  afterAll(async () => t?.close());
+
+  it('publishes every stored turn to the subscribers of that org and session, and only to them', async () => {
+    const runtime = sessionRuntime(t.deps);
+    const all: SessionUpdate[] = [];
+    const offAll = runtime.bus.subscribeAll((u) => void all.push(u));
+    const s = await startSession(t.deps, { orgId: a.id }, { agent_id: agentA });
+    const mine: SessionUpdate[] = [];
+    const stranger: SessionUpdate[] = [];
+    const offMine = runtime.bus.subscribe(a.id, s.id, (u) => void mine.push(u));
+    // The same session id under another org is another key: it must never hear org A's turns.
+    const offStranger = runtime.bus.subscribe(b.id, s.id, (u) => void stranger.push(u));
+    // A throwing listener never breaks the turn.
+    const offBroken = runtime.bus.subscribe(a.id, s.id, () => {
+      throw new Error('listener bug');
+    });
+    const r = await sendToSession(t.deps, { orgId: a.id }, s.id, { type: 'text', text: 'hello' });
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ orgId: a.id, sessionId: s.id, channel: 'text', channelId: null, cause: 'text' });
+    expect(mine[0]!.reply.messages).toEqual(r.messages);
+    expect(stranger).toHaveLength(0);
+    expect(all.map((u) => u.cause)).toEqual(['start', 'text']);
+    offMine();
+    offStranger();
+    offBroken();
+    await endSession(t.deps, { orgId: a.id }, s.id);
+    expect(mine).toHaveLength(1);
+    expect(all.at(-1)).toMatchObject({ cause: 'hangup', reply: { status: 'ended' } });
+    offAll();
+    expect(runtime.bus.size).toBe(0);
   });
 });

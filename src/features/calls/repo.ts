@@ -11,6 +11,7 @@ export interface CallRow {
   flow_id: string | null;
   campaign_id: string | null;
   channel: CallChannel;
+  channel_id: string | null;
   mode: CallMode;
   status: CallStatus;
   direction: 'inbound' | 'outbound';
@@ -39,6 +40,8 @@ export interface NewCall {
   agent_id: string | null;
   flow_id: string | null;
   channel: CallChannel;
+  /** The channel (widget, SMS/WhatsApp number, phone line) the session came through; null for API text sessions. */
+  channel_id?: string | null;
   mode: CallMode;
   direction: 'inbound' | 'outbound';
   from_number: string | null;
@@ -55,16 +58,16 @@ export interface HitRow { seq: number; turn: number; document_id: string; chunk_
 export interface TurnRow { turn: number; engine_ms: number; db_ms: number; model_ttft_ms: number | null; tool_ms: number; total_ms: number; at: Date }
 
 const COLUMNS =
-  'id, agent_id, flow_id, campaign_id, channel, mode, status, direction, from_number, to_number, variables, actions, turns, outcome, ended_reason, started_at, ended_at, created_at, updated_at';
+  'id, agent_id, flow_id, campaign_id, channel, channel_id, mode, status, direction, from_number, to_number, variables, actions, turns, outcome, ended_reason, started_at, ended_at, created_at, updated_at';
 
 // Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
 // is what holds in embedded mode (ISOLATION.md "Embedded mode").
 
 export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
   const r = await tx.query<CallStateRow>(
-    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) returning ${COLUMNS}, state, context, version`,
-    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at],
+    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning ${COLUMNS}, state, context, version`,
+    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at, c.channel_id ?? null],
   );
   return r.rows[0]!;
 }

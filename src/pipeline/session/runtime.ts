@@ -23,6 +23,7 @@ import { drive, type DriveResult, type Engine, type TranscriptEntry } from './dr
 import { engineContextOf } from './engine-context.js';
 import { serialized } from './queue.js';
 import { awaitingOf, messagesOf, type SessionReply } from './reply.js';
+import { SessionBus } from './bus.js';
 import type { SessionSink } from './transport.js';
 
 export interface SessionRuntimeOptions {
@@ -39,6 +40,8 @@ export interface StartSessionInput {
   variables?: Record<string, unknown> | undefined;
   mode?: SessionMode | undefined;
   channel?: SessionChannel | undefined;
+  /** The channel (widget, SMS/WhatsApp number, phone line) the session came through; it must be this org's. */
+  channel_id?: string | null | undefined;
   direction?: 'inbound' | 'outbound';
   from_number?: string | null;
   to_number?: string | null;
@@ -78,8 +81,11 @@ export class SessionRuntime {
   private readonly resolveModel: ModelResolver;
   private readonly modelTurn: ModelTurnOptions;
   private readonly historyLimit: number;
+  /** Every stored turn, for transports that did not run it (./bus.ts). */
+  readonly bus: SessionBus;
 
   constructor(private readonly deps: Deps, private readonly opts: SessionRuntimeOptions) {
+    this.bus = new SessionBus((err, u) => deps.log.warn({ err, call: u.sessionId, org: u.orgId }, 'a session listener failed'));
     this.resolveModel = opts.resolveModel ?? defaultResolveModel;
     this.modelTurn = opts.modelTurn ?? DEFAULT_MODEL_TURN;
     this.historyLimit = opts.historyLimit ?? 20;
@@ -118,14 +124,16 @@ export class SessionRuntime {
     const wrote = performance.now();
     await withOrg(this.deps.db, scope, async (tx) => {
       await createCall(tx, {
-        id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode,
+        id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, channel_id: input.channel_id ?? null, mode: ctx.mode,
         direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, to_number: input.to_number ?? null,
         state: r.state, context: ctx as unknown as Record<string, unknown>, variables: r.state.variables, started_at: new Date(at),
       });
       await emitEvent(tx, { type: 'call.started', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode } });
       await this.persist(tx, id, 1, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status });
     });
-    return this.reply(id, status, r);
+    const reply = this.reply(id, status, r);
+    this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply });
+    return reply;
   }
 
   /** One caller event (text, DTMF, …). 404 for a session not in the org; 409 once it has ended. */
@@ -161,7 +169,11 @@ export class SessionRuntime {
       const saved = await withOrg(this.deps.db, scope, (tx) =>
         this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.version - 1, status }),
       );
-      if (saved) return this.reply(id, status, r);
+      if (saved) {
+        const reply = this.reply(id, status, r);
+        this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply });
+        return reply;
+      }
       this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
     }
     throw errors.conflict('The session is busy; try again');
