@@ -35,6 +35,9 @@ export interface FakeLlmOptions {
   models?: string[];
   /** Ignore every configured delay (benchmarks). */
   zeroLatency?: boolean;
+  /** Called when a completion response has been handed to the socket, with the time since the request
+   * arrived: the model server's own share of a turn (benchmarks subtract it). */
+  onServed?: (ms: number, request: FakeLlmRequest) => void;
 }
 
 export interface FakeLlm {
@@ -127,8 +130,10 @@ export async function startFakeLlm(opts: FakeLlmOptions = {}): Promise<FakeLlm> 
         if (target === 'projects') return sendJson(res, 200, { projects: [{ project_id: 'p1', name: 'fake' }] });
         return sendJson(res, 200, { object: 'list', data: state.models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })) });
       }
+      const arrived = performance.now();
       const request = recordRequest(target.protocol, req, path, await readJson(req), target.model);
       state.requests.push(request);
+      if (opts.onServed) res.once('finish', () => opts.onServed!(performance.now() - arrived, request));
       await answer(target.protocol, request, res);
     })().catch(() => {
       if (!res.headersSent) res.writeHead(500).end();
