@@ -24,6 +24,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../src/config.js';
 import type { Deps } from '../src/deps.js';
+import { SessionRuntime } from '../src/pipeline/index.js';
 import { call } from '../test/helpers/api.js';
 import { createTestApp } from '../test/helpers/harness.js';
 import { created, knowledgeFor } from '../test/sessions/support.js';
@@ -92,12 +93,24 @@ export interface TurnLatency {
   httpMs: Stat;
   /** The runtime's recorded `total_ms` and its parts (the calls' latency rows). */
   recorded: { totalMs: Stat; engineMs: Stat; dbMs: Stat; toolMs: Stat; modelTtftMs: Stat | null };
-  /** HTTP latency − recorded total: routing, authentication, the route's JSON, the HTTP framing. */
+  /**
+   * CPU of the measured sessions over their turns: the server process (on PGlite also the database) and
+   * its PostgreSQL backends, µs per turn; the sessions' starts (one per BENCH_TURNS_PER_SESSION turns)
+   * are included. What a turn costs on an idle core, whatever the load average.
+   */
+  cpuPerTurn?: CpuPerTurn;
+  /** The runtime's whole `send` (timed around it in this process): the recorded total plus the turn's write transaction. */
+  runtimeSendMs: Stat;
+  /** `send` − recorded total: the turn's write (state, transcript, tool calls, hits, latency row) and its commit, which `total_ms` stops before. */
+  writeMs: Stat;
+  /** HTTP latency − `send`: authentication (its own transaction), routing, validation, the reply's JSON, HTTP on both ends. */
   outsideRuntimeMs: Stat;
   /** Agent turns: time inside the model server per turn, its requests per turn, and time inside the tool's server. */
   modelServerMs?: Stat;
   modelRequestsPerTurn?: number;
   toolServerMs?: Stat;
+  /** Agent turns: each recorded tool call's `latency_ms` by kind (`knowledge`, `http`); the two run in parallel, and the row's `tool_ms` is their sum. */
+  toolCallMs?: Record<string, Stat>;
   /** Agent turns: HTTP latency − model server time (the issue's "overhead"), and the recorded total − model server time. */
   overheadMs?: Stat;
   recordedOverheadMs?: Stat;
@@ -204,21 +217,43 @@ async function checkAgentTurn(app: FastifyInstance, target: SessionTarget): Prom
   if (!(c.knowledge_hits as unknown[]).length) throw new Error('agent turn found no knowledge');
 }
 
-async function recordedRows(app: FastifyInstance, samples: readonly TurnSample[]): Promise<Map<string, LatencyRow>> {
+/** The measured sessions' latency rows (by session and turn) and their tool calls' latency by kind (`knowledge`, `http`). */
+async function recordedRows(app: FastifyInstance, samples: readonly TurnSample[]): Promise<{ rows: Map<string, LatencyRow>; toolCallMs: Record<string, number[]> }> {
   const rows = new Map<string, LatencyRow>();
+  const toolCallMs: Record<string, number[]> = {};
   const sessions = new Map(samples.map((s) => [s.sessionId, s.token]));
   for (const [id, token] of sessions) {
     const c = await expectStatus(call(app, { method: 'GET', url: `/calls/${id}`, token }), 200, 'call detail');
     for (const row of c.latency as LatencyRow[]) rows.set(`${id}:${row.turn}`, row);
+    for (const t of c.tool_calls as { kind: string; latency_ms: number }[]) (toolCallMs[t.kind] ??= []).push(t.latency_ms);
   }
-  return rows;
+  return { rows, toolCallMs };
 }
 
-async function turnLatency(app: FastifyInstance, r: LatencyResult, agent: boolean): Promise<TurnLatency> {
-  const rows = await recordedRows(app, r.samples);
-  const paired = r.samples.map((s) => ({ s, row: rows.get(`${s.sessionId}:${s.turn}`) }));
-  const missing = paired.filter((p) => !p.row).length;
-  if (missing > 0) throw new Error(`${missing} turns have no latency row`);
+/**
+ * Times every `SessionRuntime.send` of this process, per session in order (bench only: the recorded
+ * `total_ms` ends before the turn's write, and the HTTP latency includes authentication; this splits the
+ * two). The latency runs send one turn at a time, so the n-th time of a session is its n-th turn.
+ */
+function timeRuntimeSends(): Map<string, number[]> {
+  const times = new Map<string, number[]>();
+  const send = SessionRuntime.prototype.send;
+  SessionRuntime.prototype.send = async function timed(this: SessionRuntime, ...args: Parameters<SessionRuntime['send']>) {
+    const t = performance.now();
+    const reply = await send.apply(this, args);
+    const list = times.get(args[1]) ?? [];
+    list.push(performance.now() - t);
+    times.set(args[1], list);
+    return reply;
+  };
+  return times;
+}
+
+async function turnLatency(app: FastifyInstance, r: LatencyResult, agent: boolean, sends: Map<string, number[]>): Promise<TurnLatency> {
+  const { rows, toolCallMs } = await recordedRows(app, r.samples);
+  const paired = r.samples.map((s) => ({ s, row: rows.get(`${s.sessionId}:${s.turn}`), send: sends.get(s.sessionId)?.[s.turn - 1] }));
+  const missing = paired.filter((p) => !p.row || p.send === undefined).length;
+  if (missing > 0) throw new Error(`${missing} turns have no latency row or send time`);
   const rec = paired.map((p) => p.row!);
   const ttft = rec.map((x) => x.model_ttft_ms).filter((x): x is number => x !== null);
   const base: TurnLatency = {
@@ -226,7 +261,9 @@ async function turnLatency(app: FastifyInstance, r: LatencyResult, agent: boolea
     errors: r.errors,
     httpMs: stat(r.samples.map((s) => s.httpMs)),
     recorded: { totalMs: stat(rec.map((x) => x.total_ms)), engineMs: stat(rec.map((x) => x.engine_ms)), dbMs: stat(rec.map((x) => x.db_ms)), toolMs: stat(rec.map((x) => x.tool_ms)), modelTtftMs: ttft.length ? stat(ttft) : null },
-    outsideRuntimeMs: stat(paired.map((p) => p.s.httpMs - p.row!.total_ms)),
+    runtimeSendMs: stat(paired.map((p) => p.send!)),
+    writeMs: stat(paired.map((p) => p.send! - p.row!.total_ms)),
+    outsideRuntimeMs: stat(paired.map((p) => p.s.httpMs - p.send!)),
     sessionStartHttpMs: stat(r.startMs),
   };
   if (!agent) return base;
@@ -235,26 +272,36 @@ async function turnLatency(app: FastifyInstance, r: LatencyResult, agent: boolea
     modelServerMs: stat(r.samples.map((s) => s.modelMs)),
     modelRequestsPerTurn: round(r.samples.reduce((n, s) => n + s.modelRequests, 0) / r.samples.length, 2),
     toolServerMs: stat(r.samples.map((s) => s.toolServerMs)),
+    toolCallMs: Object.fromEntries(Object.entries(toolCallMs).map(([kind, xs]) => [kind, stat(xs)])),
     overheadMs: stat(r.samples.map((s) => s.httpMs - s.modelMs)),
     recordedOverheadMs: stat(paired.map((p) => p.row!.total_ms - p.s.modelMs)),
   };
 }
 
-async function throughputRun(child: Child, job: Extract<LoadJob, { kind: 'throughput' }>, cpu: CpuMeter, withDb: boolean): Promise<Throughput> {
-  const loadAvgAtStart = os.loadavg().map((l) => round(l, 2));
+type CpuPerTurn = { appUs: number; dbUs: number; totalUs: number };
+
+/** Runs a job, reading the CPU meter when the child says its measured part begins and ends; CPU per turn over that part. */
+async function metered<T extends LatencyResult | ThroughputResult>(child: Child, job: LoadJob, cpu: CpuMeter, turnsOf: (r: T) => number): Promise<{ r: T; cpuPerTurn?: CpuPerTurn }> {
   let before: Awaited<ReturnType<CpuMeter['read']>> | undefined;
   let after: typeof before;
   const reads: Promise<void>[] = [];
-  const r = await child.run<ThroughputResult>(job, (edge) => {
+  const r = await child.run<T>(job, (edge) => {
     reads.push(cpu.read().then((x) => void (edge === 'open' ? (before = x) : (after = x))));
   });
   await Promise.all(reads);
   after ??= await cpu.read();
+  if (!before) return { r };
+  const turns = Math.max(1, turnsOf(r));
+  const appUs = (after.clientNs - before.clientNs) / 1000 / turns;
+  const dbUs = cpu.serverVisible ? (after.serverNs - before.serverNs) / 1000 / turns : 0;
+  return { r, cpuPerTurn: { appUs: round(appUs, 0), dbUs: round(dbUs, 0), totalUs: round(appUs + dbUs, 0) } };
+}
+
+async function throughputRun(child: Child, job: Extract<LoadJob, { kind: 'throughput' }>, cpu: CpuMeter): Promise<Throughput> {
+  const loadAvgAtStart = os.loadavg().map((l) => round(l, 2));
+  const { r, cpuPerTurn } = await metered<ThroughputResult>(child, job, cpu, (x) => x.turns);
   const { kind: _kind, ...rest } = r;
-  if (!before) return { ...rest, loadAvgAtStart };
-  const appUs = (after.clientNs - before.clientNs) / 1000 / Math.max(1, r.turns);
-  const dbUs = withDb ? (after.serverNs - before.serverNs) / 1000 / Math.max(1, r.turns) : 0;
-  return { ...rest, cpuPerTurn: { appUs: round(appUs, 0), dbUs: round(dbUs, 0), totalUs: round(appUs + dbUs, 0) }, loadAvgAtStart };
+  return { ...rest, ...(cpuPerTurn ? { cpuPerTurn } : {}), loadAvgAtStart };
 }
 
 export async function runSessions(mode: BenchMode): Promise<SessionsResult> {
@@ -272,6 +319,7 @@ export async function runSessions(mode: BenchMode): Promise<SessionsResult> {
   for (const p of [bdb.pgPool, bdb.adminPool, bdb.ownerPool]) keepIdleClients(p);
   const meter = openCpuMeter(mode);
   const child = await startChild();
+  const sends = timeRuntimeSends();
   const { app, deps } = await createTestApp({
     testDb: { db: bdb.db, admin: bdb.admin, close: bdb.close },
     // The model and the tool live on 127.0.0.1; the limiter is not what is measured.
@@ -292,22 +340,22 @@ export async function runSessions(mode: BenchMode): Promise<SessionsResult> {
     const flowTargets = orgs.map((o) => o.flow);
     const agentTargets = orgs.map((o) => o.agent);
 
+    await fillPool(bdb.pgPool);
+    await meter.cpu.refresh();
     const latencyOf = async (targets: SessionTarget[], text: string, agent: boolean) => {
       const loadAvgAtStart = os.loadavg().map((l) => round(l, 2));
-      const r = await child.run<LatencyResult>({ kind: 'latency', url, targets, text, sessions, turnsPerSession, warmupSessions: 5 });
-      const out = { ...(await turnLatency(app, r, agent)), loadAvgAtStart };
+      const { r, cpuPerTurn } = await metered<LatencyResult>(child, { kind: 'latency', url, targets, text, sessions, turnsPerSession, warmupSessions: 5 }, meter.cpu, (x) => x.samples.length);
+      const out = { ...(await turnLatency(app, r, agent, sends)), ...(cpuPerTurn ? { cpuPerTurn } : {}), loadAvgAtStart };
       if (r.errorSamples.length) log(`[${mode}] errors: ${r.errorSamples.join(' | ')}`);
-      log(`[${mode}] ${agent ? 'agent' : 'flow'} turns: HTTP p50 ${out.httpMs.p50} / p95 ${out.httpMs.p95} ms, recorded total p50 ${out.recorded.totalMs.p50} / p95 ${out.recorded.totalMs.p95} ms` +
-        (out.overheadMs ? `, overhead p50 ${out.overheadMs.p50} / p95 ${out.overheadMs.p95} ms (model server p50 ${out.modelServerMs!.p50} ms)` : ''));
+      log(`[${mode}] ${agent ? 'agent' : 'flow'} turns: HTTP p50 ${out.httpMs.p50} / p95 ${out.httpMs.p95} ms, recorded total p50 ${out.recorded.totalMs.p50} / p95 ${out.recorded.totalMs.p95} ms, CPU ${out.cpuPerTurn?.totalUs ?? '?'} µs/turn` +
+        (out.overheadMs ? `, overhead p50 ${out.overheadMs.p50} / p95 ${out.overheadMs.p95} ms (model server p50 ${out.modelServerMs!.p50} ms; tool calls p50/p95 ${Object.entries(out.toolCallMs!).map(([k, v]) => `${k} ${v.p50}/${v.p95}`).join(', ')} ms)` : ''));
       return out;
     };
     const flow = await latencyOf(flowTargets, FLOW_TEXT, false);
     const agent = await latencyOf(agentTargets, AGENT_TEXT, true);
 
-    await fillPool(bdb.pgPool);
-    await meter.cpu.refresh();
     const tput = async (targets: SessionTarget[], text: string, label: string) => {
-      const r = await throughputRun(child, { kind: 'throughput', url, targets, text, clients, seconds, warmupSeconds }, meter.cpu, meter.cpu.serverVisible);
+      const r = await throughputRun(child, { kind: 'throughput', url, targets, text, clients, seconds, warmupSeconds }, meter.cpu);
       if (r.errorSamples.length) log(`[${mode}] errors: ${r.errorSamples.join(' | ')}`);
       log(`[${mode}] ${label} throughput, ${clients} sessions: ${r.turnsPerSecond} turns/s, p50 ${r.latencyMs.p50} / p95 ${r.latencyMs.p95} ms, errors ${r.errors}` +
         (r.cpuPerTurn ? `, CPU ${r.cpuPerTurn.totalUs} µs/turn (app ${r.cpuPerTurn.appUs}, db ${r.cpuPerTurn.dbUs}); load generator ${r.loadCpuUsPerTurn} µs/turn` : ''));
@@ -359,10 +407,11 @@ export function breakdownTable(results: SessionsResult[]): string {
   const rows = results.flatMap((r) =>
     (['flow', 'agent'] as const).map((k) => {
       const t = r[k];
-      return [r.mode, k, t.turns, p(t.httpMs), p(t.recorded.totalMs), p(t.recorded.engineMs), p(t.recorded.dbMs), p(t.recorded.toolMs), p(t.modelServerMs), p(t.outsideRuntimeMs)];
+      const c = t.cpuPerTurn;
+      return [r.mode, k, t.turns, p(t.httpMs), p(t.outsideRuntimeMs), p(t.runtimeSendMs), p(t.recorded.totalMs), p(t.recorded.engineMs), p(t.recorded.dbMs), p(t.recorded.toolMs), p(t.modelServerMs), p(t.writeMs), c ? `${c.totalUs} (${c.appUs} + ${c.dbUs})` : '—', t.loadAvgAtStart[0]!];
     }),
   );
-  return mdTable(['mode', 'turn', 'n', 'HTTP', 'recorded total', 'engine', 'db', 'tool', 'model server', 'HTTP − recorded total'], rows);
+  return mdTable(['mode', 'turn', 'n', 'HTTP', 'outside the runtime (HTTP − send)', 'runtime send', 'recorded total', 'engine', 'db (reads)', 'tool', 'model server', 'turn write (send − recorded total)', 'CPU µs/turn (app + db)', 'load avg'], rows);
 }
 
 export function throughputTable(results: SessionsResult[]): string {

@@ -70,7 +70,10 @@ export interface ThroughputResult {
   modelRequests: number;
 }
 
-/** Parent ← child: ready with the fakes' addresses; the measured window opening and closing (the parent reads its CPU meter then); a job's result. */
+/**
+ * Parent ← child: ready with the fakes' addresses; the measured part of a job beginning and ending (the
+ * parent reads its CPU meter then: after the warm-up sessions, or the throughput window); a job's result.
+ */
 export type ChildMessage =
   | { type: 'ready'; llmBaseUrl: string; toolUrl: string }
   | { type: 'window'; edge: 'open' | 'close' }
@@ -136,13 +139,14 @@ class Client {
   }
 }
 
-async function latency(job: Extract<LoadJob, { kind: 'latency' }>): Promise<LatencyResult> {
+async function latency(job: Extract<LoadJob, { kind: 'latency' }>, send: (m: ChildMessage) => void): Promise<LatencyResult> {
   const samples: TurnSample[] = [];
   const startMs: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;
   for (let s = 0; s < job.warmupSessions + job.sessions; s++) {
     const measured = s >= job.warmupSessions;
+    if (s === job.warmupSessions) send({ type: 'window', edge: 'open' });
     const client = new Client(job.url, job.targets[s % job.targets.length]!, job.text);
     try {
       const t0 = performance.now();
@@ -166,6 +170,7 @@ async function latency(job: Extract<LoadJob, { kind: 'latency' }>): Promise<Late
       if (errorSamples.length < 5) errorSamples.push(String(err));
     }
   }
+  send({ type: 'window', edge: 'close' });
   return { kind: 'latency', samples, startMs, errors, errorSamples };
 }
 
@@ -256,7 +261,7 @@ if (process.send) {
   });
   const tool = await startToolServer();
   process.on('message', (job: LoadJob) => {
-    (job.kind === 'latency' ? latency(job) : throughput(job, send)).then(
+    (job.kind === 'latency' ? latency(job, send) : throughput(job, send)).then(
       (result) => send({ type: 'result', ok: true, result }),
       (err: unknown) => send({ type: 'result', ok: false, error: String((err as Error)?.stack ?? err) }),
     );
