@@ -130,6 +130,8 @@ export interface SessionsResult {
   loadAvgAtEnd: number[];
   seconds: number;
   setup: { orgs: number; dbPoolMax: number; turnsPerSession: number; agentTurn: string; flow: string };
+  /** CPU the server process (and its PostgreSQL backends) spends with no request in flight, µs per second: background work that the latency runs' CPU per turn includes. */
+  idleCpuUsPerSecond: number;
   targets: typeof TARGETS;
   flow: TurnLatency & { loadAvgAtStart: number[] };
   agent: TurnLatency & { loadAvgAtStart: number[] };
@@ -342,6 +344,11 @@ export async function runSessions(mode: BenchMode): Promise<SessionsResult> {
 
     await fillPool(bdb.pgPool);
     await meter.cpu.refresh();
+    const idleFrom = await meter.cpu.read();
+    await new Promise((r) => setTimeout(r, 2000));
+    const idleTo = await meter.cpu.read();
+    const idleCpuUsPerSecond = round((idleTo.clientNs - idleFrom.clientNs + idleTo.serverNs - idleFrom.serverNs) / 1000 / 2, 0);
+    log(`[${mode}] idle: ${idleCpuUsPerSecond} µs of CPU per second`);
     const latencyOf = async (targets: SessionTarget[], text: string, agent: boolean) => {
       const loadAvgAtStart = os.loadavg().map((l) => round(l, 2));
       const { r, cpuPerTurn } = await metered<LatencyResult>(child, { kind: 'latency', url, targets, text, sessions, turnsPerSession, warmupSessions: 5 }, meter.cpu, (x) => x.samples.length);
@@ -376,6 +383,7 @@ export async function runSessions(mode: BenchMode): Promise<SessionsResult> {
         flow: 'listen → condition (contains) → templated speak → listen',
       },
       targets: TARGETS,
+      idleCpuUsPerSecond,
       flow,
       agent,
       throughput,
