@@ -78,3 +78,23 @@ describe('fake model server', () => {
     expect([a!.headers['x-api-key'], g!.headers['x-goog-api-key']]).toEqual(['ak', 'gk']);
   });
 });
+
+describe('fake model server timing hook', () => {
+  it('reports each completion once it is answered, with the time it took and the request; model lists are not reported', async () => {
+    const served: Array<{ ms: number; model: string | undefined }> = [];
+    const timed = await startFakeLlm({ onServed: (ms, req) => void served.push({ ms, model: req.model }) });
+    try {
+      timed.enqueue({ text: 'done' });
+      const res = await fetch(`${timed.urls.openai}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model: 'timed', messages: [] }) });
+      expect(res.status).toBe(200);
+      await res.text();
+      await fetch(`${timed.urls.openai}/models`).then((r) => r.text());
+      await new Promise((r) => setTimeout(r, 20));
+      expect(served).toHaveLength(1);
+      expect(served[0]!.model).toBe('timed');
+      expect(Number.isFinite(served[0]!.ms) && served[0]!.ms > 0).toBe(true);
+    } finally {
+      await timed.close();
+    }
+  });
+});
