@@ -63,7 +63,7 @@ describe('redactText', () => {
     // Each of these would take seconds or more with a naive regular expression; here they are bounded
     // by their length. The assertion is on the result, not on time, but a quadratic scanner would make
     // this test time out.
-    const big = 200_000;
+    const big = 100_000;
     const inputs = ['a'.repeat(big) + '@', '@'.repeat(big), 'a@'.repeat(big / 2), '1 '.repeat(big / 2), '1-'.repeat(big / 2) + 'x', '9'.repeat(big), '(1'.repeat(big / 2), 'a.'.repeat(big / 2) + '@b'];
     for (const s of inputs) expect(redactText(s).length).toBeGreaterThan(0);
     expect(redactText('x@' + 'a.'.repeat(50_000) + 'com')).toBe('[EMAIL]');

@@ -202,38 +202,43 @@ function findPii(text: string, groups: Group[], plus: boolean, rightOk: boolean)
   return spans;
 }
 
-function longestWindow(text: string, groups: Group[], i: number, plus: boolean, rightOk: boolean, phones: boolean): { j: number; token: string } | null {
-  let digits = '';
-  const windows: number[] = [];
-  for (let j = i; j < groups.length; j++) {
-    digits += text.slice(groups[j]!.start, groups[j]!.end);
-    if (digits.length > MAX_DIGITS) break;
-    windows.push(j);
-  }
-  // A window that reaches the end of the run must also end at a boundary.
-  const ok = (j: number) => j < groups.length - 1 || rightOk;
-  for (let k = windows.length - 1; k >= 0; k--) {
-    const j = windows[k]!;
-    if (ok(j) && isCard(text, groups, i, j)) return { j, token: PII_TOKENS.card };
-  }
-  for (let k = windows.length - 1; k >= 0 && phones; k--) {
-    const j = windows[k]!;
-    if (ok(j) && isPhone(text, groups, i, j, plus)) return { j, token: PII_TOKENS.phone };
-  }
-  return null;
+/** A window: groups i..j of a run, with their digits, group lengths and the separators between them. */
+interface Window {
+  j: number;
+  digits: string;
+  lens: number[];
+  seps: string[];
+  /** A parenthesis anywhere in it, including an opening one before its first group. */
+  paren: boolean;
 }
 
-function digitsOf(text: string, groups: Group[], i: number, j: number): string {
-  let d = '';
-  for (let k = i; k <= j; k++) d += text.slice(groups[k]!.start, groups[k]!.end);
-  return d;
+/** Cards and phone numbers have at most this many groups ("+1 (415) 555 26 71", "4111 1111 1111 1111 123"). */
+const MAX_GROUPS = 8;
+
+function longestWindow(text: string, groups: Group[], i: number, plus: boolean, rightOk: boolean, phones: boolean): { j: number; token: string } | null {
+  const windows: Window[] = [];
+  let w: Window = { j: i - 1, digits: '', lens: [], seps: [], paren: groups[i]!.sep.includes('(') };
+  for (let j = i; j < groups.length && j < i + MAX_GROUPS; j++) {
+    const g = groups[j]!;
+    const digits = w.digits + text.slice(g.start, g.end);
+    if (digits.length > MAX_DIGITS) break;
+    const seps = j === i ? w.seps : [...w.seps, g.sep];
+    w = { j, digits, lens: [...w.lens, g.end - g.start], seps, paren: w.paren || (j > i && /[()]/.test(g.sep)) };
+    windows.push(w);
+  }
+  // A window that reaches the end of the run must also end at a boundary.
+  const candidates = windows.filter((x) => x.j < groups.length - 1 || rightOk).reverse();
+  const card = candidates.find(isCard);
+  if (card) return { j: card.j, token: PII_TOKENS.card };
+  const phone = phones ? candidates.find((x) => isPhone(x, plus)) : undefined;
+  return phone ? { j: phone.j, token: PII_TOKENS.phone } : null;
 }
 
 /** 13–19 digits, written together or grouped by one kind of separator (space or dash), Luhn-valid. */
-function isCard(text: string, groups: Group[], i: number, j: number): boolean {
-  const seps = new Set(groups.slice(i + 1, j + 1).map((g) => g.sep));
+function isCard(w: Window): boolean {
+  const seps = new Set(w.seps);
   if (seps.size > 1 || [...seps].some((s) => s !== ' ' && s !== '-')) return false;
-  return isCardDigits(digitsOf(text, groups, i, j));
+  return isCardDigits(w.digits);
 }
 
 function isCardDigits(d: string): boolean {
@@ -255,14 +260,10 @@ export function luhn(digits: string): boolean {
 
 const isBarePhone = (n: number) => n >= 10 && n <= 12;
 
-function isPhone(text: string, groups: Group[], i: number, j: number, plus: boolean): boolean {
-  const d = digitsOf(text, groups, i, j);
+function isPhone({ digits: d, lens, seps, paren }: Window, plus: boolean): boolean {
   if (plus) return d.length >= 8 && d.length <= 15 && isPossiblePhoneNumber(`+${d}`);
   if (d.length < 7 || d.length > 12) return false;
-  const lens = groups.slice(i, j + 1).map((g) => g.end - g.start);
-  const seps = groups.slice(i + 1, j + 1).map((g) => g.sep);
   if (lens.length === 1) return isBarePhone(d.length);
-  const paren = groups[i]!.sep.includes('(') || seps.some((s) => s.includes('(') || s.includes(')'));
   if (paren) return true;
   // Shapes that are not phone numbers although they are digits in groups.
   if (lens.length === 2 && (lens[1]! < 4 || seps[0] === '.')) return false; // 12345.67, 3.14159
