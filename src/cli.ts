@@ -12,7 +12,7 @@ import { createDemo, createDemoOverHttp } from './demo.js';
 import { parseChatArgs, runChat } from './cli-chat.js';
 import { readLiveOwner, recordServingUrl } from './platform/db/embedded-lock.js';
 import { createWorker } from './platform/jobs/index.js';
-import { allJobs } from './jobs.js';
+import { allJobs, allSchedules } from './jobs.js';
 
 const USAGE = `converse <command>
 
@@ -33,7 +33,7 @@ Configuration is read from the environment: see docs/configuration.md.`;
 async function serve(config: Config, log: Logger): Promise<void> {
   const runtime = await createRuntime(config, { log });
   const app = await buildApp(runtime.deps);
-  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds }) : null;
+  const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds, schedules: allSchedules }) : null;
   onShutdownSignal(log, 'shutting down: draining requests and the running jobs', async () => {
     // Stop accepting; in-flight requests and the jobs already running finish; then the database closes.
     // A keep-alive connection whose request finishes while draining would hold close() open until its
@@ -80,7 +80,7 @@ function servingUrl(address: string | AddressInfo | null, host: string): string 
 async function runWorker(config: Config, log: Logger): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('`converse worker` needs DATABASE_URL: the embedded database belongs to `converse serve`, which runs background work itself');
   const runtime = await createRuntime(config, { log });
-  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds });
+  const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds, schedules: allSchedules });
   onShutdownSignal(log, 'worker stopping: finishing running jobs', async () => {
     await worker.stop();
     await runtime.close();

@@ -18,13 +18,18 @@ export const isStorableText = (s: string): boolean => !UNSTORABLE.test(s);
 export const toStorableText = (s: string): string => (isStorableText(s) ? s : s.replace(UNSTORABLE_ALL, (c) => (c === '\0' ? '' : '\uFFFD')));
 
 /** `toStorableText` applied to every string and key of a JSON-like value (iterative, depth-independent). */
-export function storableJson<T>(value: T): T {
-  // Copies one level (keys cleaned, order kept); the loop below descends without recursion.
+export const storableJson = <T>(value: T): T => mapJson(value, (v) => (typeof v === 'string' ? toStorableText(v) : v), toStorableText) as T;
+
+/**
+ * A copy of a JSON-like value with `leaf` applied to every string, number, boolean and null and `key` to
+ * every object key (order kept). Iterative, so a deeply nested value cannot overflow the stack.
+ */
+export function mapJson(value: unknown, leaf: (v: unknown) => unknown, key: (k: string) => string): unknown {
+  // Copies one level; the loop below descends without recursion.
   const fix = (v: unknown): unknown => {
-    if (typeof v === 'string') return toStorableText(v);
-    if (v === null || typeof v !== 'object') return v;
+    if (v === null || typeof v !== 'object') return leaf(v);
     if (Array.isArray(v)) return [...v];
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [toStorableText(k), x]));
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [key(k), x]));
   };
   const root = fix(value);
   const stack: unknown[] = [root];
@@ -32,11 +37,11 @@ export function storableJson<T>(value: T): T {
     const node = stack.pop() as Record<string, unknown> | unknown[] | null;
     if (node === null || typeof node !== 'object') continue;
     const keys = Array.isArray(node) ? node.keys() : Object.keys(node);
-    for (const key of keys) {
-      const v = fix((node as Record<string | number, unknown>)[key]);
-      (node as Record<string | number, unknown>)[key] = v;
+    for (const k of keys) {
+      const v = fix((node as Record<string | number, unknown>)[k]);
+      (node as Record<string | number, unknown>)[k] = v;
       if (v !== null && typeof v === 'object') stack.push(v);
     }
   }
-  return root as T;
+  return root;
 }

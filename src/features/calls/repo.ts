@@ -1,3 +1,4 @@
+import type { RawQuery } from '../../platform/db/driver.js';
 import type { Tx } from '../../platform/db/types.js';
 import { cursorAt, type Cursor } from '../../platform/http/pagination.js';
 
@@ -228,4 +229,56 @@ export async function listCalls(tx: Tx, f: CallFilters, opts: { cursor: Cursor |
 export async function deleteCall(tx: Tx, id: string): Promise<boolean> {
   const r = await tx.query('delete from app.calls where org_id = $1 and id = $2 returning id', [tx.orgId, id]);
   return r.rows.length > 0;
+}
+
+/** Unredacted text of the last transcript entries of a live session of a redacting org (migration 0017). */
+export interface LiveText { seq: number; text: string }
+
+/** Appends to the call's live text, keeping the last `keep` entries. */
+export async function appendLiveText(tx: Tx, callId: string, entries: LiveText[], keep: number): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query(
+    `update app.calls c set live_text = (
+       select coalesce(jsonb_agg(t.e order by t.n), '[]'::jsonb)
+         from jsonb_array_elements(coalesce(c.live_text, '[]'::jsonb) || $3::jsonb) with ordinality as t(e, n)
+        where t.n > jsonb_array_length(coalesce(c.live_text, '[]'::jsonb) || $3::jsonb) - $4)
+      where c.org_id = $1 and c.id = $2`,
+    [tx.orgId, callId, JSON.stringify(entries), keep],
+  );
+}
+
+export async function clearLiveText(tx: Tx, callId: string): Promise<void> {
+  await tx.query('update app.calls set live_text = null where org_id = $1 and id = $2 and live_text is not null', [tx.orgId, callId]);
+}
+
+export async function getLiveText(tx: Tx, callId: string): Promise<LiveText[]> {
+  const r = await tx.query<{ live_text: LiveText[] | null }>('select live_text from app.calls where org_id = $1 and id = $2', [tx.orgId, callId]);
+  return r.rows[0]?.live_text ?? [];
+}
+
+/**
+ * Retention: deletes up to `limit` of the org's calls with no activity (turn or end) since `cutoff`,
+ * oldest first; their transcripts, tool calls, hits, latency and messages go with them (ON DELETE
+ * CASCADE). Returns how many went; the caller repeats in fresh transactions until fewer than `limit` do.
+ */
+export async function deleteCallsIdleSince(tx: Tx, cutoff: Date, limit: number): Promise<number> {
+  const r = await tx.query(
+    `delete from app.calls where org_id = $1 and id in (
+       select id from app.calls where org_id = $1 and updated_at < $2 order by updated_at limit $3)
+     returning id`,
+    [tx.orgId, cutoff, limit],
+  );
+  return r.rows.length;
+}
+
+/** The named cross-org door (migration 0017): queues the daily privacy job of each org due for it. */
+export async function queuePrivacyJobs(query: RawQuery, limit: number): Promise<Array<{ org_id: string; job_id: string }>> {
+  const r = await query<{ org_id: string; job_id: string }>('select org_id, job_id from app.queue_privacy_jobs($1)', [limit]);
+  return r.rows;
+}
+
+/** Clears the live text of sessions idle since `before` (abandoned, never ended). */
+export async function clearIdleLiveText(tx: Tx, before: Date): Promise<number> {
+  const r = await tx.query('update app.calls set live_text = null where org_id = $1 and live_text is not null and updated_at < $2 returning id', [tx.orgId, before]);
+  return r.rows.length;
 }

@@ -4,19 +4,34 @@
  * runtime keeps those transactions short (no model, tool or provider call inside).
  */
 import type { Tx } from '../../platform/db/types.js';
+import { redactJson, redactText } from '../../platform/privacy/redact.js';
+import { privacySettings } from '../organizations/public.js';
 import * as repo from './repo.js';
 
 export type { CallRow, CallStateRow, CallStatus, CallChannel, CallMode, NewCall, MessageRow, CallUpdate } from './repo.js';
 
-export const createCall = (tx: Tx, call: repo.NewCall): Promise<repo.CallStateRow> => repo.insertCall(tx, call);
+/** The variables column is what is shown of them: redacted when the org redacts (the state is not). */
+export async function createCall(tx: Tx, call: repo.NewCall): Promise<repo.CallStateRow> {
+  const { redact_pii } = await privacySettings(tx);
+  return repo.insertCall(tx, redact_pii ? { ...call, variables: redactJson(call.variables) as Record<string, unknown> } : call);
+}
 
-/** The call's state row and the last `historyLimit` transcript entries (for the model's context). */
-export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: number }): Promise<{ call: repo.CallStateRow; history: repo.MessageRow[] } | null> {
+/**
+ * The call's state row and the last `historyLimit` transcript entries. `live: true` is the history for
+ * the model of a live session: an entry stored redacted comes back with the words really said, from the
+ * call's live text (docs/privacy.md), so redaction never changes what the session knows.
+ */
+export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: number; live?: boolean }): Promise<{ call: repo.CallStateRow; history: repo.MessageRow[] } | null> {
   const call = await repo.getCallState(tx, id);
   if (!call) return null;
   const history = opts.historyLimit > 0 ? await repo.listMessages(tx, id, { last: opts.historyLimit }) : [];
-  return { call, history };
+  if (!opts.live || history.length === 0) return { call, history };
+  const said = new Map((await repo.getLiveText(tx, id)).map((e) => [e.seq, e.text]));
+  return { call, history: history.map((m) => (said.has(m.seq) ? { ...m, text: said.get(m.seq)! } : m)) };
 }
+
+/** Live text kept per session: enough for any history limit the runtime uses for the model. */
+export const LIVE_TEXT_ENTRIES = 100;
 
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
 
@@ -41,9 +56,18 @@ export interface TurnRecord {
 /**
  * Writes one turn: the optimistic state update first (null when another writer advanced the call, and
  * then nothing else is written), then transcript, tool calls, hits and latency.
+ *
+ * When the org redacts PII (read here, once per turn, so a change applies from the next turn), what is
+ * stored as the call's history is redacted: transcript text, tool-call arguments and errors, the
+ * variables column, the recorded actions and the outcome. The engine state the session continues from
+ * is kept as it is while the session is live (and redacted in the write that ends it), and the words
+ * really said go to the call's live text for the model's history (see readCallForTurn).
  */
 export async function writeTurn(tx: Tx, callId: string, expectedVersion: number, update: repo.CallUpdate, rec: TurnRecord): Promise<repo.CallRow | null> {
-  const row = await repo.updateCallState(tx, callId, expectedVersion, update);
+  const { redact_pii: redact } = await privacySettings(tx);
+  const ended = update.ended_at !== null;
+  const stored = redact ? redactUpdate(update, ended) : update;
+  const row = await repo.updateCallState(tx, callId, expectedVersion, stored);
   if (!row) return null;
   const numbered = async <T>(table: 'call_messages' | 'call_tool_calls' | 'call_knowledge_hits', items: T[]) => {
     if (items.length === 0) return [];
@@ -52,11 +76,28 @@ export async function writeTurn(tx: Tx, callId: string, expectedVersion: number,
   };
   // Within the columns' limits (migration 0013): a model's very long reply or a tool's long error is
   // stored shortened, never a failed turn.
-  const messages = rec.messages.map((m) => ({ ...m, text: clip(m.text, MAX_MESSAGE_TEXT) }));
+  const messages = await numbered('call_messages', rec.messages.map((m) => ({ ...m, text: clip(m.text, MAX_MESSAGE_TEXT) })));
   const toolCalls = rec.tool_calls.map((c) => ({ ...c, name: clip(c.name, 200), error: c.error === null ? null : clip(c.error, 500) }));
-  await repo.insertMessages(tx, callId, await numbered('call_messages', messages));
-  await repo.insertToolCalls(tx, callId, await numbered('call_tool_calls', toolCalls));
+  const storedMessages = redact ? messages.map((m) => ({ ...m, text: redactText(m.text) })) : messages;
+  await repo.insertMessages(tx, callId, storedMessages);
+  await repo.insertToolCalls(tx, callId, await numbered('call_tool_calls', redact ? toolCalls.map(redactToolCall) : toolCalls));
   await repo.insertHits(tx, callId, await numbered('call_knowledge_hits', rec.hits));
   if (rec.latency) await repo.upsertTurn(tx, callId, { ...rec.latency, turn: rec.turn });
+  if (ended) await repo.clearLiveText(tx, callId);
+  // Only the entries redaction changed: the others are stored as said.
+  else if (redact) await repo.appendLiveText(tx, callId, messages.filter((m, i) => storedMessages[i]!.text !== m.text).map((m) => ({ seq: m.seq, text: m.text })), LIVE_TEXT_ENTRIES);
   return row;
 }
+
+function redactUpdate(u: repo.CallUpdate, ended: boolean): repo.CallUpdate {
+  return {
+    ...u,
+    // Nothing continues from an ended state, so it no longer needs the caller's words.
+    state: ended ? (redactJson(u.state) as Record<string, unknown>) : u.state,
+    variables: redactJson(u.variables) as Record<string, unknown>,
+    actions: redactJson(u.actions) as unknown[],
+    outcome: u.outcome === null ? null : redactText(u.outcome),
+  };
+}
+
+const redactToolCall = <T extends { arguments: unknown; error: string | null }>(c: T): T => ({ ...c, arguments: redactJson(c.arguments), error: c.error === null ? null : redactText(c.error) });

@@ -8,3 +8,18 @@ export async function renameOrganization(tx: Tx, name: string): Promise<OrgRow> 
   );
   return r.rows[0]!;
 }
+
+export interface PrivacySettings {
+  redact_pii: boolean;
+  /** Calls older than this many days are deleted by the daily privacy job; null keeps them. */
+  retention_days: number | null;
+}
+
+export async function getPrivacySettings(tx: Tx): Promise<PrivacySettings> {
+  const r = await tx.query<PrivacySettings>('select redact_pii, retention_days from app.organizations where org_id = $1', [tx.orgId]);
+  return r.rows[0] ?? { redact_pii: false, retention_days: null };
+}
+
+export async function updatePrivacySettings(tx: Tx, s: PrivacySettings): Promise<void> {
+  await tx.query('update app.organizations set redact_pii = $2, retention_days = $3, updated_at = now() where org_id = $1', [tx.orgId, s.redact_pii, s.retention_days]);
+}

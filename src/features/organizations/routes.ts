@@ -3,7 +3,12 @@ import { route, type RouteDef } from '../../platform/http/route.js';
 import { MeOut, OrganizationOut } from '../auth/schemas.js';
 import { getMe, getOrg, updateOrg } from './service.js';
 
-const UpdateOrganizationBody = z.strictObject({ name: z.string().trim().min(1).max(200).optional() });
+const Settings = z.strictObject({
+  redact_pii: z.boolean().optional().describe('Replace phone numbers, emails and card numbers by [PHONE], [EMAIL], [CARD] in what is stored (transcripts, tool calls, variables, event payloads); the live session is unaffected'),
+  retention_days: z.int().min(1).max(3650).nullable().optional().describe('Delete calls (with their transcripts and messages) older than this many days, daily; null keeps them'),
+});
+const UpdateOrganizationBody = z.strictObject({ name: z.string().trim().min(1).max(200).optional(), settings: Settings.optional() });
+const OrganizationWithSettingsOut = OrganizationOut.extend({ settings: z.object({ redact_pii: z.boolean(), retention_days: z.int().nullable() }) });
 
 export const organizationRoutes: RouteDef[] = [
   route({
@@ -11,7 +16,7 @@ export const organizationRoutes: RouteDef[] = [
     url: '/organization',
     operation: 'organization.get',
     permission: 'org:read',
-    response: { 200: OrganizationOut },
+    response: { 200: OrganizationWithSettingsOut },
     txHandler: ({ tx }) => getOrg(tx),
   }),
   route({
@@ -20,7 +25,7 @@ export const organizationRoutes: RouteDef[] = [
     operation: 'organization.update',
     permission: 'org:write',
     body: UpdateOrganizationBody,
-    response: { 200: OrganizationOut },
+    response: { 200: OrganizationWithSettingsOut },
     txHandler: ({ tx, principal, body, meta }) => updateOrg(tx, principal, body, meta),
   }),
 ];

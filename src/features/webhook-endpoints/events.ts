@@ -11,11 +11,15 @@
  *     await emitEvent(tx, { type: 'document.ready', data: { document_id: id, chunk_count } });
  *   });
  *
- * `data` goes to the customer's server as is: ids and facts only, never secrets or credentials.
+ * `data` goes to the customer's server as is: ids and facts only, never secrets or credentials. When
+ * the org redacts PII (docs/privacy.md), phone numbers, emails and card numbers in it are replaced
+ * before it is stored and sent.
  */
 import { randomUUID } from 'node:crypto';
 import type { Tx } from '../../platform/db/types.js';
 import { enqueue } from '../../platform/jobs/index.js';
+import { redactJson } from '../../platform/privacy/redact.js';
+import { privacySettings } from '../organizations/public.js';
 import { deliverWebhook } from './deliver-job.js';
 import * as repo from './repo.js';
 import { EVENT_TYPES, WEBHOOK_LIMITS, type EventType } from './schemas.js';
@@ -30,7 +34,8 @@ export interface EmittedEvent {
 export async function emitEvent(tx: Tx, event: { type: EventType; data: Record<string, unknown> }): Promise<EmittedEvent> {
   if (!(EVENT_TYPES as readonly string[]).includes(event.type)) throw new Error(`emitEvent: unknown event type ${String(event.type)}`);
   const eventId = randomUUID();
-  const payload = { id: eventId, type: event.type, created_at: new Date().toISOString(), data: event.data };
+  const data = (await privacySettings(tx)).redact_pii ? (redactJson(event.data) as Record<string, unknown>) : event.data;
+  const payload = { id: eventId, type: event.type, created_at: new Date().toISOString(), data };
   if (Buffer.byteLength(JSON.stringify(payload)) > WEBHOOK_LIMITS.maxEventDataBytes) throw new Error(`emitEvent: ${event.type} data is larger than ${WEBHOOK_LIMITS.maxEventDataBytes} bytes`);
   const deliveryIds: string[] = [];
   for (const endpointId of await repo.subscribedEndpointIds(tx, event.type)) {

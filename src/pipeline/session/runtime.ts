@@ -149,7 +149,7 @@ export class SessionRuntime {
   private async apply(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink, idempotentEnd: boolean): Promise<SessionReply> {
     for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
       const began = performance.now();
-      const loaded = await withOrg(this.deps.db, scope, (tx) => readCallForTurn(tx, id, { historyLimit: this.historyLimit }));
+      const loaded = await withOrg(this.deps.db, scope, (tx) => readCallForTurn(tx, id, { historyLimit: this.historyLimit, live: true }));
       if (!loaded) throw errors.notFound('session');
       const dbRead = performance.now() - began;
       const { call } = loaded;

@@ -17,6 +17,18 @@ export interface WorkerOptions {
   leaseSeconds?: number;
   /** Identifies this worker in locked_by (defaults to host:pid:random). */
   id?: string;
+  /** Periodic work that queues jobs (e.g. the daily privacy jobs), run by the poll loop. */
+  schedules?: Schedule[];
+}
+
+/**
+ * Run every `everySeconds` by each worker, first when it starts. It only queues jobs, through a named
+ * cross-org door that is safe to call from many workers at once (the jobs then run in their org).
+ */
+export interface Schedule {
+  name: string;
+  everySeconds: number;
+  run: (deps: Deps) => Promise<unknown>;
 }
 
 export interface Worker {
@@ -121,9 +133,19 @@ export function createWorker(deps: Deps, jobs: JobDef[], opts: WorkerOptions = {
     return claimed.length;
   }
 
+  const nextRun = new Map<string, number>();
+  async function runDueSchedules(): Promise<void> {
+    for (const s of opts.schedules ?? []) {
+      if ((nextRun.get(s.name) ?? 0) > Date.now()) continue;
+      nextRun.set(s.name, Date.now() + s.everySeconds * 1000);
+      await s.run(deps).catch((err: unknown) => deps.log.error({ err, schedule: s.name }, 'scheduled work failed; next try at its next interval'));
+    }
+  }
+
   const tick = async () => {
     if (stopped) return;
     try {
+      await runDueSchedules();
       const n = await runOnce();
       failures = 0;
       timer = setTimeout(() => void tick(), n > 0 ? 0 : pollMs);
