@@ -1,6 +1,7 @@
 import type { JobDef } from './platform/jobs/index.js';
 import { ingestDocumentJob } from './features/knowledge/ingest-job.js';
 import { deliverWebhook } from './features/webhook-endpoints/deliver-job.js';
+import { inboundMessageJob, threadIdleJob } from './pipeline/messaging/jobs.js';
 
 /** Every background job of the product. A feature adds its job definitions here. */
-export const allJobs: JobDef[] = [ingestDocumentJob, deliverWebhook];
+export const allJobs: JobDef[] = [ingestDocumentJob, deliverWebhook, inboundMessageJob, threadIdleJob];

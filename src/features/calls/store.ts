@@ -18,6 +18,9 @@ export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: 
   return { call, history };
 }
 
+/** The sender's newest open SMS/WhatsApp thread on the channel (active or escalated), or null. */
+export const findOpenThread = (tx: Tx, channelId: string, fromNumber: string): Promise<repo.CallRow | null> => repo.findOpenThread(tx, channelId, fromNumber);
+
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
 
 /** The longest transcript entry stored (`call_messages.text`). */
