@@ -65,7 +65,7 @@ async function converse(deps: Deps, orgId: string, m: Inbound): Promise<string |
   const scope = { orgId };
   const { thread, optedOut } = await withOrg(deps.db, scope, async (tx) => ({ thread: await findOpenThread(tx, m.channel.id, m.from), optedOut: await isOnDnc(tx, m.from) }));
   const keyword = optKeyword(m.text);
-  if (keyword === 'opt_out') {
+  if (keyword === 'opt_out' && !optedOut) {
     await withOrg(deps.db, scope, (tx) => recordOptOut(tx, m.from, m.channel.type));
     if (thread) await endSession(deps, scope, thread.id, {}, 'opted_out');
     await sendMessage(deps, { orgId, channel: m.channel, callId: thread?.id ?? null, to: m.from, text: OPT_OUT_CONFIRMATION });
