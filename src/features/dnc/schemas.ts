@@ -7,7 +7,7 @@ export const AddDncBody = z.strictObject({ phone: z.string().trim().min(3).max(3
 export type AddDncBody = z.infer<typeof AddDncBody>;
 
 /** The number in the path, percent-encoded: `/dnc/%2B14155550100` (a bare `+` would be read as a space by some clients). */
-export const DncParams = z.strictObject({ phone: z.string().min(3).max(32) });
+export const DncParams = z.strictObject({ phone: z.string().min(1).max(64) });
 
 export const DncEntryOut = z.object({
   phone: z.string(),

@@ -13,13 +13,19 @@ import type { DncEntryOut } from './schemas.js';
 
 export const presentDnc = (r: repo.DncRow): DncEntryOut => ({ phone: r.phone, source: r.source, created_at: new Date(r.created_at).toISOString() });
 
-/** E.164 or a 400 naming the field (`body.phone` / `params.phone`). */
-function e164(raw: string, path: string): string {
+function normalizeE164(raw: string): string | null {
   try {
-    return normalizePhone(raw)!;
+    return normalizePhone(raw);
   } catch {
-    throw errors.validation('The phone number is invalid', [{ path, message: 'must be an E.164 number, e.g. +14155550100' }]);
+    return null;
   }
+}
+
+/** E.164 or a 400 naming the field. */
+function e164(raw: string, path: string): string {
+  const phone = normalizeE164(raw);
+  if (!phone) throw errors.validation('The phone number is invalid', [{ path, message: 'must be an E.164 number, e.g. +14155550100' }]);
+  return phone;
 }
 
 /** The cursor is the last number of the previous page, opaque (base64url). */
@@ -47,8 +53,10 @@ export async function addDnc(tx: Tx, principal: Principal, raw: string, meta: Re
   return presentDnc(row);
 }
 
+/** A path that is not a number names no entry: the same 404 as a number that is not listed. */
 export async function removeDnc(tx: Tx, principal: Principal, raw: string, meta: RequestMeta): Promise<void> {
-  const row = await repo.deleteDnc(tx, e164(raw, 'params.phone'));
+  const phone = normalizeE164(raw);
+  const row = phone ? await repo.deleteDnc(tx, phone) : null;
   if (!row) throw errors.notFound('dnc entry');
   await recordAudit(tx, actorOf(principal), { action: 'dnc.removed', targetType: 'dnc', before: { phone: row.phone, source: row.source } }, meta);
 }
