@@ -86,7 +86,14 @@ async function converse(deps: Deps, orgId: string, m: Inbound): Promise<string |
       await sendToSession(deps, scope, thread.id, { type: 'text', text: m.text });
       return thread.id;
     } catch (err) {
-      if (!isEnded(err)) throw err; // ended meanwhile (the flow finished): the message starts a new thread
+      if (!isEnded(err)) throw err;
+      // An escalated thread stays with the person handling it: no new agent session behind their back.
+      // (Whether a handed-off session takes the caller's text is the runtime's rule, RUNTIME.md.)
+      if (thread.status === 'escalated') {
+        deps.log.info({ org: orgId, call: thread.id }, 'messaging: the escalated session did not take the message');
+        return thread.id;
+      }
+      // Otherwise it ended meanwhile (the flow finished): the message starts a new thread.
     }
   }
   if (!m.channel.agent_id && !m.channel.flow_id) {
