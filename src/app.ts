@@ -15,6 +15,7 @@ import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js'
 import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
+import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
@@ -84,7 +85,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
-  await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
+  // SMS/WhatsApp: inbound messages are claimed and queued, receipts applied, in the recording transaction.
+  await app.register(inboundWebhookPlugin(deps, { afterRecord: afterMessagingCallback }), { prefix: INBOUND_WEBHOOK_PREFIX });
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   return app;
 }

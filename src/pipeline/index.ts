@@ -10,6 +10,7 @@
 import type { Deps } from '../deps.js';
 import type { OrgScope } from '../platform/db/with-org.js';
 import { startEngine, stepEngine } from './engine/index.js';
+import { attachMessagingTransport } from './messaging/transport.js';
 import type { Engine } from './session/drive.js';
 import { SessionRuntime, type StartSessionInput } from './session/runtime.js';
 import type { SessionSink } from './session/transport.js';
@@ -35,11 +36,13 @@ export function sessionRuntime(deps: Deps): SessionRuntime {
   if (!rt) {
     rt = new SessionRuntime(deps, { engine: flowEngine });
     runtimes.set(deps, rt);
+    // Live SMS/WhatsApp turns go out to the person in the thread, whichever transport or request ran them.
+    attachMessagingTransport(deps, rt.bus);
   }
   return rt;
 }
 
 export const startSession = (deps: Deps, scope: OrgScope, input: StartSessionInput, sink?: SessionSink) => sessionRuntime(deps).start(scope, input, sink);
 export const sendToSession = (deps: Deps, scope: OrgScope, id: string, event: CallerEvent, sink?: SessionSink) => sessionRuntime(deps).send(scope, id, event, sink);
-export const endSession = (deps: Deps, scope: OrgScope, id: string, sink?: SessionSink) => sessionRuntime(deps).end(scope, id, sink);
+export const endSession = (deps: Deps, scope: OrgScope, id: string, sink?: SessionSink, reason?: 'idle_timeout' | 'opted_out') => sessionRuntime(deps).end(scope, id, sink, reason);
 export const getSession = (deps: Deps, scope: OrgScope, id: string) => sessionRuntime(deps).get(scope, id);

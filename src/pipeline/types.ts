@@ -20,6 +20,8 @@ export type EndReason =
   | 'max_turns'
   | 'max_duration'
   | 'node_limit' // more than max_nodes_per_turn nodes without waiting for the caller
+  | 'idle_timeout' // an SMS/WhatsApp thread without messages for the channel's thread_idle_minutes
+  | 'opted_out' // the person replied STOP (or another opt-out keyword) on an SMS/WhatsApp thread
   | 'error'; // an unrecoverable runtime error (recorded with a reason)
 
 // ---------------------------------------------------------------------------------------------------
@@ -32,7 +34,7 @@ export type CallerEvent =
   | { type: 'speech_final'; text: string; confidence: number }
   | { type: 'speech_partial'; text: string }
   | { type: 'silence'; ms: number }
-  | { type: 'hangup' }
+  | { type: 'hangup'; reason?: 'idle_timeout' | 'opted_out' }
   | { type: 'human_message'; text: string }
   | { type: 'timer'; name: string };
 

@@ -22,3 +22,4 @@ export {
   type InboundWebhookVerdict,
   type VerifyInboundWebhookInput,
 } from './verify-webhook.js';
+export { messagingEvents, optKeyword, bareAddress, type MessagingEvent, type DeliveryStatus } from './messages.js';

@@ -107,6 +107,17 @@ export async function updateCallState(tx: Tx, id: string, expected: number, u: C
   return r.rows[0] ?? null;
 }
 
+/** The sender's newest open thread (active or escalated call) on an SMS/WhatsApp channel. */
+export async function findOpenThread(tx: Tx, channelId: string, fromNumber: string): Promise<CallRow | null> {
+  const r = await tx.query<CallRow>(
+    `select ${COLUMNS} from app.calls
+      where org_id = $1 and channel_id = $2 and from_number = $3 and status in ('active', 'escalated')
+      order by created_at desc limit 1`,
+    [tx.orgId, channelId, fromNumber],
+  );
+  return r.rows[0] ?? null;
+}
+
 export async function nextSeq(tx: Tx, table: 'call_messages' | 'call_tool_calls' | 'call_knowledge_hits', callId: string): Promise<number> {
   const r = await tx.query<{ n: number }>(`select coalesce(max(seq) + 1, 0)::int as n from app.${table} where org_id = $1 and call_id = $2`, [tx.orgId, callId]);
   return r.rows[0]!.n;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ListQuery, Timestamp, toIso } from '../../platform/http/schemas.js';
+import { CallMessageOut } from '../messaging/public.js';
 import type { CallRow, HitRow, MessageRow, ToolCallRow, TurnRow } from './repo.js';
 
 export const CALL_STATUSES = ['active', 'ended', 'escalated'] as const;
@@ -64,6 +65,7 @@ export const CallDetailOut = CallOut.extend({
   latency: z.array(z.object({
     turn: z.number().int(), engine_ms: z.number(), db_ms: z.number(), model_ttft_ms: z.number().nullable(), tool_ms: z.number(), total_ms: z.number(),
   })),
+  messages: z.array(CallMessageOut).describe('SMS/WhatsApp messages sent for this call, with their delivery status'),
 });
 export type CallDetailOut = z.infer<typeof CallDetailOut>;
 

@@ -9,6 +9,7 @@ import { errors } from '../../platform/errors.js';
 import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
+import { listCallMessages } from '../messaging/public.js';
 import * as repo from './repo.js';
 import { presentCall, presentHit, presentMessage, presentToolCall, presentTurn, type CallDetailOut } from './schemas.js';
 
@@ -32,6 +33,7 @@ export async function getCallDetail(tx: Tx, id: string): Promise<CallDetailOut> 
     tool_calls: toolCalls.map(presentToolCall),
     knowledge_hits: hits.map(presentHit),
     latency: turns.map(presentTurn),
+    messages: await listCallMessages(tx, id),
   };
 }
 

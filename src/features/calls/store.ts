@@ -32,6 +32,8 @@ export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: 
 
 /** Live text kept per session: enough for any history limit the runtime uses for the model. */
 export const LIVE_TEXT_ENTRIES = 100;
+/** The sender's newest open SMS/WhatsApp thread on the channel (active or escalated), or null. */
+export const findOpenThread = (tx: Tx, channelId: string, fromNumber: string): Promise<repo.CallRow | null> => repo.findOpenThread(tx, channelId, fromNumber);
 
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
 

@@ -1,7 +1,7 @@
 import type { Config } from '../../config.js';
 import { toIso } from '../../platform/http/schemas.js';
 import type { ChannelRow } from './repo.js';
-import type { ChannelOut } from './schemas.js';
+import { DEFAULT_THREAD_IDLE_MINUTES, type ChannelOut } from './schemas.js';
 
 export const WEBHOOK_PATH = '/api/v1/webhooks';
 
@@ -21,6 +21,8 @@ export function webhookUrl(config: Config, row: Pick<ChannelRow, 'id' | 'provide
   return `${base}${WEBHOOK_PATH}/${row.provider}/${row.id}`;
 }
 
+export const threadIdleMinutes = (row: Pick<ChannelRow, 'settings'>): number => row.settings.thread_idle_minutes ?? DEFAULT_THREAD_IDLE_MINUTES;
+
 /** The API shape: credentials as `{configured, hint}`, never a ciphertext or a secret. */
 export function presentChannel(config: Config, row: ChannelRow, opts: { exotelToken?: string } = {}): ChannelOut {
   return {
@@ -33,6 +35,7 @@ export function presentChannel(config: Config, row: ChannelRow, opts: { exotelTo
     agent_id: row.agent_id,
     flow_id: row.flow_id,
     allowed_origins: row.allowed_origins,
+    settings: { thread_idle_minutes: threadIdleMinutes(row) },
     webhook_url: webhookUrl(config, row, opts.exotelToken),
     created_at: toIso(row.created_at)!,
     updated_at: toIso(row.updated_at)!,
@@ -55,5 +58,6 @@ export function auditView(row: ChannelRow): Record<string, unknown> {
     agent_id: row.agent_id,
     flow_id: row.flow_id,
     allowed_origins: row.allowed_origins,
+    settings: row.settings,
   };
 }

@@ -1,6 +1,6 @@
 import type { Tx } from '../../platform/db/types.js';
 import type { Cursor } from '../../platform/http/pagination.js';
-import type { ChannelProvider, ChannelType } from './schemas.js';
+import type { ChannelProvider, ChannelSettings, ChannelType } from './schemas.js';
 
 /** Field name → vault ciphertext. Never plaintext. */
 export type EncryptedCredentials = Record<string, string>;
@@ -16,6 +16,7 @@ export interface ChannelRow {
   agent_id: string | null;
   flow_id: string | null;
   allowed_origins: string[];
+  settings: ChannelSettings;
   created_at: Date;
   updated_at: Date;
 }
@@ -28,18 +29,19 @@ export interface ChannelFields {
   agent_id: string | null;
   flow_id: string | null;
   allowed_origins: string[];
+  settings: ChannelSettings;
 }
 
-const COLUMNS = 'id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins, created_at, updated_at';
+const COLUMNS = 'id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins, settings, created_at, updated_at';
 
 // Every statement also filters on org_id = $1: RLS is the boundary in PostgreSQL mode, and this filter
 // is what holds in embedded mode (ISOLATION.md "Embedded mode").
 
 export async function insertChannel(tx: Tx, c: ChannelFields & { id: string; type: ChannelType; provider: ChannelProvider }): Promise<ChannelRow> {
   const r = await tx.query<ChannelRow>(
-    `insert into app.channels (org_id, id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[]) returning ${COLUMNS}`,
-    [tx.orgId, c.id, c.name, c.type, c.provider, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins],
+    `insert into app.channels (org_id, id, name, type, provider, credentials, credentials_hint, phone_number, agent_id, flow_id, allowed_origins, settings)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::text[], $12) returning ${COLUMNS}`,
+    [tx.orgId, c.id, c.name, c.type, c.provider, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins, JSON.stringify(c.settings)],
   );
   return r.rows[0]!;
 }
@@ -63,9 +65,9 @@ export async function listChannels(tx: Tx, opts: { cursor: Cursor | null; limit:
 export async function updateChannel(tx: Tx, id: string, c: ChannelFields): Promise<ChannelRow | null> {
   const r = await tx.query<ChannelRow>(
     `update app.channels set name = $3, credentials = $4, credentials_hint = $5, phone_number = $6, agent_id = $7, flow_id = $8,
-            allowed_origins = $9::text[], updated_at = now()
+            allowed_origins = $9::text[], settings = $10, updated_at = now()
       where org_id = $1 and id = $2 returning ${COLUMNS}`,
-    [tx.orgId, id, c.name, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins],
+    [tx.orgId, id, c.name, JSON.stringify(c.credentials), c.credentials_hint, c.phone_number, c.agent_id, c.flow_id, c.allowed_origins, JSON.stringify(c.settings)],
   );
   return r.rows[0] ?? null;
 }

@@ -27,6 +27,13 @@ const PhoneNumber = z.string().trim().min(3).max(32);
 const Origin = z.string().trim().min(1).max(300);
 const AllowedOrigins = z.array(Origin).max(CHANNEL_LIMITS.maxAllowedOrigins);
 
+/** How long an SMS/WhatsApp thread stays open without messages (docs/messaging.md); 24 h by default. */
+export const DEFAULT_THREAD_IDLE_MINUTES = 1440;
+export const ChannelSettings = z.strictObject({
+  thread_idle_minutes: z.int().min(1).max(43_200).optional().describe(`sms/whatsapp: a thread idle this long ends; the next message starts a new one (default ${DEFAULT_THREAD_IDLE_MINUTES})`),
+});
+export type ChannelSettings = z.infer<typeof ChannelSettings>;
+
 export const CreateChannelBody = z.strictObject({
   name: Name,
   type: z.enum(CHANNEL_TYPES),
@@ -36,6 +43,7 @@ export const CreateChannelBody = z.strictObject({
   agent_id: z.uuid().nullable().optional(),
   flow_id: z.uuid().nullable().optional(),
   allowed_origins: AllowedOrigins.optional().describe('web channels: browser origins allowed to open a session'),
+  settings: ChannelSettings.optional(),
 });
 export type CreateChannelBody = z.infer<typeof CreateChannelBody>;
 
@@ -48,6 +56,7 @@ export const UpdateChannelBody = z
     agent_id: z.uuid().nullable(),
     flow_id: z.uuid().nullable(),
     allowed_origins: AllowedOrigins,
+    settings: ChannelSettings.describe('Replaces the stored settings as a whole'),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, 'at least one field is required');
@@ -66,6 +75,7 @@ export const ChannelOut = z.object({
   agent_id: z.string().nullable(),
   flow_id: z.string().nullable(),
   allowed_origins: z.array(z.string()),
+  settings: z.object({ thread_idle_minutes: z.number().int() }),
   webhook_url: z
     .string()
     .nullable()

@@ -31,6 +31,7 @@ export async function createChannel(deps: Deps, principal: Principal, body: Crea
     agent_id: body.agent_id ?? null,
     flow_id: body.flow_id ?? null,
     allowed_origins: normalizeOrigins(body.allowed_origins),
+    settings: body.settings ?? {},
   };
   checkChannelShape({ type: body.type, provider: body.provider, hasCredentials: body.credentials !== undefined, ...fields });
   const provider = body.provider === 'web' ? null : body.provider;
@@ -87,6 +88,7 @@ export async function updateChannel(deps: Deps, principal: Principal, id: string
     agent_id,
     flow_id,
     allowed_origins: body.allowed_origins !== undefined ? normalizeOrigins(body.allowed_origins) : current.allowed_origins,
+    settings: body.settings ?? current.settings,
   };
   checkChannelShape({ type: current.type, provider: current.provider, hasCredentials: body.credentials !== undefined || current.provider !== 'web', ...fields });
 

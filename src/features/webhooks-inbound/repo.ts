@@ -53,3 +53,15 @@ export async function insertChannelEvent(tx: Tx, e: ChannelEventInput): Promise<
     [tx.orgId, e.id, e.channelId, e.provider, e.eventType, e.externalId, JSON.stringify(e.payload ?? null)],
   );
 }
+
+export interface ChannelEventRow {
+  id: string;
+  channel_id: string;
+  provider: string;
+  payload: unknown;
+}
+
+export async function getChannelEvent(tx: Tx, id: string): Promise<ChannelEventRow | null> {
+  const r = await tx.query<ChannelEventRow>('select id, channel_id, provider, payload from app.channel_events where org_id = $1 and id = $2', [tx.orgId, id]);
+  return r.rows[0] ?? null;
+}

@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/errors.js';
 import { WEBHOOK_PATH } from '../channels/present.js';
-import { metaHandshake, receiveWebhook, type InboundCall, type InboundOutcome } from './service.js';
+import { metaHandshake, receiveWebhook, type InboundCall, type InboundHooks, type InboundOutcome } from './service.js';
 
 /** Provider callbacks are small (Meta batches included); anything bigger is refused with 413. */
 export const WEBHOOK_BODY_LIMIT_BYTES = 256 * 1024;
@@ -59,7 +59,7 @@ function answer(deps: Deps, request: FastifyRequest, reply: FastifyReply, call: 
   return reply.code(200).type('text/plain').send('ok');
 }
 
-export function inboundWebhookPlugin(deps: Deps) {
+export function inboundWebhookPlugin(deps: Deps, hooks: InboundHooks = {}) {
   return async function webhooks(app: FastifyInstance): Promise<void> {
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: WEBHOOK_BODY_LIMIT_BYTES }, (request, body, done) => {
@@ -74,7 +74,7 @@ export function inboundWebhookPlugin(deps: Deps) {
       const query = new URL(call.rawUrl, 'http://x').searchParams;
       const outcome = request.method === 'GET' && call.provider === 'meta' && query.has('hub.mode')
         ? await metaHandshake(deps, call, query)
-        : await receiveWebhook(deps, call);
+        : await receiveWebhook(deps, call, hooks);
       return answer(deps, request, reply, call, outcome);
     };
     app.post('/:provider/:channel_id', { ...common, schema: { ...schema, operationId: 'webhooks.receive' } }, handle);
@@ -84,7 +84,7 @@ export function inboundWebhookPlugin(deps: Deps) {
     const handleExotel = async (request: FastifyRequest, reply: FastifyReply) => {
       const p = request.params as z.infer<typeof ExotelParams>;
       const call = toCall(request, { provider: 'exotel', channel_id: p.channel_id, token: p.token });
-      return answer(deps, request, reply, call, await receiveWebhook(deps, call));
+      return answer(deps, request, reply, call, await receiveWebhook(deps, call, hooks));
     };
     app.post('/exotel/:channel_id/:token', { ...common, schema: { ...exotelSchema, operationId: 'webhooks.exotel' } }, handleExotel);
     app.get('/exotel/:channel_id/:token', { logSerializers: common.logSerializers, schema: { ...exotelSchema, operationId: 'webhooks.exotel_get' } }, handleExotel);

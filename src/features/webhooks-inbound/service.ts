@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
+import type { Tx } from '../../platform/db/types.js';
 import {
   PROVIDER_NAMES,
   verifyInboundWebhook,
@@ -48,6 +49,24 @@ export interface InboundCall {
   rawUrl: string;
   headers: InboundWebhookRequest['headers'];
   rawBody: Buffer;
+}
+
+/** A verified, recorded callback, handed to `afterRecord` inside the recording transaction. */
+export interface RecordedCallback {
+  channel: ChannelRow;
+  provider: ProviderName;
+  eventId: string;
+  params: URLSearchParams;
+  json: unknown;
+}
+
+/**
+ * What happens after a callback is recorded, in the same transaction (database work only: a failure
+ * rolls the event and its replay key back, so the provider's retry is accepted). The app wiring passes
+ * the session transports' hook (SMS/WhatsApp threads); features do not depend on the runtime.
+ */
+export interface InboundHooks {
+  afterRecord?: (tx: Tx, recorded: RecordedCallback) => Promise<void>;
 }
 
 export type InboundOutcome =
@@ -100,7 +119,7 @@ async function multipartParams(call: InboundCall): Promise<URLSearchParams | und
   return params;
 }
 
-export async function receiveWebhook(deps: Deps, call: InboundCall): Promise<InboundOutcome> {
+export async function receiveWebhook(deps: Deps, call: InboundCall, hooks: InboundHooks = {}): Promise<InboundOutcome> {
   const r = await resolve(deps, call);
   if ('reason' in r) return { ok: false, reason: r.reason };
   const secret = await secretOf(deps, r, SIGNING_FIELD[r.provider]);
@@ -129,6 +148,7 @@ export async function receiveWebhook(deps: Deps, call: InboundCall): Promise<Inb
     const event = describeEvent(r.provider, verdict.params, verdict.json);
     const eventId = randomUUID();
     await repo.insertChannelEvent(tx, { id: eventId, channelId: r.channel.id, provider: r.provider, ...event });
+    await hooks.afterRecord?.(tx, { channel: r.channel, provider: r.provider, eventId, params: verdict.params, json: verdict.json });
     await repo.sweepReplayKeys(tx);
     return { ok: true, provider: r.provider, eventId };
   });

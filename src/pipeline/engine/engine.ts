@@ -66,7 +66,7 @@ export function stepEngine(state: EngineState, event: EngineEvent, ctx: EngineCo
   try {
     const run = newRun(ctx, s, event.at);
     const before = { ...s.variables };
-    if (event.type === 'hangup') endSession(run, 'caller_hangup');
+    if (event.type === 'hangup') endSession(run, event.reason ?? 'caller_hangup');
     else if (event.at - s.started_at >= ctx.limits.max_duration_ms) endSession(run, 'max_duration');
     else if (event.type === 'human_message') run.outputs.push(...humanSay(event.text));
     else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {

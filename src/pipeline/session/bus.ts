@@ -12,7 +12,7 @@
  * Isolation: a subscription names its org and session; `subscribeAll` is for transports that route by
  * the update's own org and channel (never by anything the caller sent).
  */
-import type { SessionChannel, SessionMode } from '../types.js';
+import type { Output, SessionChannel, SessionMode } from '../types.js';
 import type { SessionReply } from './reply.js';
 
 export interface SessionUpdate {
@@ -24,6 +24,8 @@ export interface SessionUpdate {
   /** What caused the turn: `start`, or the caller event's type (`text`, `dtmf`, `human_message`, `hangup`, …). */
   cause: string;
   reply: SessionReply;
+  /** The turn's engine outputs as produced (actions with their own fields, e.g. a send_message's text and recipient). */
+  outputs: readonly Output[];
 }
 
 export type SessionListener = (update: SessionUpdate) => void | Promise<void>;

@@ -62,15 +62,22 @@ function callerEntry(event: CallerEvent): TranscriptEntry | null {
     case 'human_message':
       return { role: 'human', text: event.text, ...base };
     case 'hangup':
-      return { role: 'system', text: 'The caller ended the session', ...base };
+      return { role: 'system', text: HANGUP_TEXT[event.reason ?? 'caller_hangup'], ...base };
     default:
       return null;
   }
 }
 
+const HANGUP_TEXT = {
+  caller_hangup: 'The caller ended the session',
+  idle_timeout: 'The thread ended: no messages within the idle timeout',
+  opted_out: 'The caller opted out (STOP)',
+} as const;
+
 function statusOf(state: EngineState, outputs: readonly Output[], before: CallStatus): CallStatus {
   const handedOff = state.ended_reason === 'handed_off' || outputs.some((o) => o.type === 'handoff') || before === 'escalated';
-  if (handedOff && state.ended_reason !== 'caller_hangup') return 'escalated';
+  const callerLeft = state.ended_reason === 'caller_hangup' || state.ended_reason === 'opted_out' || state.ended_reason === 'idle_timeout';
+  if (handedOff && !callerLeft) return 'escalated';
   return state.status === 'ended' ? 'ended' : 'active';
 }
 
@@ -132,7 +139,7 @@ export class SessionRuntime {
       await this.persist(tx, id, 1, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status });
     });
     const reply = this.reply(id, status, r);
-    this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply });
+    this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs });
     return reply;
   }
 
@@ -141,9 +148,12 @@ export class SessionRuntime {
     return serialized(key(scope.orgId, id), () => this.apply(scope, id, event, sink, false));
   }
 
-  /** Ends the session as a hang-up; ending an ended session returns it as it is. */
-  end(scope: OrgScope, id: string, sink: SessionSink = {}): Promise<SessionReply> {
-    return serialized(key(scope.orgId, id), () => this.apply(scope, id, { type: 'hangup' }, sink, true));
+  /**
+   * Ends the session as a hang-up (or, for SMS/WhatsApp threads, an idle timeout or an opt-out); ending
+   * an ended session returns it as it is.
+   */
+  end(scope: OrgScope, id: string, sink: SessionSink = {}, reason?: 'idle_timeout' | 'opted_out'): Promise<SessionReply> {
+    return serialized(key(scope.orgId, id), () => this.apply(scope, id, { type: 'hangup', ...(reason ? { reason } : {}) }, sink, true));
   }
 
   private async apply(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink, idempotentEnd: boolean): Promise<SessionReply> {
@@ -171,7 +181,7 @@ export class SessionRuntime {
       );
       if (saved) {
         const reply = this.reply(id, status, r);
-        this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply });
+        this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply, outputs: r.outputs });
         return reply;
       }
       this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
@@ -189,8 +199,7 @@ export class SessionRuntime {
     const ended = r.state.status === 'ended';
     const actions = r.outputs
       .filter((o) => o.type === 'transfer' || o.type === 'handoff' || o.type === 'send_message' || o.type === 'schedule_callback')
-      // Text sessions and test mode never make the provider request: the action is recorded only.
-      .map((o) => ({ ...o, at: new Date().toISOString(), delivered: false, why_not: ctx.mode === 'test' ? 'test mode' : `${ctx.channel} session` }));
+      .map((o) => ({ ...o, at: new Date().toISOString(), ...deliveryOf(o, ctx) }));
     const outcome = ended || t.status === 'escalated' ? outcomeOf(r.state, t.status) : null;
     const row = await writeTurn(
       tx, id, version,
@@ -232,6 +241,16 @@ export class SessionRuntime {
       return { call: loaded.call, transcript: loaded.history };
     });
   }
+}
+
+/**
+ * Text sessions and test mode never make the provider request: the action is recorded only. On a live
+ * SMS/WhatsApp thread the messaging transport (../messaging/) sends `send_message` actions after the
+ * turn is stored; their delivery status is on the call's `messages[]`.
+ */
+function deliveryOf(o: Output, ctx: SessionContext): Record<string, unknown> {
+  if (ctx.mode === 'live' && o.type === 'send_message' && (ctx.channel === 'sms' || ctx.channel === 'whatsapp')) return { queued: true };
+  return { delivered: false, why_not: ctx.mode === 'test' ? 'test mode' : `${ctx.channel} session` };
 }
 
 /** A flow may set its own business outcome in an `outcome` variable (e.g. "booked"); else how it ended. */

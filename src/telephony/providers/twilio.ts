@@ -62,9 +62,10 @@ export function createTwilioClient(opts: ProviderClientOptions = {}): ProviderCl
     },
 
     async sendMessage(creds, input: SendMessageInput) {
+      const address = (n: string) => `${input.channel === 'whatsapp' ? 'whatsapp:' : ''}${toE164('twilio', n)}`;
       const form: Array<[string, string]> = [
-        ['To', toE164('twilio', input.to)],
-        ['From', toE164('twilio', input.from)],
+        ['To', address(input.to)],
+        ['From', address(input.from)],
         ['Body', input.text],
       ];
       if (input.statusCallbackUrl) form.push(['StatusCallback', checkCallbackUrl('twilio', input.statusCallbackUrl)]);

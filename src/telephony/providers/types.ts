@@ -71,6 +71,8 @@ export interface SendMessageInput {
   to: string;
   text: string;
   statusCallbackUrl?: string;
+  /** Twilio carries WhatsApp too: `whatsapp` addresses both numbers as `whatsapp:+E164`. Default sms. */
+  channel?: 'sms' | 'whatsapp';
 }
 
 export interface SentMessage {

@@ -22,7 +22,7 @@ import {
   type CallbackResponse,
   type SignedCallback,
 } from './callbacks.js';
-import { exotelCallStatus, plivoHangup, twilioCallStatus } from './payloads.js';
+import { exotelCallStatus, metaMessageStatus, plivoHangup, plivoMessageStatus, twilioCallStatus, twilioMessageStatus } from './payloads.js';
 import { exotelRoute } from './routes-exotel.js';
 import { metaRoute } from './routes-meta.js';
 import { plivoRoute } from './routes-plivo.js';
@@ -52,6 +52,12 @@ export interface ProviderSim {
   sendExotelCallback(url: string, params: Record<string, string>, opts?: { method?: 'GET' | 'POST' }): Promise<CallbackResponse>;
   /** Sends a provider-format status callback for a recorded call, signed with its account's credentials. */
   sendCallStatus(call: SimCall, status: string): Promise<CallbackResponse>;
+  /**
+   * Sends the provider's delivery receipt for a message it accepted, signed with its account's
+   * credentials: Twilio and Plivo to the message's status callback URL, Meta to `url` (the app's
+   * webhook, where Meta posts every `statuses` entry). `errorCode` for failed/undelivered.
+   */
+  sendMessageStatus(message: SimMessage, status: string, opts?: { url?: string; errorCode?: string }): Promise<CallbackResponse>;
   /** Sends any built callback; sending the same one twice is a replay. */
   deliver(cb: SignedCallback): Promise<CallbackResponse>;
   close(): Promise<void>;
@@ -77,7 +83,12 @@ function send(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-export async function startProviderSim(opts: { accounts?: SimAccounts } = {}): Promise<ProviderSim> {
+/**
+ * `fetch`: how callbacks travel (default global fetch). Tests whose app listens on a local port while
+ * providers are given the public URL pass one that rewrites the URL, like a reverse proxy would.
+ */
+export async function startProviderSim(opts: { accounts?: SimAccounts; fetch?: typeof fetch } = {}): Promise<ProviderSim> {
+  const fetchFn = opts.fetch ?? fetch;
   const a = opts.accounts ?? {};
   const state: SimState = {
     accounts: { twilio: a.twilio ?? [], plivo: a.plivo ?? [], exotel: a.exotel ?? [], meta: a.meta ?? [] },
@@ -124,12 +135,12 @@ export async function startProviderSim(opts: { accounts?: SimAccounts } = {}): P
     messages: state.messages,
     requests: state.requests,
     failNext: (provider, status, body) => void state.failures.set(provider, { status, body }),
-    deliver: (cb) => deliverCallback(cb),
-    sendTwilioCallback: (url, params, token) => deliverCallback(twilioCallback(url, params, token)),
-    sendTwilioJsonCallback: (url, payload, token) => deliverCallback(twilioJsonCallback(url, payload, token)),
-    sendPlivoCallback: (url, params, token, o) => deliverCallback(plivoCallback(url, params, token, o)),
-    sendMetaCallback: (url, payload, secret) => deliverCallback(metaCallback(url, payload, secret)),
-    sendExotelCallback: (url, params, o) => deliverCallback(exotelCallback(url, params, o)),
+    deliver: (cb) => deliverCallback(cb, fetchFn),
+    sendTwilioCallback: (url, params, token) => deliverCallback(twilioCallback(url, params, token), fetchFn),
+    sendTwilioJsonCallback: (url, payload, token) => deliverCallback(twilioJsonCallback(url, payload, token), fetchFn),
+    sendPlivoCallback: (url, params, token, o) => deliverCallback(plivoCallback(url, params, token, o), fetchFn),
+    sendMetaCallback: (url, payload, secret) => deliverCallback(metaCallback(url, payload, secret), fetchFn),
+    sendExotelCallback: (url, params, o) => deliverCallback(exotelCallback(url, params, o), fetchFn),
     async sendCallStatus(call, status) {
       if (!call.statusCallbackUrl) throw new Error(`call ${call.id} has no status callback URL`);
       const url = call.statusCallbackUrl;
@@ -145,6 +156,32 @@ export async function startProviderSim(opts: { accounts?: SimAccounts } = {}): P
           return sim.sendExotelCallback(url, exotelCallStatus({ callSid: call.id, status }));
         case 'meta':
           throw new Error('meta has no calls');
+      }
+    },
+    async sendMessageStatus(message, status, o = {}) {
+      const url = o.url ?? message.statusCallbackUrl;
+      if (!url) throw new Error(`message ${message.id} has no status callback URL`);
+      const { errorCode } = o;
+      const err = errorCode ? { errorCode } : {};
+      switch (message.provider) {
+        case 'twilio': {
+          const acct = state.accounts.twilio.find((x) => x.account_sid === message.accountId);
+          if (!acct) throw new Error('unknown twilio account');
+          return sim.sendTwilioCallback(url, twilioMessageStatus({ accountSid: acct.account_sid, messageSid: message.id, from: message.from, to: message.to, status, ...err }), acct.auth_token);
+        }
+        case 'plivo': {
+          const acct = state.accounts.plivo.find((x) => x.auth_id === message.accountId);
+          if (!acct) throw new Error('unknown plivo account');
+          return sim.sendPlivoCallback(url, plivoMessageStatus({ messageUuid: message.id, from: message.from, to: message.to, status, ...err }), acct.auth_token);
+        }
+        case 'meta': {
+          const acct = state.accounts.meta.find((x) => x.phone_number_id === message.accountId);
+          if (!acct) throw new Error('unknown meta account');
+          const payload = metaMessageStatus({ phoneNumberId: acct.phone_number_id, messageId: message.id, recipient: message.to, status, ...(errorCode ? { errorCode: Number(errorCode) } : {}) });
+          return sim.sendMetaCallback(url, payload, acct.app_secret);
+        }
+        case 'exotel':
+          throw new Error('exotel message receipts are not simulated');
       }
     },
     close: () =>

@@ -17,6 +17,14 @@ export function twilioInboundMessage(o: { accountSid: string; from: string; to: 
   };
 }
 
+/** Twilio's status callback for a message it sends (the `StatusCallback` of the send request). */
+export function twilioMessageStatus(o: { accountSid: string; messageSid: string; from: string; to: string; status: string; errorCode?: string }): Record<string, string> {
+  return {
+    AccountSid: o.accountSid, ApiVersion: '2010-04-01', MessageSid: o.messageSid, SmsSid: o.messageSid, MessageStatus: o.status, SmsStatus: o.status,
+    From: o.from, To: o.to, ...(o.errorCode ? { ErrorCode: o.errorCode } : {}),
+  };
+}
+
 export function twilioCallStatus(o: {
   accountSid: string; callSid: string; from: string; to: string; status: string; timestamp?: Date;
 }): Record<string, string> {
@@ -33,6 +41,11 @@ export function plivoInboundCall(o: { from: string; to: string; callUuid?: strin
 
 export function plivoInboundMessage(o: { from: string; to: string; text: string }): Record<string, string> {
   return { MessageUUID: uuid(), From: o.from, To: o.to, Text: o.text, Type: 'sms', TotalRate: '0', Units: '1' };
+}
+
+/** Plivo's message status callback (the `url` of the send request). */
+export function plivoMessageStatus(o: { messageUuid: string; from: string; to: string; status: string; errorCode?: string }): Record<string, string> {
+  return { MessageUUID: o.messageUuid, Status: o.status, From: o.from, To: o.to, TotalRate: '0.00350', Units: '1', MessageTime: new Date().toISOString(), ...(o.errorCode ? { ErrorCode: o.errorCode } : {}) };
 }
 
 export function plivoHangup(o: { callUuid: string; from: string; to: string; status?: string }): Record<string, string> {
@@ -80,7 +93,8 @@ export function metaInboundText(o: { phoneNumberId: string; from: string; text: 
   });
 }
 
-export function metaMessageStatus(o: { phoneNumberId: string; messageId: string; recipient: string; status: string; timestampSec?: number }): unknown {
+export function metaMessageStatus(o: { phoneNumberId: string; messageId: string; recipient: string; status: string; timestampSec?: number; errorCode?: number }): unknown {
   const ts = String(o.timestampSec ?? Math.floor(Date.now() / 1000));
-  return metaEnvelope(o.phoneNumberId, { statuses: [{ id: o.messageId, status: o.status, timestamp: ts, recipient_id: o.recipient }] });
+  const errors = o.errorCode === undefined ? {} : { errors: [{ code: o.errorCode, title: 'Message undeliverable' }] };
+  return metaEnvelope(o.phoneNumberId, { statuses: [{ id: o.messageId, status: o.status, timestamp: ts, recipient_id: o.recipient, ...errors }] });
 }

@@ -1,0 +1,17 @@
+import { z } from 'zod';
+
+export const DNC_SOURCES = ['manual', 'sms_opt_out', 'whatsapp_opt_out'] as const;
+export type DncSource = (typeof DNC_SOURCES)[number];
+
+export const AddDncBody = z.strictObject({ phone: z.string().trim().min(3).max(32).describe('E.164, e.g. +14155550100') });
+export type AddDncBody = z.infer<typeof AddDncBody>;
+
+/** The number in the path, percent-encoded: `/dnc/%2B14155550100` (a bare `+` would be read as a space by some clients). */
+export const DncParams = z.strictObject({ phone: z.string().min(1).max(64) });
+
+export const DncEntryOut = z.object({
+  phone: z.string(),
+  source: z.enum(DNC_SOURCES).describe('manual (POST /dnc) or the channel type on which the person replied STOP'),
+  created_at: z.string(),
+});
+export type DncEntryOut = z.infer<typeof DncEntryOut>;
