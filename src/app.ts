@@ -14,6 +14,7 @@ import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
+import { escalationHub } from './features/escalations/hub.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 
@@ -86,5 +87,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
+  // Open escalation streams would hold the server's close until their clients leave: end them first.
+  app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));
   return app;
 }

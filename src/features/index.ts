@@ -14,6 +14,7 @@ import { toolRoutes } from './tools/routes.js';
 import { mcpRoutes } from './mcp/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 import { providerRoutes } from './providers/routes.js';
+import { escalationRoutes } from './escalations/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -34,4 +35,5 @@ export const featureRoutes: RouteDef[] = [
   ...webhookEndpointRoutes,
   ...callRoutes,
   ...providerRoutes,
+  ...escalationRoutes,
 ];
