@@ -42,7 +42,9 @@ export const escalationRoutes: RouteDef[] = [
       const stream = openEscalationStream(deps, principal, request.headers.authorization);
       // The client went away: stop the heartbeat and drop the subscription.
       reply.raw.once('close', () => stream.destroy());
-      void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no');
+      // `connection: close`: once the stream ends (shutdown, credential gone) the socket goes too, instead
+      // of idling as a keep-alive connection that holds the server's close.
+      void reply.header('content-type', 'text/event-stream; charset=utf-8').header('cache-control', 'no-cache').header('x-accel-buffering', 'no').header('connection', 'close');
       return stream;
     },
   }),
