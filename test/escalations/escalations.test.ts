@@ -87,6 +87,11 @@ describe(`escalations end to end (${modeName})`, () => {
     expect(c.ended_at).not.toBeNull();
     expectError(await say(t.app, a.tokens.member, sessionId, 'hello?'), 409);
     expectError(await post(t.app, a.tokens.support_agent, `/escalations/${escalationId}/release`), 409);
+    const audit = (await call(t.app, { method: 'GET', url: '/audit-log?limit=200', token: a.tokens.owner })).json().data as Array<{ action: string; target_id: string; actor: { id: string } }>;
+    expect(audit.filter((e) => e.target_id === escalationId).map((e) => [e.action, e.actor.id]).sort()).toEqual([
+      ['escalation.claimed', a.userIds.support_agent],
+      ['escalation.closed', a.userIds.support_agent],
+    ]);
 
     const payloads = await t.testDb.admin.transaction((q) => q<{ event_type: string; payload: { data: Record<string, unknown> } }>(
       'select event_type, payload from app.webhook_deliveries where endpoint_id = $1 order by created_at', [endpoint.id]));

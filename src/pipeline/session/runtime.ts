@@ -238,7 +238,10 @@ export class SessionRuntime {
     if (!row) return null;
     await opts.inTurn?.(tx, { status: t.status });
     const handoff = r.outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff') ?? null;
-    const escalations = await recordEscalationTurn(tx, { call_id: id, cause: t.cause, handoff, escalated: t.status === 'escalated', messages });
+    // Only turns that hand off, or happen in an escalated session, touch the queue (no extra query otherwise).
+    const escalations = handoff !== null || before === 'escalated' || t.status === 'escalated'
+      ? await recordEscalationTurn(tx, { call_id: id, cause: t.cause, handoff, escalated: t.status === 'escalated', messages })
+      : [];
     // Once per call, when it is over: an escalated call is not over until the person closes it or the caller leaves.
     if (ended && before !== 'ended') {
       await emitEvent(tx, {
