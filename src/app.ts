@@ -14,6 +14,7 @@ import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
 import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
+import { escalationHub } from './features/escalations/hub.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
 import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
@@ -88,5 +89,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // SMS/WhatsApp: inbound messages are claimed and queued, receipts applied, in the recording transaction.
   await app.register(inboundWebhookPlugin(deps, { afterRecord: afterMessagingCallback }), { prefix: INBOUND_WEBHOOK_PREFIX });
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
+  // Open escalation streams would hold the server's close until their clients leave: end them first.
+  app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));
   return app;
 }

@@ -15,6 +15,7 @@ import { mcpRoutes } from './mcp/routes.js';
 import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { dncRoutes } from './dnc/routes.js';
+import { escalationRoutes } from './escalations/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -36,4 +37,5 @@ export const featureRoutes: RouteDef[] = [
   ...callRoutes,
   ...providerRoutes,
   ...dncRoutes,
+  ...escalationRoutes,
 ];

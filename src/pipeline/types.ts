@@ -16,6 +16,7 @@ export type EndReason =
   | 'caller_hangup' // hangup event / POST /sessions/{id}/end
   | 'transferred'
   | 'handed_off' // human_handoff: the session waits in the escalation queue
+  | 'closed_by_support' // a support agent closed the escalated session (POST /escalations/{id}/close)
   | 'no_input' // dtmf_menu without a valid key after max_attempts and no no_input edge
   | 'max_turns'
   | 'max_duration'
@@ -36,6 +37,10 @@ export type CallerEvent =
   | { type: 'silence'; ms: number }
   | { type: 'hangup'; reason?: 'idle_timeout' | 'opted_out' }
   | { type: 'human_message'; text: string }
+  /** A support agent gives a handed-off session back to the agent it came from (POST /escalations/{id}/release). */
+  | { type: 'release' }
+  /** A support agent closes the session (POST /escalations/{id}/close). */
+  | { type: 'close' }
   | { type: 'timer'; name: string };
 
 /** An action an agent turn asked for through a built-in tool (or the offline responder's rules). */
@@ -84,8 +89,8 @@ export type Output =
       type: 'say';
       text: string;
       interruptible: boolean;
-      /** `agent`: produced by an agent turn (already streamed as deltas); `flow`: a node's text. */
-      source: 'flow' | 'agent' | 'system';
+      /** `agent`: produced by an agent turn (already streamed as deltas); `flow`: a node's text; `human`: a support agent's message. */
+      source: 'flow' | 'agent' | 'system' | 'human';
       node_id?: string;
       agent_id?: string;
     }

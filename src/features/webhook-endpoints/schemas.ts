@@ -3,7 +3,7 @@ import { toIso } from '../../platform/http/schemas.js';
 import type { AttemptRow, DeliveryRow, EndpointRow } from './repo.js';
 
 /** The events an organization can subscribe to (API.md "Tools and MCP servers"). */
-export const EVENT_TYPES = ['call.started', 'call.ended', 'campaign.started', 'campaign.completed', 'document.ready', 'document.failed'] as const;
+export const EVENT_TYPES = ['call.started', 'call.ended', 'escalation.created', 'campaign.started', 'campaign.completed', 'document.ready', 'document.failed'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export const WEBHOOK_LIMITS = {

@@ -33,7 +33,7 @@ describe('terminal nodes', () => {
     const ended = s.state;
     expect(s.send({ type: 'human_message', text: 'Hi, Dana here.' }, 3_600_000 * 5)).toEqual({
       state: ended,
-      outputs: [{ type: 'say', text: 'Hi, Dana here.', interruptible: false, source: 'system' }],
+      outputs: [{ type: 'say', text: 'Hi, Dana here.', interruptible: false, source: 'human' }],
       effects: [],
     });
     expect(s.send({ type: 'text', text: 'hello?' }).outputs).toEqual([]);

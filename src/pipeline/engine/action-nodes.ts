@@ -1,5 +1,5 @@
 import type { FlowNodeOf } from '../../features/flows/flow-schema.js';
-import { endSession, renderIn, say, scopeOf, type Run } from './run.js';
+import { endSession, handOff, renderIn, say, scopeOf, type Run } from './run.js';
 import { lookup, rfc3339, stringify } from './templates.js';
 
 /** Nodes that say and/or emit an action, then continue (`next`) or end the session (null). */
@@ -21,13 +21,7 @@ export function runTransfer(run: Run, node: FlowNodeOf<'transfer'>): null {
 export function runHumanHandoff(run: Run, node: FlowNodeOf<'human_handoff'>): null {
   const { queue, message, reason } = node.data;
   say(run, message, { node_id: node.id, interruptible: false });
-  run.outputs.push({
-    type: 'handoff',
-    ...(queue === undefined ? {} : { queue }),
-    ...(reason === undefined ? {} : { reason: renderIn(run, reason) }),
-    node_id: node.id,
-  });
-  endSession(run, 'handed_off');
+  handOff(run, { ...(queue === undefined ? {} : { queue }), ...(reason === undefined ? {} : { reason: renderIn(run, reason) }), node_id: node.id });
   return null;
 }
 

@@ -2,7 +2,7 @@ import type { FlowNodeOf } from '../../features/flows/flow-schema.js';
 import type { AgentAction, EffectResult } from '../types.js';
 import { messageChannel } from './action-nodes.js';
 import { FREE } from './grammar.js';
-import { awaitInput, endSession, renderIn, requestEffect, type Run } from './run.js';
+import { awaitInput, endSession, handOff, renderIn, requestEffect, type Run } from './run.js';
 import type { ActiveAgent } from './state.js';
 import { stringify } from './templates.js';
 
@@ -14,8 +14,7 @@ const waitForCaller = (run: Run, agent: ActiveAgent): void => awaitInput(run, { 
 export function enterAgentNode(run: Run, node: FlowNodeOf<'agent'>): null {
   if (!run.ctx.agents.has(node.data.agent_id)) {
     // Deleted since the flow was saved: a person picks the conversation up rather than a dead end.
-    run.outputs.push({ type: 'handoff', reason: 'The agent of this flow step is not available', node_id: node.id });
-    endSession(run, 'handed_off', 'agent_unavailable');
+    handOff(run, { reason: 'The agent of this flow step is not available', node_id: node.id }, 'agent_unavailable');
     return null;
   }
   const context = node.data.context === undefined ? undefined : renderIn(run, node.data.context);
@@ -37,6 +36,25 @@ export function startAgentOnly(run: Run): void {
   run.state.agent = active;
   if (agent.greeting.trim() !== '') run.outputs.push({ type: 'say', text: agent.greeting, interruptible: true, source: 'agent', agent_id: agent.id });
   waitForCaller(run, active);
+}
+
+/**
+ * A release after a handoff: the agent that handed off takes the conversation back (a flow `agent`
+ * node's agent keeps its node, context and turn count, so the flow goes on after it as before), else
+ * the session's own agent. False when there is none (a flow handed off without an agent): nothing changes.
+ */
+export function resumeAfterHandoff(run: Run): boolean {
+  const from = run.state.handed_off_from ?? null;
+  const own = run.ctx.agent_id;
+  const agent: ActiveAgent | null =
+    from !== null && run.ctx.agents.has(from.agent_id) ? from : own !== null && run.ctx.agents.has(own) ? { agent_id: own, node_id: null, turns: 0 } : null;
+  if (agent === null) return false;
+  run.state.status = 'waiting_input';
+  run.state.ended_reason = null;
+  run.state.handed_off_from = null;
+  run.state.agent = agent;
+  waitForCaller(run, agent);
+  return true;
 }
 
 /** A caller turn while an agent owns the conversation. */
@@ -79,8 +97,7 @@ function applyAction(run: Run, agent: ActiveAgent, action: AgentAction): { next:
     case 'end_call':
       return { next: leaveAgent(run, agent, 'completed', action.reason) };
     case 'human_handoff':
-      run.outputs.push({ type: 'handoff', ...(action.queue === undefined ? {} : { queue: action.queue }), ...(action.reason === undefined ? {} : { reason: action.reason }), ...at });
-      endSession(run, 'handed_off');
+      handOff(run, { ...(action.queue === undefined ? {} : { queue: action.queue }), ...(action.reason === undefined ? {} : { reason: action.reason }), ...at });
       return { next: null };
     case 'transfer_call':
       run.outputs.push({ type: 'transfer', ...(action.phone_number === undefined ? {} : { phone_number: action.phone_number }), ...(action.queue === undefined ? {} : { queue: action.queue }), ...at });

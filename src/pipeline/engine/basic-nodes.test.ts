@@ -89,10 +89,10 @@ describe('entry, speak, listen, end_call', () => {
     expect(r.state).toMatchObject({ status: 'ended', ended_reason: 'caller_hangup', pending_effect: null });
   });
 
-  it('a human_message is said with source system without changing where the flow waits', () => {
+  it('a human_message is said with source human without changing where the flow waits', () => {
     const s = new Session(makeCtx({ flow }));
     const r = s.send({ type: 'human_message', text: 'Hi, this is Dana from support.' });
-    expect(r.outputs).toEqual([{ type: 'say', text: 'Hi, this is Dana from support.', interruptible: false, source: 'system' }]);
+    expect(r.outputs).toEqual([{ type: 'say', text: 'Hi, this is Dana from support.', interruptible: false, source: 'human' }]);
     expect(r.state.status).toBe('waiting_input');
     expect(says(s.text('ok'))[0]).toBe('You said: ok (ok)');
   });

@@ -106,6 +106,8 @@ const callerEvent = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ type: 'silence', ms: 5000 }) },
   { weight: 1, arbitrary: fc.constantFrom({ type: 'speech_partial', text: 'he' }, { type: 'timer', name: 't' }, { type: 'human_message', text: 'Hi' }, { type: 'started' }) },
   { weight: 1, arbitrary: fc.constant({ type: 'hangup' }) },
+  // A support agent's side of an escalation: giving the session back to the agent, or closing it.
+  { weight: 1, arbitrary: fc.constantFrom({ type: 'release' }, { type: 'close' }) },
 );
 const agentActions = fc.array(
   fc.constantFrom(

@@ -1,5 +1,5 @@
 import type { EngineContext, EngineEvent, EngineState, EffectResult, Output, StepResult } from '../types.js';
-import { startAgentOnly } from './agent.js';
+import { resumeAfterHandoff, startAgentOnly } from './agent.js';
 import { handleCaller, handleEffectResult } from './dispatch.js';
 import { runFrom } from './nodes.js';
 import { endSession, newRun, type Run } from './run.js';
@@ -50,7 +50,22 @@ export function startEngine(ctx: EngineContext, init: { variables: Record<string
 }
 
 /** A support agent's message, passed to the caller as is. */
-const humanSay = (text: string): Output[] => (text.trim() === '' ? [] : [{ type: 'say', text, interruptible: false, source: 'system' }]);
+const humanSay = (text: string): Output[] => (text.trim() === '' ? [] : [{ type: 'say', text, interruptible: false, source: 'human' }]);
+
+/**
+ * After a handoff the session is ended `handed_off` but not over: the caller and a person go on talking
+ * (the person's messages pass; the caller's are recorded by the Session, the engine ignores them), the
+ * person may release it back to the agent or close it, and the caller may hang up. Any other ended
+ * session ignores everything.
+ */
+function afterHandoff(s: MachineState, event: EngineEvent, ctx: EngineContext): StepResult {
+  const run = newRun(ctx, s, event.at);
+  if (event.type === 'human_message') run.outputs.push(...humanSay(event.text));
+  else if (event.type === 'hangup') endSession(run, 'caller_hangup');
+  else if (event.type === 'close') endSession(run, 'closed_by_support');
+  else if (event.type === 'release') resumeAfterHandoff(run);
+  return { state: run.state, outputs: run.outputs, effects: [] };
+}
 
 const isEffectResult = (e: EngineEvent): e is EffectResult & { at: number } =>
   e.type === 'tool_result' || e.type === 'agent_turn_result' || e.type === 'classify_result';
@@ -58,15 +73,12 @@ const isEffectResult = (e: EngineEvent): e is EffectResult & { at: number } =>
 /** One event: a pure function of (state, event, context). Inputs are never mutated. */
 export function stepEngine(state: EngineState, event: EngineEvent, ctx: EngineContext): StepResult {
   const s = cloneState(state);
-  if (s.status === 'ended') {
-    // After a handoff the conversation goes on between the caller and a person: their messages still pass.
-    const outputs = event.type === 'human_message' && s.ended_reason === 'handed_off' ? humanSay(event.text) : [];
-    return { state: s, outputs, effects: [] };
-  }
+  if (s.status === 'ended') return s.ended_reason === 'handed_off' ? afterHandoff(s, event, ctx) : { state: s, outputs: [], effects: [] };
   try {
     const run = newRun(ctx, s, event.at);
     const before = { ...s.variables };
     if (event.type === 'hangup') endSession(run, event.reason ?? 'caller_hangup');
+    else if (event.type === 'close') endSession(run, 'closed_by_support');
     else if (event.at - s.started_at >= ctx.limits.max_duration_ms) endSession(run, 'max_duration');
     else if (event.type === 'human_message') run.outputs.push(...humanSay(event.text));
     else if (isEffectResult(event) ? !handleEffectResult(run, event) : !handleCaller(run, event)) {

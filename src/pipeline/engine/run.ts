@@ -74,6 +74,14 @@ export function endSession(run: Run, reason: EndReason, detail?: string): void {
   run.outputs.push({ type: 'end', reason, ...(detail === undefined ? {} : { detail }) });
 }
 
+/** Hands the conversation to a person: the `handoff` output, then the `handed_off` end (the agent is kept for a release). */
+export function handOff(run: Run, handoff: Omit<Extract<Output, { type: 'handoff' }>, 'type'>, detail?: string): void {
+  run.outputs.push({ type: 'handoff', ...handoff });
+  const from = run.state.agent;
+  endSession(run, 'handed_off', detail);
+  run.state.handed_off_from = from;
+}
+
 export function setVariable(run: Run, name: string, value: unknown): void {
   run.state.variables[name] = value;
 }

@@ -26,6 +26,11 @@ export interface MachineState extends EngineState {
   effect_seq: number;
   wait: Wait | null;
   agent: ActiveAgent | null;
+  /**
+   * After a handoff: the agent that owned the conversation then (null when a flow node handed off), so a
+   * release gives the conversation back to it. Absent in states stored before releases existed.
+   */
+  handed_off_from?: ActiveAgent | null;
 }
 
 /** A deep copy: the engine works on its own copy, so inputs are never mutated. */

@@ -26,7 +26,7 @@ export const MessageBody = z
   })
   .refine((b) => (b.text === undefined) !== (b.dtmf === undefined), { message: 'give exactly one of text or dtmf', path: ['text'] });
 
-const ReplyMessageOut = z.looseObject({ role: z.enum(['agent', 'system']), text: z.string(), type: z.string().optional(), node_id: z.string().optional(), agent_id: z.string().optional() });
+const ReplyMessageOut = z.looseObject({ role: z.enum(['agent', 'system', 'human']), text: z.string(), type: z.string().optional(), node_id: z.string().optional(), agent_id: z.string().optional() });
 
 export const SessionReplyOut = z.object({
   id: z.uuid(),

@@ -64,7 +64,8 @@ export async function drive(
       if (o.type === 'say') {
         // An agent turn's reply was streamed as deltas already; any other line goes out as one piece.
         if (!(o.source === 'agent' && streamedAgentText)) sink.onDelta?.(o.text, message);
-        if (o.text.trim()) transcript.push({ role: 'agent', text: o.text, at: new Date(), interrupted: false, node_id: o.node_id ?? null, agent_id: o.agent_id ?? null });
+        // A support agent's message (source human) is the person's line in the transcript, not the agent's.
+        if (o.text.trim()) transcript.push({ role: o.source === 'human' ? 'human' : 'agent', text: o.text, at: new Date(), interrupted: false, node_id: o.node_id ?? null, agent_id: o.agent_id ?? null });
         message++;
       } else {
         const text = actionText(o);

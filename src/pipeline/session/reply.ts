@@ -4,7 +4,8 @@ import type { InputGrammar, Output } from '../types.js';
 import { actionText } from './drive.js';
 
 export interface ReplyMessage {
-  role: 'agent' | 'system';
+  /** `human`: a support agent writing into an escalated session. */
+  role: 'agent' | 'system' | 'human';
   text: string;
   type?: 'transfer' | 'handoff' | 'send_message' | 'schedule_callback';
   node_id?: string;
@@ -26,7 +27,7 @@ export function messagesOf(outputs: readonly Output[]): ReplyMessage[] {
   const out: ReplyMessage[] = [];
   for (const o of outputs) {
     if (o.type === 'say') {
-      if (o.text.trim()) out.push({ role: 'agent', text: o.text, ...(o.node_id ? { node_id: o.node_id } : {}), ...(o.agent_id ? { agent_id: o.agent_id } : {}) });
+      if (o.text.trim()) out.push({ role: o.source === 'human' ? 'human' : 'agent', text: o.text, ...(o.node_id ? { node_id: o.node_id } : {}), ...(o.agent_id ? { agent_id: o.agent_id } : {}) });
     } else if (o.type === 'transfer' || o.type === 'handoff' || o.type === 'send_message' || o.type === 'schedule_callback') {
       const { type, ...fields } = o;
       out.push({ role: 'system', type, ...fields, text: actionText(o) ?? type });

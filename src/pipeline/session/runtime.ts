@@ -8,6 +8,8 @@ import { randomUUID } from 'node:crypto';
 import type { LanguageModel } from 'ai';
 import type { Deps } from '../../deps.js';
 import { createCall, readCallForTurn, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
+import { escalationHub, type EscalationEvent } from '../../features/escalations/hub.js';
+import { recordEscalationTurn } from '../../features/escalations/store.js';
 import { emitEvent } from '../../features/webhook-endpoints/events.js';
 import { withOrg, type OrgScope } from '../../platform/db/with-org.js';
 import type { Tx } from '../../platform/db/types.js';
@@ -47,6 +49,15 @@ export interface StartSessionInput {
   to_number?: string | null;
 }
 
+/** Options of one turn (escalation routes: the person's action is recorded in the turn's own transaction). */
+export interface TurnOptions {
+  /**
+   * Runs inside the turn's write transaction, after the turn was written; throwing rolls the whole turn
+   * back (and the error reaches the caller). `status` is the call's status after the turn.
+   */
+  inTurn?: (tx: Tx, turn: { status: CallStatus }) => Promise<void>;
+}
+
 const STALE_RETRIES = 3;
 const key = (orgId: string, id: string) => `${orgId}:${id}`;
 
@@ -59,8 +70,10 @@ function callerEntry(event: CallerEvent): TranscriptEntry | null {
       return { role: 'caller', text: event.text, ...base };
     case 'dtmf':
       return { role: 'caller', text: event.digits, ...base };
-    case 'human_message':
-      return { role: 'human', text: event.text, ...base };
+    case 'release':
+      return { role: 'system', text: 'A support agent gave the conversation back to the agent', ...base };
+    case 'close':
+      return { role: 'system', text: 'A support agent closed the conversation', ...base };
     case 'hangup':
       return { role: 'system', text: HANGUP_TEXT[event.reason ?? 'caller_hangup'], ...base };
     default:
@@ -74,10 +87,13 @@ const HANGUP_TEXT = {
   opted_out: 'The caller opted out (STOP)',
 } as const;
 
-function statusOf(state: EngineState, outputs: readonly Output[], before: CallStatus): CallStatus {
-  const handedOff = state.ended_reason === 'handed_off' || outputs.some((o) => o.type === 'handoff') || before === 'escalated';
-  const callerLeft = state.ended_reason === 'caller_hangup' || state.ended_reason === 'opted_out' || state.ended_reason === 'idle_timeout';
-  if (handedOff && !callerLeft) return 'escalated';
+/**
+ * `escalated` while the session waits for or talks with a person (ended `handed_off`); a release makes
+ * it `active` again, a close or a hang-up `ended`. A person's message (`human` entries) is recorded by
+ * the engine's `say` with source `human`, not here.
+ */
+function statusOf(state: EngineState): CallStatus {
+  if (state.ended_reason === 'handed_off') return 'escalated';
   return state.status === 'ended' ? 'ended' : 'active';
 }
 
@@ -127,25 +143,26 @@ export class SessionRuntime {
     const at = Date.now();
     const r = await this.run(ctx, [], (engineCtx) => this.opts.engine.start(engineCtx, { variables: input.variables ?? {}, at }), sink);
     const id = randomUUID();
-    const status = statusOf(r.state, r.outputs, 'active');
+    const status = statusOf(r.state);
     const wrote = performance.now();
-    await withOrg(this.deps.db, scope, async (tx) => {
+    const escalations = await withOrg(this.deps.db, scope, async (tx) => {
       await createCall(tx, {
         id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, channel_id: input.channel_id ?? null, mode: ctx.mode,
         direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, to_number: input.to_number ?? null,
         state: r.state, context: ctx as unknown as Record<string, unknown>, variables: r.state.variables, started_at: new Date(at),
       });
       await emitEvent(tx, { type: 'call.started', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode } });
-      await this.persist(tx, id, 1, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status });
+      return this.persist(tx, id, 1, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status, cause: 'start' }, {});
     });
+    escalationHub(this.deps).publish(scope.orgId, escalations ?? []);
     const reply = this.reply(id, status, r);
     this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs });
     return reply;
   }
 
   /** One caller event (text, DTMF, …). 404 for a session not in the org; 409 once it has ended. */
-  send(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink = {}): Promise<SessionReply> {
-    return serialized(key(scope.orgId, id), () => this.apply(scope, id, event, sink, false));
+  send(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink = {}, opts: TurnOptions = {}): Promise<SessionReply> {
+    return serialized(key(scope.orgId, id), () => this.apply(scope, id, event, sink, false, opts));
   }
 
   /**
@@ -153,10 +170,10 @@ export class SessionRuntime {
    * an ended session returns it as it is.
    */
   end(scope: OrgScope, id: string, sink: SessionSink = {}, reason?: 'idle_timeout' | 'opted_out'): Promise<SessionReply> {
-    return serialized(key(scope.orgId, id), () => this.apply(scope, id, { type: 'hangup', ...(reason ? { reason } : {}) }, sink, true));
+    return serialized(key(scope.orgId, id), () => this.apply(scope, id, { type: 'hangup', ...(reason ? { reason } : {}) }, sink, true, {}));
   }
 
-  private async apply(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink, idempotentEnd: boolean): Promise<SessionReply> {
+  private async apply(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink, idempotentEnd: boolean, opts: TurnOptions): Promise<SessionReply> {
     for (let attempt = 1; attempt <= STALE_RETRIES; attempt++) {
       const began = performance.now();
       const loaded = await withOrg(this.deps.db, scope, (tx) => readCallForTurn(tx, id, { historyLimit: this.historyLimit, live: true }));
@@ -164,7 +181,9 @@ export class SessionRuntime {
       const dbRead = performance.now() - began;
       const { call } = loaded;
       const state = call.state as unknown as EngineState;
-      if (state.status === 'ended') {
+      // A handed-off session is ended for the agent but open for the caller and a person (the engine's
+      // afterHandoff): the caller's messages are recorded for the person, who may release or close it.
+      if (state.status === 'ended' && state.ended_reason !== 'handed_off') {
         if (idempotentEnd) return { id, status: call.status, messages: [], variables: call.variables, ended_reason: call.ended_reason, awaiting: null };
         throw errors.conflict('The session has ended');
       }
@@ -174,12 +193,13 @@ export class SessionRuntime {
       const caller = callerEntry(event);
       const history = [...toHistory(loaded.history), ...(caller?.role === 'caller' ? [{ role: 'caller' as const, text: caller.text }] : [])];
       const r = await this.run(ctx, history, (engineCtx) => this.opts.engine.step(state, { ...event, at: Date.now() }, engineCtx), sink);
-      const status = statusOf(r.state, r.outputs, call.status);
+      const status = statusOf(r.state);
       const wrote = performance.now();
       const saved = await withOrg(this.deps.db, scope, (tx) =>
-        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.version - 1, status }),
+        this.persist(tx, id, call.version, call.status, ctx, r, caller, { began, dbMs: dbRead, wrote, turn: call.version - 1, status, cause: event.type }, opts),
       );
       if (saved) {
+        escalationHub(this.deps).publish(scope.orgId, saved);
         const reply = this.reply(id, status, r);
         this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply, outputs: r.outputs });
         return reply;
@@ -189,18 +209,23 @@ export class SessionRuntime {
     throw errors.conflict('The session is busy; try again');
   }
 
-  /** The turn's single write. False when another writer advanced the call first (nothing written). */
+  /**
+   * The turn's single write, with the escalation it opens or closes. Null when another writer advanced
+   * the call first (nothing written); else the escalation events to publish once it committed.
+   */
   private async persist(
     tx: Tx, id: string, version: number, before: CallStatus, ctx: SessionContext, r: DriveResult, caller: TranscriptEntry | null,
     // `turn` numbers the session's events (0 = the start): every successful write bumps the version once,
     // so version - 1 is unique per event. The call's `turns` are the engine's caller turns.
-    t: { began: number; dbMs: number; wrote: number; turn: number; status: CallStatus },
-  ): Promise<boolean> {
-    const ended = r.state.status === 'ended';
+    t: { began: number; dbMs: number; wrote: number; turn: number; status: CallStatus; cause: string },
+    opts: TurnOptions,
+  ): Promise<EscalationEvent[] | null> {
+    const ended = t.status === 'ended';
     const actions = r.outputs
       .filter((o) => o.type === 'transfer' || o.type === 'handoff' || o.type === 'send_message' || o.type === 'schedule_callback')
       .map((o) => ({ ...o, at: new Date().toISOString(), ...deliveryOf(o, ctx) }));
-    const outcome = ended || t.status === 'escalated' ? outcomeOf(r.state, t.status) : null;
+        const outcome = ended || t.status === 'escalated' ? outcomeOf(r.state, t.status, before) : null;
+    const messages = [...(caller ? [caller] : []), ...r.transcript];
     const row = await writeTurn(
       tx, id, version,
       {
@@ -209,7 +234,7 @@ export class SessionRuntime {
       },
       {
         turn: t.turn,
-        messages: [...(caller ? [caller] : []), ...r.transcript],
+        messages,
         tool_calls: r.tool_calls,
         hits: r.hits,
         latency: {
@@ -218,14 +243,21 @@ export class SessionRuntime {
         },
       },
     );
-    if (!row) return false;
+    if (!row) return null;
+    await opts.inTurn?.(tx, { status: t.status });
+    const handoff = r.outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff') ?? null;
+    // Only turns that hand off, or happen in an escalated session, touch the queue (no extra query otherwise).
+    const escalations = handoff !== null || before === 'escalated' || t.status === 'escalated'
+      ? await recordEscalationTurn(tx, { call_id: id, cause: t.cause, handoff, escalated: t.status === 'escalated', messages })
+      : [];
+    // Once per call, when it is over: an escalated call is not over until the person closes it or the caller leaves.
     if (ended && before !== 'ended') {
       await emitEvent(tx, {
         type: 'call.ended',
         data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode, outcome: row.outcome, ended_reason: row.ended_reason, turns: row.turns },
       });
     }
-    return true;
+    return escalations;
   }
 
   private reply(id: string, status: CallStatus, r: DriveResult): SessionReply {
@@ -253,11 +285,14 @@ function deliveryOf(o: Output, ctx: SessionContext): Record<string, unknown> {
   return { delivered: false, why_not: ctx.mode === 'test' ? 'test mode' : `${ctx.channel} session` };
 }
 
-/** A flow may set its own business outcome in an `outcome` variable (e.g. "booked"); else how it ended. */
-function outcomeOf(state: EngineState, status: CallStatus): string {
+/**
+ * A flow may set its own business outcome in an `outcome` variable (e.g. "booked"); else how it ended,
+ * where a call that ends while escalated (closed by the person, or the caller left) stays `escalated`.
+ */
+function outcomeOf(state: EngineState, status: CallStatus, before: CallStatus): string {
   const own = state.variables.outcome;
   if (typeof own === 'string' && own.trim()) return own.trim().slice(0, 200);
-  return status === 'escalated' ? 'escalated' : (state.ended_reason ?? 'completed');
+  return status === 'escalated' || before === 'escalated' ? 'escalated' : (state.ended_reason ?? 'completed');
 }
 
 const round = (ms: number) => Math.round(ms * 100) / 100;
