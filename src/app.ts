@@ -16,6 +16,7 @@ import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
+import { widgetSocketPlugin } from './pipeline/ws/ws-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -85,6 +86,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   await app.register(inboundWebhookPlugin(deps), { prefix: INBOUND_WEBHOOK_PREFIX });
+  // The web widget: its WebSocket endpoints (credential: the session-url token) and its script and demo page.
+  await app.register(widgetSocketPlugin(deps));
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   return app;
 }
