@@ -80,8 +80,9 @@ export interface Client {
   send(frame: unknown): void;
 }
 
-export function connect(url: string, origin: string | undefined = ORIGIN, headers: Record<string, string> = {}): Client {
-  const ws = new WebSocket(url, { headers: { ...(origin === undefined ? {} : { origin }), ...headers } });
+/** `origin: null` sends no Origin header (not a browser). */
+export function connect(url: string, origin: string | null = ORIGIN): Client {
+  const ws = new WebSocket(url, { headers: origin === null ? {} : { origin } });
   const frames: Frame[] = [];
   const waiters: Array<{ pred: (f: Frame) => boolean; from: number; resolve: (f: Frame) => void }> = [];
   let closedInfo: { code: number; reason: string } | null = null;

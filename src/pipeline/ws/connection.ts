@@ -195,24 +195,42 @@ export class WidgetConnection {
 
   private async apply(frame: ClientFrame): Promise<void> {
     const { orgId, sessionId } = this.admitted!;
-    if (frame.type === 'end') {
-      const reply = await endSession(this.deps, { orgId }, sessionId);
-      return this.finish(reply.ended_reason ?? 'caller_hangup');
-    }
+    if (frame.type === 'end') return this.hangUp('caller_hangup');
     const event: CallerEvent = frame.type === 'message' ? { type: 'text', text: frame.text } : { type: 'dtmf', digits: frame.digits };
-    const own: OwnTurn = { cause: event.type, held: [] };
-    this.own = own;
     try {
-      const reply = await sendToSession(this.deps, { orgId }, sessionId, event, this.sink());
-      this.own = null;
+      const { reply, others } = await this.ownTurn(event.type, () => sendToSession(this.deps, { orgId }, sessionId, event, this.sink()));
       this.deliver(reply, event.type);
-      // Turns of the same kind another transport ran meanwhile (never this one: same reply object).
-      for (const u of own.held) if (u.reply !== reply) this.deliver(u.reply, u.cause);
+      for (const u of others) this.deliver(u.reply, u.cause);
     } catch (err) {
-      this.own = null;
-      for (const u of own.held) this.deliver(u.reply, u.cause);
       if (!(err instanceof AppError) || err.status >= 500) throw err;
       this.send({ type: 'error', code: err.code, message: err.message });
+    }
+  }
+
+  /** Ends the session from this side (an `end` frame, the idle timeout), saying why. */
+  private async hangUp(reason: string): Promise<void> {
+    const { orgId, sessionId } = this.admitted!;
+    const { reply, others } = await this.ownTurn('hangup', () => endSession(this.deps, { orgId }, sessionId));
+    for (const u of others) this.deliver(u.reply, u.cause);
+    this.finish(reason === 'caller_hangup' ? (reply.ended_reason ?? reason) : reason);
+  }
+
+  /**
+   * Runs a turn of this connection. Its own bus update must not reach the client a second time, so
+   * updates of the same cause wait until it returns; those that are not this turn's (not the same reply
+   * object) are handed back to be delivered after it — the order the client saw the work in.
+   */
+  private async ownTurn(cause: string, run: () => Promise<SessionReply>): Promise<{ reply: SessionReply; others: SessionUpdate[] }> {
+    const own: OwnTurn = { cause, held: [] };
+    this.own = own;
+    try {
+      const reply = await run();
+      return { reply, others: own.held.filter((u) => u.reply !== reply) };
+    } catch (err) {
+      for (const u of own.held) this.deliver(u.reply, u.cause);
+      throw err;
+    } finally {
+      this.own = null;
     }
   }
 
@@ -233,9 +251,7 @@ export class WidgetConnection {
     if (this.closed) return;
     const a = this.admitted;
     if (!a || this.ended) return this.close(CLOSE.normal, 'idle timeout');
-    this.chain = this.chain
-      .then(() => endSession(this.deps, { orgId: a.orgId }, a.sessionId))
-      .then(() => this.finish('idle_timeout'), (err: unknown) => this.fail(err));
+    this.chain = this.chain.then(() => this.hangUp('idle_timeout')).catch((err: unknown) => this.fail(err));
   }
 
   private onClose(): void {
