@@ -11,6 +11,7 @@ import type { Deps } from '../../deps.js';
 import { errors } from '../../platform/errors.js';
 import { WidgetConnection } from './connection.js';
 import { WidgetHub } from './hub.js';
+import { registerWidgetAssets } from './widget-routes.js';
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
@@ -20,6 +21,7 @@ export function widgetSocketPlugin(deps: Deps) {
     await app.register(websocket, { options: { maxPayload: deps.config.widget.maxFrameBytes } });
     const hub = new WidgetHub(deps, deps.config.widget);
     app.addHook('onClose', async () => hub.shutdown());
+    registerWidgetAssets(app, deps);
 
     for (const kind of ['agent', 'flow'] as const) {
       app.route({
