@@ -69,6 +69,9 @@ describe(`the widget WebSocket (${modeName})`, () => {
     c.send({ type: 'dtmf', digits: '12a' });
     expect(await c.waitFor((f) => f.type === 'error', mark)).toMatchObject({ code: 'invalid_frame', message: expect.stringMatching(/^digits:/) });
     mark = c.frames.length;
+    c.send('{"type":"message","text":"nul \\u0000 here"}');
+    expect(await c.waitFor((f) => f.type === 'error', mark)).toMatchObject({ code: 'invalid_frame', message: expect.stringMatching(/^text:/) });
+    mark = c.frames.length;
     c.ws.send(Buffer.alloc(640));
     expect(await c.waitFor((f) => f.type === 'error', mark)).toMatchObject({ code: 'audio_not_supported' });
     mark = c.frames.length;

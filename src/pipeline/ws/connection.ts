@@ -137,6 +137,7 @@ export class WidgetConnection {
     this.hub.attach(a.orgId, sessionId, this);
     this.unsubscribe = sessionRuntime(this.deps).bus.subscribe(a.orgId, sessionId, (u) => this.onUpdate(u));
     this.heartbeat = setInterval(() => {
+      if (this.socket.readyState !== this.socket.OPEN) return;
       if (!this.alive) return this.socket.terminate();
       this.alive = false;
       this.socket.ping();

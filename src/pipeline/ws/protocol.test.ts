@@ -15,6 +15,8 @@ describe('parseClientFrame', () => {
     }
     expect(parseClientFrame('{"type":"message","text":""}')).toMatchObject({ ok: false, message: expect.stringMatching(/^text:/) });
     expect(parseClientFrame(JSON.stringify({ type: 'message', text: 'x'.repeat(4001) }))).toMatchObject({ ok: false, message: expect.stringMatching(/^text:/) });
+    expect(parseClientFrame('{"type":"message","text":"a\\u0000b"}')).toMatchObject({ ok: false, message: expect.stringMatching(/^text: contains a NUL/) });
+    expect(parseClientFrame('{"type":"message","text":"a\\ud800b"}')).toMatchObject({ ok: false, message: expect.stringMatching(/^text: contains a NUL/) });
     expect(parseClientFrame('{"type":"dtmf","digits":"12a"}')).toMatchObject({ ok: false, message: expect.stringMatching(/^digits:/) });
     expect(parseClientFrame('{"type":"end","org_id":"x"}')).toMatchObject({ ok: false, code: 'invalid_frame' });
   });

@@ -4,8 +4,11 @@
  * 16 kHz mono), refused until the voice transport exists. Server → client: below.
  */
 import { z } from 'zod';
+import { isStorableText } from '../../platform/storable-text.js';
+import { SESSION_LIMITS } from '../http/schemas.js';
 
-const Text = z.string().trim().min(1).max(4000);
+// Stored in the transcript as is: what PostgreSQL text cannot hold is refused here, like in HTTP bodies.
+const Text = z.string().trim().min(1).max(SESSION_LIMITS.maxTextLength).refine(isStorableText, 'contains a NUL character or an unpaired surrogate');
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('message'), text: Text }),
