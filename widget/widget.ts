@@ -125,7 +125,7 @@ class Widget {
     this.panel.hidden = !open;
     if (open) {
       this.input.focus();
-      if (!this.ws && !this.connecting) void this.connect();
+      void this.connect();
     }
   }
 
@@ -135,7 +135,7 @@ class Widget {
     this.add('caller', text);
     this.outbox.push(JSON.stringify({ type: 'message', text }));
     this.flush();
-    if (!this.ws && !this.connecting) void this.connect();
+    void this.connect();
   }
 
   private restart(): void {
@@ -179,6 +179,9 @@ class Widget {
   }
 
   private async connect(): Promise<void> {
+    if (this.ws || this.connecting) return;
+    clearTimeout(this.retry);
+    this.retry = undefined;
     this.connecting = true;
     this.setStatus(this.attempt ? 'Reconnecting…' : 'Connecting…');
     let url: URL;
@@ -254,6 +257,8 @@ class Widget {
     this.ws = null;
     this.streaming.clear();
     if (this.ended) return;
+    // The visitor wrote after the end, before this close arrived: their message opens a new session.
+    if (code === 1000 && this.outbox.length) return void this.connect();
     if (code === 1008 && resuming) {
       // The session cannot be resumed (expired, ended elsewhere): start a new one.
       this.forget();
@@ -274,10 +279,9 @@ class Widget {
     this.retry = setTimeout(() => void this.connect(), delay);
   }
 
+  /** Back online: do not wait for the backoff. */
   private reconnectNow(): void {
-    if (this.ws || this.connecting || this.ended || !this.retry) return;
-    clearTimeout(this.retry);
-    void this.connect();
+    if (!this.ended && this.retry !== undefined) void this.connect();
   }
 
   private add(role: string, text: string): HTMLElement {
