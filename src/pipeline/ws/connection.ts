@@ -84,15 +84,12 @@ export class WidgetConnection {
     if (this.closed) return;
     if (!this.hub.open(admission.orgId, admission.channelId)) return this.close(CLOSE.tryAgain, 'too many connections on this channel');
     this.slot = { orgId: admission.orgId, channelId: admission.channelId };
-    if (this.closed) return this.releaseSlot();
     const scope = { orgId: admission.orgId };
-    const resuming = req.session !== undefined || req.resume !== undefined;
-    let sessionId: string;
-    if (resuming) {
+    if (req.session !== undefined || req.resume !== undefined) {
       const ok = typeof req.session === 'string' && UUID_RE.test(req.session) &&
         verifyResumeToken(this.deps.webSessions, { org_id: admission.orgId, channel_id: admission.channelId, session_id: req.session }, req.resume);
       if (!ok) return this.refuse('bad_resume');
-      sessionId = req.session as string;
+      const sessionId = req.session as string;
       const { call, transcript } = await getSession(this.deps, scope, sessionId);
       const sameTarget = req.target.kind === 'flow' ? call.flow_id === req.target.id : call.agent_id === req.target.id && call.flow_id === null;
       // The MAC already binds the channel; the stored call must agree (defence in depth).
