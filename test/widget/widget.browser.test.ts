@@ -107,6 +107,29 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, () => {
     await page.close();
   });
 
+  it('after the conversation ends, a new message starts a new session', async () => {
+    const page = await browser.newPage();
+    const problems = watch(page);
+    await page.goto(hostOrigin);
+    await page.locator('[data-converse-widget] .bubble').click();
+    const input = page.locator('[data-converse-widget] input');
+    await expect.poll(() => agentText(page).count(), { timeout: 15_000 }).toBe(1);
+    const storageKey = `sessionStorage.getItem('converse-widget:${ENDPOINT}')`;
+    const first = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
+    await input.fill("Thanks, that's all. Bye!");
+    await input.press('Enter');
+    await expect.poll(() => page.locator('[data-converse-widget] .status').textContent(), { timeout: 15_000 }).toMatch(/has ended/);
+    expect(await page.evaluate(storageKey)).toBeNull();
+    await input.fill('How many days for a refund?');
+    await input.press('Enter');
+    await expect.poll(() => agentText(page).allTextContents(), { timeout: 15_000 }).toEqual(['Hi, this is Acme. How can I help?', expect.stringMatching(/30 days/)]);
+    const second = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
+    expect(second).not.toBe(first);
+    expect((await call(w.t.app, { method: 'GET', url: `/calls/${first}`, token: a.org.tokens.admin })).json()).toMatchObject({ status: 'ended', ended_reason: 'completed' });
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
   it('the demo page: no inline script, its own CSP, opens the widget with a credential typed in', async () => {
     const res = await fetch(`${w.base}/widget/demo?channel=${a.channelId}`);
     const html = await res.text();

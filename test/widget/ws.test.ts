@@ -98,6 +98,21 @@ describe(`the widget WebSocket (${modeName})`, () => {
     expect(c.frames.filter((f) => f.type === 'message' && f.role === 'human').length).toBe(1);
   });
 
+  it('serves /widget.js compiled to one script other origins may load, and the demo page under its own CSP', async () => {
+    const js = await w.t.app.inject({ method: 'GET', url: '/widget.js' });
+    expect(js.statusCode).toBe(200);
+    expect(js.headers['content-type']).toBe('application/javascript; charset=utf-8');
+    expect(js.headers['cross-origin-resource-policy']).toBe('cross-origin');
+    expect(js.body).toMatch(/ConverseWidget/);
+    expect(js.body).not.toMatch(/^\s*(import|export)\b|: string\b|interface /m);
+    expect(() => new Function(js.body)).not.toThrow(); // syntactically a plain script
+    const demo = await w.t.app.inject({ method: 'GET', url: '/widget/demo' });
+    expect(demo.statusCode).toBe(200);
+    expect(demo.headers['content-security-policy']).toBe("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'");
+    expect(demo.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect((await w.t.app.inject({ method: 'GET', url: '/widget/demo.js' })).body).toMatch(/session-url/);
+  });
+
   it('resumes the same session after a drop, with the transcript, through a fresh token and the resume token', async () => {
     const c = connect(await sessionUrl(w, a.org.apiKey, a.channelId));
     const session = await c.waitFor((f) => f.type === 'session');
