@@ -18,6 +18,7 @@ import { escalationHub } from './features/escalations/hub.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
 import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
+import { widgetSocketPlugin } from './pipeline/ws/ws-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -88,6 +89,8 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   // SMS/WhatsApp: inbound messages are claimed and queued, receipts applied, in the recording transaction.
   await app.register(inboundWebhookPlugin(deps, { afterRecord: afterMessagingCallback }), { prefix: INBOUND_WEBHOOK_PREFIX });
+  // The web widget: its WebSocket endpoints (credential: the session-url token) and its script and demo page.
+  await app.register(widgetSocketPlugin(deps));
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));

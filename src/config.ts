@@ -54,6 +54,12 @@ const EnvSchema = z.object({
   CONVERSE_DOCUMENT_MAX_STREAM_BYTES: z.coerce.number().int().min(1024 * 1024).default(64 * 1024 * 1024),
   CONVERSE_DOCUMENT_PARSER_MEMORY_MB: z.coerce.number().int().min(256).max(65536).default(1024),
   CONVERSE_METRICS_TOKEN: z.string().min(24, 'at least 24 characters (e.g. openssl rand -hex 24)').optional(),
+  CONVERSE_WIDGET_MAX_FRAME_BYTES: z.coerce.number().int().min(1024).max(1_048_576).default(16_384),
+  CONVERSE_WIDGET_MESSAGES_PER_MINUTE: z.coerce.number().int().min(1).max(6000).default(30),
+  CONVERSE_WIDGET_MESSAGE_BURST: z.coerce.number().int().min(1).max(1000).default(10),
+  CONVERSE_WIDGET_IDLE_SECONDS: z.coerce.number().int().min(1).max(86_400).default(600),
+  CONVERSE_WIDGET_RESUME_SECONDS: z.coerce.number().int().min(1).max(86_400).default(120),
+  CONVERSE_WIDGET_MAX_CONNECTIONS_PER_CHANNEL: z.coerce.number().int().min(1).max(1_000_000).default(500),
 });
 
 export type LogLevelName = z.infer<typeof LogLevel>;
@@ -102,8 +108,24 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
+  /** Web widget WebSocket limits (docs/widget.md "Limits"). */
+  widget: WidgetLimits;
   /** For client commands (`converse chat`): the server's URL and credentials. */
   client: { url: string | undefined; apiKey: string | undefined; email: string | undefined; password: string | undefined };
+}
+
+export interface WidgetLimits {
+  /** Largest client frame; a bigger one closes the connection (1009). */
+  maxFrameBytes: number;
+  /** Token bucket per connection: refill per minute and capacity. */
+  messagesPerMinute: number;
+  messageBurst: number;
+  /** A connection with no client frame for this long is closed and its session ended. */
+  idleSeconds: number;
+  /** A dropped connection's session waits this long for a resume, then is ended. */
+  resumeSeconds: number;
+  /** Open connections per channel (per process). */
+  maxConnectionsPerChannel: number;
 }
 
 export interface DefaultLlm {
@@ -165,6 +187,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
+    widget: {
+      maxFrameBytes: e.CONVERSE_WIDGET_MAX_FRAME_BYTES,
+      messagesPerMinute: e.CONVERSE_WIDGET_MESSAGES_PER_MINUTE,
+      messageBurst: e.CONVERSE_WIDGET_MESSAGE_BURST,
+      idleSeconds: e.CONVERSE_WIDGET_IDLE_SECONDS,
+      resumeSeconds: e.CONVERSE_WIDGET_RESUME_SECONDS,
+      maxConnectionsPerChannel: e.CONVERSE_WIDGET_MAX_CONNECTIONS_PER_CHANNEL,
+    },
     client: { url: e.CONVERSE_URL, apiKey: e.CONVERSE_API_KEY, email: e.CONVERSE_EMAIL, password: e.CONVERSE_PASSWORD },
     ...overrides,
   };

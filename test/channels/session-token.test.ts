@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createWebSessionTokens, SESSION_TOKEN_TTL_SECONDS } from '../../src/platform/auth/session-tokens.js';
-import { verifySessionToken } from '../../src/features/channels/session-token.js';
+import { resumeToken, verifyResumeToken, verifySessionToken } from '../../src/features/channels/session-token.js';
 
 const claims = () => ({ org_id: randomUUID(), channel_id: randomUUID(), target: { kind: 'agent' as const, id: randomUUID() }, origin: 'https://shop.example' });
 
@@ -60,5 +60,20 @@ describe('web session tokens', () => {
     const now = Date.now();
     const { token } = tokens.sign({ ...claims(), origin: null }, { now: now + 3_600_000 });
     expect(verifySessionToken(tokens, token, { now })).toBeNull();
+  });
+});
+
+describe('widget resume tokens', () => {
+  const tokens = createWebSessionTokens(randomBytes(32));
+  const b = { org_id: randomUUID(), channel_id: randomUUID(), session_id: randomUUID() };
+
+  it('resume exactly the session, channel and org they were made for, with this key only', () => {
+    const t = resumeToken(tokens, b);
+    expect(verifyResumeToken(tokens, b, t)).toBe(true);
+    expect(verifyResumeToken(tokens, { ...b, session_id: randomUUID() }, t)).toBe(false);
+    expect(verifyResumeToken(tokens, { ...b, channel_id: randomUUID() }, t)).toBe(false);
+    expect(verifyResumeToken(tokens, { ...b, org_id: randomUUID() }, t)).toBe(false);
+    expect(verifyResumeToken(createWebSessionTokens(randomBytes(32)), b, t)).toBe(false);
+    for (const bad of [undefined, 42, '', t.slice(1), `${t}x`, 'x'.repeat(5000)]) expect(verifyResumeToken(tokens, b, bad)).toBe(false);
   });
 });

@@ -39,6 +39,10 @@ const EXEMPT: Record<string, string> = {
   'GET /api/v1/webhooks/:param/:param': 'provider webhook (signed)',
   'POST /api/v1/webhooks/exotel/:param/:param': 'provider webhook (token in path)',
   'GET /api/v1/webhooks/exotel/:param/:param': 'provider webhook (token in path)',
+  // The web widget's script and demo page: static, the same for everyone, no tenant data.
+  'GET /widget.js': 'static script',
+  'GET /widget/demo.js': 'static script',
+  'GET /widget/demo': 'static page (its script asks the API with the credential typed in)',
 };
 /** Every path under these prefixes is exempt (served by a plugin, not by a feature). */
 const EXEMPT_PREFIXES: Record<string, string> = { '/docs': 'Swagger UI and its static files' };
@@ -46,6 +50,9 @@ const EXEMPT_PREFIXES: Record<string, string> = { '/docs': 'Swagger UI and its s
 /** Tested for every role and both orgs by hand, outside the JSON runner (the file says where). */
 const TESTED_BY_HAND: Record<string, string> = {
   'POST /api/v1/knowledge/upload': 'multipart: knowledge.matrix.test.ts runs the role table by hand',
+  // WebSockets, credential = the session-url token of a channel: isolation/widget-socket.test.ts.
+  'GET /ws/agent/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',
+  'GET /ws/flow/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -83,3 +83,26 @@ export async function targetExists(tx: Tx, kind: 'agent' | 'flow', id: string): 
   const r = await tx.query(`select 1 from ${table} where org_id = $1 and id = $2`, [tx.orgId, id]);
   return r.rows.length > 0;
 }
+
+/**
+ * Spends a widget session token (migration 0018): true the first time its jti is recorded, false when it
+ * was already used. In the transaction that admits the connection; a concurrent duplicate waits on the
+ * primary key, then sees the conflict.
+ */
+export async function spendSessionToken(tx: Tx, channelId: string, jti: string, expiresAt: Date): Promise<boolean> {
+  const r = await tx.query<{ jti: string }>(
+    `insert into app.web_session_token_uses (org_id, jti, channel_id, expires_at) values ($1, $2, $3, $4)
+     on conflict (org_id, jti) do nothing returning jti`,
+    [tx.orgId, jti, channelId, expiresAt],
+  );
+  return r.rows.length === 1;
+}
+
+/** Drops a bounded batch of the org's expired token uses (opportunistic; keeps the table small). */
+export async function sweepSessionTokenUses(tx: Tx, limit = 100): Promise<void> {
+  await tx.query(
+    `delete from app.web_session_token_uses
+      where org_id = $1 and jti in (select jti from app.web_session_token_uses where org_id = $1 and expires_at < now() limit $2)`,
+    [tx.orgId, limit],
+  );
+}

@@ -8,7 +8,7 @@
  *   const claims = verifySessionToken(deps.webSessions, token, { origin: req.headers.origin });
  *   if (!claims) return socket.close(4401);
  */
-import { verifySignedSession, type SignedSessionFields, type WebSessionTokens } from '../../platform/auth/session-tokens.js';
+import { bindingMac, verifyBindingMac, verifySignedSession, type SignedSessionFields, type WebSessionTokens } from '../../platform/auth/session-tokens.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -52,3 +52,22 @@ function isClaims(c: unknown): c is SessionClaims {
     Number.isInteger(v.exp) && typeof v.jti === 'string'
   );
 }
+
+const RESUME_LABEL = 'widget-resume:v1';
+
+export interface ResumeBinding {
+  org_id: string;
+  channel_id: string;
+  session_id: string;
+}
+
+/**
+ * The credential a widget connection needs to resume its session after a drop (docs/widget.md "Resume"),
+ * besides a fresh session token: a MAC over org, channel and session, so it resumes that session through
+ * that channel only, and is worthless for any other.
+ */
+export const resumeToken = (tokens: Pick<WebSessionTokens, 'key'>, b: ResumeBinding): string =>
+  bindingMac(tokens, RESUME_LABEL, [b.org_id, b.channel_id, b.session_id]);
+
+export const verifyResumeToken = (tokens: Pick<WebSessionTokens, 'key'>, b: ResumeBinding, given: unknown): boolean =>
+  verifyBindingMac(tokens, RESUME_LABEL, [b.org_id, b.channel_id, b.session_id], given);

@@ -76,3 +76,20 @@ export function verifySignedSession(tokens: Pick<WebSessionTokens, 'key'>, token
   if (c.exp <= nowSec || c.exp > nowSec + SESSION_TOKEN_TTL_SECONDS + 60) return null;
   return c;
 }
+
+/**
+ * A MAC over a label and some ids (e.g. a widget session's resume credential, bound to org, channel and
+ * session): unguessable without the key, checked without storage. The JSON framing keeps it apart from
+ * token bodies (which start with `cvs1.`) and makes the fields unambiguous.
+ */
+export function bindingMac(tokens: Pick<WebSessionTokens, 'key'>, label: string, fields: readonly string[]): string {
+  return mac(tokens.key, JSON.stringify([label, ...fields]));
+}
+
+/** Constant-time check of a `bindingMac`; false for anything that is not one. */
+export function verifyBindingMac(tokens: Pick<WebSessionTokens, 'key'>, label: string, fields: readonly string[], given: unknown): boolean {
+  if (typeof given !== 'string' || given.length > 128) return false;
+  const expected = Buffer.from(bindingMac(tokens, label, fields));
+  const got = Buffer.from(given);
+  return got.length === expected.length && timingSafeEqual(got, expected);
+}
