@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -102,6 +103,8 @@ export interface Config {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   inviteTtlSeconds: number;
+  /** The built web console served at `/` (console/dist; `npm run console:build`). */
+  consoleDir: string;
   /** For client commands (`converse chat`): the server's URL and credentials. */
   client: { url: string | undefined; apiKey: string | undefined; email: string | undefined; password: string | undefined };
 }
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     accessTokenTtlSeconds: 15 * 60,
     refreshTokenTtlSeconds: 30 * 24 * 3600,
     inviteTtlSeconds: 7 * 24 * 3600,
+    consoleDir: fileURLToPath(new URL('../console/dist', import.meta.url)),
     client: { url: e.CONVERSE_URL, apiKey: e.CONVERSE_API_KEY, email: e.CONVERSE_EMAIL, password: e.CONVERSE_PASSWORD },
     ...overrides,
   };

@@ -1,0 +1,65 @@
+import { Center, Loader, MantineProvider } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
+import { ApiError } from './api/errors';
+import { refreshSession } from './auth/session';
+import { useIdentity } from './auth/useSession';
+import { Layout } from './components/Layout';
+import { AcceptInvitePage } from './pages/auth/AcceptInvitePage';
+import { LoginPage } from './pages/auth/LoginPage';
+import { SignupPage } from './pages/auth/SignupPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { pages } from './routes';
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // A 4xx will not change by asking again; a dropped connection might.
+    queries: { retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2, staleTime: 5_000 },
+  },
+});
+
+function RequireAuth({ children }: { children: React.ReactNode }) {
+  const identity = useIdentity();
+  const location = useLocation();
+  if (!identity) return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  return children;
+}
+
+const router = createBrowserRouter([
+  { path: '/login', element: <LoginPage /> },
+  { path: '/signup', element: <SignupPage /> },
+  { path: '/accept-invite', element: <AcceptInvitePage /> },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <Layout />
+      </RequireAuth>
+    ),
+    children: [{ index: true, element: <Navigate to="/agents" replace /> }, ...pages.map((p) => ({ path: p.path, element: p.element })), { path: '*', element: <NotFoundPage /> }],
+  },
+]);
+
+export function App() {
+  // A reload keeps the session: the refresh token in sessionStorage buys a fresh access token first.
+  const [booting, setBooting] = useState(true);
+  useEffect(() => {
+    void refreshSession().finally(() => setBooting(false));
+  }, []);
+  return (
+    <MantineProvider defaultColorScheme="light">
+      <Notifications position="top-right" />
+      <QueryClientProvider client={queryClient}>
+        {booting ? (
+          <Center h="100vh">
+            <Loader aria-label="Loading" />
+          </Center>
+        ) : (
+          <RouterProvider router={router} />
+        )}
+      </QueryClientProvider>
+    </MantineProvider>
+  );
+}
