@@ -2,7 +2,7 @@ import { Button, Checkbox, Grid, Group, Paper, Select, Stack, Textarea, TextInpu
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams } from 'react-router';
 import { api, unwrap, type Get } from '../../api/client';
 import { useCan } from '../../auth/useSession';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -60,6 +60,7 @@ export function AgentEditPage() {
   const { id } = useParams();
   const isNew = id === undefined;
   const canWrite = useCan('config:write');
+  const canRun = useCan('sessions:run');
   const navigate = useNavigate();
   const queries = useQueryClient();
   const agent = useQuery({ queryKey: ['agent', id], enabled: !isNew, queryFn: () => unwrap(api.GET('/api/v1/agents/{id}', { params: { path: { id: id! } } })) });
@@ -104,7 +105,22 @@ export function AgentEditPage() {
       <PageHeader
         title={isNew ? 'New agent' : (agent.data?.name ?? 'Agent')}
         description={readOnly ? 'Read only: your role cannot change agents.' : undefined}
-        actions={!isNew && canWrite && <ConfirmButton question="Delete this agent? Its calls stay in the history." onConfirm={() => remove.mutate()} loading={remove.isPending}>Delete agent</ConfirmButton>}
+        actions={
+          !isNew && (
+            <>
+              {canRun && (
+                <Button variant="default" component={Link} to={`/playground?agent=${id}`}>
+                  Try in playground
+                </Button>
+              )}
+              {canWrite && (
+                <ConfirmButton question="Delete this agent? Its calls stay in the history." onConfirm={() => remove.mutate()} loading={remove.isPending}>
+                  Delete agent
+                </ConfirmButton>
+              )}
+            </>
+          )
+        }
       />
       <form onSubmit={form.onSubmit((v) => save.mutate(v))}>
         <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>

@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uniqueEmail } from '../helpers/api.js';
+import { hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+
+const FAQ = [
+  'Opening hours',
+  '',
+  'The clinic is open from 9 am to 6 pm on weekdays and closed on public holidays.',
+  '',
+  'Parking',
+  '',
+  'Free parking is available behind the building, entrance on Mill Street.',
+].join('\n');
+
+/**
+ * The issue's main path, in a real browser against a real server: sign up, create an agent, upload a
+ * document and wait until it is ready, give it to the agent, chat in the playground and get an answer
+ * from that document (converse-local answers from assigned knowledge), then find the call and its
+ * transcript in the history, and the chunks in the knowledge screens.
+ */
+describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered call', () => {
+  let s: ConsoleServer;
+  beforeAll(async () => {
+    s = await startConsole();
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('sign up → agent → upload and wait for ready → assign → playground answer → call transcript', async () => {
+    const page = await s.newPage();
+    await signUpInBrowser(page, { org: 'Clinic', email: uniqueEmail('e2e') });
+
+    await page.getByRole('link', { name: 'New agent' }).first().click();
+    await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Clinic desk');
+    await page.getByLabel('Greeting').fill('Welcome to the clinic.');
+    await page.getByRole('button', { name: 'Create agent' }).click();
+    await page.waitForURL(/\/agents\/[0-9a-f-]{36}$/);
+    const agentUrl = page.url();
+
+    // Knowledge: the empty state first, then an upload through the file picker; progress until ready.
+    await page.getByRole('link', { name: 'Knowledge' }).click();
+    expect(await shown(page.getByText('No documents yet'))).toBe(true);
+    await page.locator('input[type=file]').setInputFiles([{ name: 'clinic-faq.txt', mimeType: 'text/plain', buffer: Buffer.from(FAQ) }]);
+    await page.getByTestId('status-clinic-faq.txt').getByText('ready').waitFor({ timeout: 60_000 });
+
+    // The chunk viewer and the search tester see the document.
+    await page.getByRole('link', { name: 'clinic-faq.txt' }).click();
+    await expect.poll(() => page.getByTestId('chunks').textContent()).toContain('open from 9 am to 6 pm');
+    await page.getByRole('link', { name: 'Knowledge' }).click();
+    await page.getByLabel('Question').fill('parking');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.getByTestId('search-results').textContent()).toContain('Mill Street');
+
+    // Give the document to the agent.
+    await page.goto(agentUrl);
+    await page.getByLabel('Knowledge documents').first().click();
+    await page.getByRole('option', { name: 'clinic-faq.txt' }).click();
+    expect(await shown(page.getByText('Knowledge documents updated'))).toBe(true);
+
+    // Playground: greeting, then an answer taken from the document, with the turn's details.
+    await page.getByRole('link', { name: 'Try in playground' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('Welcome to the clinic.');
+    await page.getByLabel('Message').fill('When is the clinic open on weekdays?');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('chat').locator('[data-role=agent]').last().textContent(), { timeout: 15_000 }).toContain('9 am to 6 pm');
+    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Knowledge:');
+    expect(await shown(page.getByTestId('turn-latency'))).toBe(true);
+
+    // The call record: listed as a test call, transcript with both sides.
+    await page.getByRole('link', { name: 'Calls' }).click();
+    expect(await shown(page.getByText('test', { exact: true }))).toBe(true);
+    await page.locator('table a').first().click();
+    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('When is the clinic open on weekdays?');
+    expect(await page.getByTestId('transcript').textContent()).toContain('9 am to 6 pm');
+  });
+});
