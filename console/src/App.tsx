@@ -1,4 +1,4 @@
-import { Center, Loader, MantineProvider } from '@mantine/core';
+import { Center, createTheme, darken, defaultVariantColorsResolver, Loader, MantineProvider, parseThemeColor, type CSSVariablesResolver, type VariantColorsResolver } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
@@ -19,6 +19,18 @@ const queryClient = new QueryClient({
     queries: { retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2, staleTime: 5_000 },
   },
 });
+
+// Darker primary and dimmed text than Mantine's defaults: WCAG AA contrast (4.5:1) for button labels,
+// links and descriptions (test/console/accessibility.browser.test.ts runs axe on every main page).
+// Light variants (badges, alerts) get darkened text on their tinted background for the same reason.
+const variantColorResolver: VariantColorsResolver = (input) => {
+  const colors = defaultVariantColorsResolver(input);
+  const parsed = parseThemeColor({ color: input.color ?? input.theme.primaryColor, theme: input.theme });
+  if (input.variant !== 'light' || !parsed.isThemeColor) return colors;
+  return { ...colors, color: darken(input.theme.colors[parsed.color]![9], 0.25) };
+};
+const theme = createTheme({ primaryShade: 8, variantColorResolver });
+const contrast: CSSVariablesResolver = () => ({ variables: {}, light: { '--mantine-color-dimmed': 'var(--mantine-color-gray-7)' }, dark: {} });
 
 function RequireAuth({ children }: { children: React.ReactNode }) {
   const identity = useIdentity();
@@ -49,7 +61,7 @@ export function App() {
     void refreshSession().finally(() => setBooting(false));
   }, []);
   return (
-    <MantineProvider defaultColorScheme="light">
+    <MantineProvider theme={theme} cssVariablesResolver={contrast} defaultColorScheme="light">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         {booting ? (

@@ -29,7 +29,7 @@ export function Layout() {
           </Group>
           <Menu position="bottom-end" width={240}>
             <Menu.Target>
-              <UnstyledButton aria-label="Account menu" data-testid="account-menu">
+              <UnstyledButton data-testid="account-menu">
                 <Group gap="xs">
                   <Text size="sm" data-testid="current-org">{identity.organization.name}</Text>
                   <Badge variant="light" data-testid="current-role">{identity.role}</Badge>

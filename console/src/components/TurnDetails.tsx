@@ -41,7 +41,7 @@ export function TurnDetails({ call, changes = {} }: { call: Call; changes?: Vari
                         <Code>{JSON.stringify(t.arguments)}</Code>
                       </Table.Td>
                       <Table.Td>
-                        <Badge size="xs" color={t.status === 'ok' ? 'green' : 'red'}>{t.status}</Badge> {t.latency_ms} ms {t.error}
+                        <Badge size="xs" variant="light" color={t.status === 'ok' ? 'green' : 'red'}>{t.status}</Badge> {t.latency_ms} ms {t.error}
                       </Table.Td>
                     </Table.Tr>
                   ))}
