@@ -65,7 +65,7 @@ describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered ca
     await page.getByLabel('Message').fill('When is the clinic open on weekdays?');
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByTestId('chat').locator('[data-role=agent]').last().textContent(), { timeout: 15_000 }).toContain('9 am to 6 pm');
-    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Knowledge:');
+    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Knowledge: clinic-faq.txt');
     expect(await shown(page.getByTestId('turn-latency'))).toBe(true);
 
     // The call record: listed as a test call, transcript with both sides.

@@ -1,5 +1,6 @@
 import { Badge, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
-import type { Get } from '../api/client';
+import { useQuery } from '@tanstack/react-query';
+import { api, unwrap, type Get } from '../api/client';
 
 type Call = Get<'/api/v1/calls/{id}'>;
 export type VariableChanges = Record<number, Array<{ name: string; from: unknown; to: unknown }>>;
@@ -11,6 +12,9 @@ const show = (v: unknown) => (v === undefined ? '—' : JSON.stringify(v));
  * changes (when known) and the latency breakdown. Used by the playground and the call page.
  */
 export function TurnDetails({ call, changes = {} }: { call: Call; changes?: VariableChanges }) {
+  // Document names for the hits (roles without config:read get a 403 here and see short ids instead).
+  const docs = useQuery({ queryKey: ['knowledge', 'names'], retry: false, queryFn: () => unwrap(api.GET('/api/v1/knowledge', { params: { query: { limit: 200 } } })) });
+  const docName = (id: string) => docs.data?.data.find((d) => d.id === id)?.name ?? id.slice(0, 8);
   const turns = [...new Set([...call.latency.map((l) => l.turn), ...call.tool_calls.map((t) => t.turn), ...call.knowledge_hits.map((h) => h.turn), ...Object.keys(changes).map(Number)])].sort((a, b) => a - b);
   if (turns.length === 0) return <Text c="dimmed" size="sm">No turns yet.</Text>;
   return (
@@ -50,7 +54,7 @@ export function TurnDetails({ call, changes = {} }: { call: Call; changes?: Vari
             )}
             {hits.length > 0 && (
               <Text size="xs">
-                Knowledge: {hits.map((h) => `${h.document_id.slice(0, 8)} (${h.score.toFixed(2)})`).join(', ')}
+                Knowledge: {hits.map((h) => `${docName(h.document_id)} (${h.score.toFixed(2)})`).join(', ')}
               </Text>
             )}
             {changes[n]?.map((c) => (

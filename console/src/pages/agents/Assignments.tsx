@@ -25,10 +25,8 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
           empty="No documents yet: add some on the Knowledge page."
           readOnly={readOnly}
           queryKey={['assign', 'knowledge', agentId]}
-          load={async () => {
-            const [all, mine] = await Promise.all([unwrap(api.GET('/api/v1/knowledge', { params: { query: { limit: 200 } } })), unwrap(api.GET('/api/v1/knowledge/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))]);
-            return { options: all.data.map((d) => ({ value: d.id, label: d.name })), assigned: mine.data.map((d) => d.id) };
-          }}
+          all={() => unwrap(api.GET('/api/v1/knowledge', { params: { query: { limit: 200 } } }))}
+          mine={() => unwrap(api.GET('/api/v1/knowledge/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))}
           assign={(id) => unwrap(api.POST('/api/v1/knowledge/agent/{agent_id}/assign/{doc_id}', { params: { path: { ...path, doc_id: id } } }))}
           unassign={(id) => unwrap(api.DELETE('/api/v1/knowledge/agent/{agent_id}/assign/{doc_id}', { params: { path: { ...path, doc_id: id } } }))}
         />
@@ -37,10 +35,8 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
           empty="No tools in this organization yet (POST /api/v1/tools)."
           readOnly={readOnly}
           queryKey={['assign', 'tools', agentId]}
-          load={async () => {
-            const [all, mine] = await Promise.all([unwrap(api.GET('/api/v1/tools', { params: { query: { limit: 200 } } })), unwrap(api.GET('/api/v1/tools/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))]);
-            return { options: all.data.map((t) => ({ value: t.id, label: t.name })), assigned: mine.data.map((t) => t.id) };
-          }}
+          all={() => unwrap(api.GET('/api/v1/tools', { params: { query: { limit: 200 } } }))}
+          mine={() => unwrap(api.GET('/api/v1/tools/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))}
           assign={(id) => unwrap(api.POST('/api/v1/tools/agent/{agent_id}/assign/{tool_id}', { params: { path: { ...path, tool_id: id } } }))}
           unassign={(id) => unwrap(api.DELETE('/api/v1/tools/agent/{agent_id}/assign/{tool_id}', { params: { path: { ...path, tool_id: id } } }))}
         />
@@ -49,10 +45,8 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
           empty="No MCP servers in this organization yet (POST /api/v1/mcp-servers)."
           readOnly={readOnly}
           queryKey={['assign', 'mcp', agentId]}
-          load={async () => {
-            const [all, mine] = await Promise.all([unwrap(api.GET('/api/v1/mcp-servers', { params: { query: { limit: 200 } } })), unwrap(api.GET('/api/v1/mcp-servers/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))]);
-            return { options: all.data.map((s) => ({ value: s.id, label: s.name })), assigned: mine.data.map((s) => s.id) };
-          }}
+          all={() => unwrap(api.GET('/api/v1/mcp-servers', { params: { query: { limit: 200 } } }))}
+          mine={() => unwrap(api.GET('/api/v1/mcp-servers/agent/{agent_id}', { params: { path, query: { limit: 200 } } }))}
           assign={(id) => unwrap(api.POST('/api/v1/mcp-servers/agent/{agent_id}/assign/{server_id}', { params: { path: { ...path, server_id: id } }, body: {} }))}
           unassign={(id) => unwrap(api.DELETE('/api/v1/mcp-servers/agent/{agent_id}/assign/{server_id}', { params: { path: { ...path, server_id: id } } }))}
         />
@@ -66,12 +60,20 @@ function AssignmentSelect(props: {
   empty: string;
   readOnly: boolean;
   queryKey: string[];
-  load: () => Promise<{ options: Option[]; assigned: string[] }>;
+  /** Everything of this kind in the org (the first 200), and what the agent has. */
+  all: () => Promise<{ data: Array<{ id: string; name: string }> }>;
+  mine: () => Promise<{ data: Array<{ id: string }> }>;
   assign: (id: string) => Promise<unknown>;
   unassign: (id: string) => Promise<unknown>;
 }) {
   const queries = useQueryClient();
-  const state = useQuery({ queryKey: props.queryKey, queryFn: props.load });
+  const state = useQuery({
+    queryKey: props.queryKey,
+    queryFn: async (): Promise<{ options: Option[]; assigned: string[] }> => {
+      const [all, mine] = await Promise.all([props.all(), props.mine()]);
+      return { options: all.data.map((x) => ({ value: x.id, label: x.name })), assigned: mine.data.map((x) => x.id) };
+    },
+  });
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const change = async (next: string[]) => {
