@@ -12,7 +12,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { ensureConsoleBuilt } from '../../console/scripts/build.js';
 import { allJobs } from '../../src/jobs.js';
 import { createWorker } from '../../src/platform/jobs/index.js';
-import { createTestApp, type TestApp } from './harness.js';
+import { createTestApp, type TestApp, type TestAppOptions } from './harness.js';
 
 export const CHROMIUM_PATH = process.env.CONVERSE_CHROMIUM ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM_PATH);
@@ -30,9 +30,9 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsole(): Promise<ConsoleServer> {
+export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleServer> {
   await ensureConsoleBuilt();
-  const t = await createTestApp();
+  const t = await createTestApp(opts);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
@@ -75,14 +75,6 @@ export async function signUpInBrowser(page: Page, opts: { org: string; email: st
   await page.getByRole('textbox', { name: 'Password' }).fill(BROWSER_PASSWORD);
   await page.getByLabel('Organization name').fill(opts.org);
   await page.getByRole('button', { name: 'Sign up' }).click();
-  await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
-}
-
-export async function signInInBrowser(page: Page, email: string, password = BROWSER_PASSWORD): Promise<void> {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
   await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
 }
 
