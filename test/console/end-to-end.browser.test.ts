@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
 
 const FAQ = [
   'Opening hours',
@@ -74,5 +74,36 @@ describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered ca
     await page.locator('table a').first().click();
     await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('When is the clinic open on weekdays?');
     expect(await page.getByTestId('transcript').textContent()).toContain('9 am to 6 pm');
+  });
+
+  it('chats with a flow and shows the variable the turn set', async () => {
+    const page = await s.newPage();
+    await signUpInBrowser(page, { org: 'Flow Org', email: uniqueEmail('flow') });
+    const flow = {
+      name: 'Name taker',
+      nodes: [
+        { id: 'start', type: 'entry', data: {} },
+        { id: 'ask', type: 'collect', data: { variable: 'name', prompt: 'What is your name?', validation: 'free_text' } },
+        { id: 'bye', type: 'end_call', data: { message: 'Goodbye {{name}}.' } },
+      ],
+      edges: [
+        { id: 'e1', source: 'start', target: 'ask' },
+        { id: 'e2', source: 'ask', target: 'bye' },
+      ],
+    };
+    const res = await s.t.app.inject({ method: 'POST', url: '/api/v1/flows', headers: { authorization: `Bearer ${await accessToken(page)}` }, payload: flow });
+    expect(res.statusCode, res.body).toBe(201);
+
+    await page.getByRole('link', { name: 'Playground' }).click();
+    await page.getByText('Flow', { exact: true }).click();
+    await page.getByLabel('Talk to', { exact: true }).first().click();
+    await page.getByRole('option', { name: 'Name taker' }).click();
+    await page.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('What is your name?');
+    await page.getByLabel('Message').fill('Ada');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('Goodbye Ada.');
+    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Variable name: — → "Ada"');
+    expect(await shown(page.getByText('Session ended'))).toBe(true);
   });
 });

@@ -86,7 +86,7 @@ export function PlaygroundPage() {
       <PageHeader title="Playground" description="Chat with an agent or a flow. Test sessions are marked test and have no side effects at providers." />
       <Group align="flex-end" mb="md">
         <SegmentedControl value={kind} onChange={(v) => (setKind(v as 'agent' | 'flow'), setTarget(null))} data={[{ value: 'agent', label: 'Agent' }, { value: 'flow', label: 'Flow' }]} />
-        <Select label={kind === 'agent' ? 'Agent' : 'Flow'} data={options} value={target} onChange={setTarget} searchable w={280} />
+        <Select label="Talk to" placeholder={kind === 'agent' ? 'Choose an agent' : 'Choose a flow'} data={options} value={target} onChange={setTarget} searchable w={280} />
         <Switch label="Test mode" checked={testMode} onChange={(e) => setTestMode(e.currentTarget.checked)} mb={8} />
         <Button onClick={() => void start()} disabled={!target} loading={busy && !session}>
           {session ? 'Restart' : 'Start'}
