@@ -5,8 +5,9 @@ import { BROWSER_PASSWORD, hasChromium, shown, signUpInBrowser, startConsole, ty
 describe.skipIf(!hasChromium)('console (browser): the signed-in session', () => {
   let s: ConsoleServer;
   beforeAll(async () => {
-    // Access tokens that expire after one second, so the refresh path runs within the test.
-    s = await startConsole({ config: { accessTokenTtlSeconds: 1 } });
+    // Access tokens that expire within seconds (2-3 s: whole-second claims), so the refresh path runs
+    // within the test while a refreshed token still outlives its retry on a loaded machine.
+    s = await startConsole({ config: { accessTokenTtlSeconds: 3 } });
   });
   afterAll(async () => {
     await s?.close();
@@ -15,7 +16,7 @@ describe.skipIf(!hasChromium)('console (browser): the signed-in session', () => 
   it('an expired access token is refreshed on the 401 and the request retried', async () => {
     const page = await s.newPage();
     await signUpInBrowser(page, { org: 'Refresh Org', email: uniqueEmail('refresh') });
-    await new Promise((r) => setTimeout(r, 2_100));
+    await new Promise((r) => setTimeout(r, 3_100));
     const seen: string[] = [];
     page.on('response', (res) => seen.push(`${res.status()} ${new URL(res.url()).pathname}`));
     // Client-side navigation: no reload, so the page still holds the expired token.
