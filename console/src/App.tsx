@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from './api/errors';
-import { refreshSession } from './auth/session';
+import { currentIdentity, refreshSession, subscribe } from './auth/session';
 import { useIdentity } from './auth/useSession';
 import { Layout } from './components/Layout';
 import { AcceptInvitePage } from './pages/auth/AcceptInvitePage';
@@ -18,6 +18,16 @@ const queryClient = new QueryClient({
     // A 4xx will not change by asking again; a dropped connection might.
     queries: { retry: (count, err) => !(err instanceof ApiError && err.status < 500) && count < 2, staleTime: 5_000 },
   },
+});
+
+// Cached server state belongs to one user in one organization: drop all of it whenever that changes
+// (sign-out, switching organization, an expired session followed by someone else signing in).
+let cacheOwner = '';
+subscribe(() => {
+  const id = currentIdentity();
+  const owner = id ? `${id.user.id}:${id.organization.id}` : '';
+  if (owner !== cacheOwner) queryClient.clear();
+  cacheOwner = owner;
 });
 
 // Darker primary and dimmed text than Mantine's defaults: WCAG AA contrast (4.5:1) for button labels,

@@ -1,6 +1,5 @@
 import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { useQueryClient } from '@tanstack/react-query';
 import { NavLink as RouterLink, Outlet, useNavigate } from 'react-router';
 import { allowed, logout } from '../auth/session';
 import { useIdentity } from '../auth/useSession';
@@ -12,11 +11,9 @@ export function Layout() {
   const [switching, switcher] = useDisclosure(false);
   const identity = useIdentity();
   const navigate = useNavigate();
-  const queries = useQueryClient();
   if (!identity) return null;
   const signOut = async () => {
     await logout();
-    queries.clear();
     void navigate('/login');
   };
   return (

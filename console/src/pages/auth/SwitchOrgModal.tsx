@@ -1,6 +1,5 @@
 import { Button, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { authPost, knownOrgs, startSession } from '../../auth/session';
@@ -15,7 +14,6 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 export function SwitchOrgModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const identity = useIdentity();
   const navigate = useNavigate();
-  const queries = useQueryClient();
   const [error, setError] = useState<unknown>(null);
   const email = identity?.user.email ?? '';
   const options = knownOrgs()
@@ -29,8 +27,7 @@ export function SwitchOrgModal({ opened, onClose }: { opened: boolean; onClose: 
         ? await authPost('signup', { email, password, name: identity?.user.name ?? email, organization_name: new_name.trim() })
         : await authPost('login', { email, password, organization_id: organization_id.trim() });
       startSession(pair);
-      queries.clear();
-      form.reset();
+        form.reset();
       onClose();
       void navigate('/agents');
     } catch (err) {
