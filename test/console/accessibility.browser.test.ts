@@ -27,9 +27,10 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     const axe = await readFile(AXE_SOURCE, 'utf8');
     const page = await s.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    const check = async (name: string, path: string, ready: string) => {
+    const check = async (name: string, path: string, ready: string, prepare?: () => Promise<void>) => {
       await page.goto(path);
       await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
+      await prepare?.();
       await page.waitForLoadState('networkidle');
       if (SCREENSHOTS) await page.screenshot({ path: `docs/console/${name}.png` });
       await page.evaluate(axe);
@@ -54,7 +55,12 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     await check('agent', `/agents/${agent.id}`, 'Front desk');
     await check('knowledge', '/knowledge', 'Knowledge');
     await check('document', `/knowledge/${doc.id}`, 'Opening hours');
-    await check('playground', `/playground?agent=${agent.id}`, 'Playground');
+    await check('playground', `/playground?agent=${agent.id}`, 'Playground', async () => {
+      await page.getByRole('button', { name: 'Start' }).click();
+      await page.getByLabel('Message').fill('When is the clinic open on weekdays?');
+      await page.getByRole('button', { name: 'Send' }).click();
+      await page.getByTestId('turn-details').getByText('Turn 1').waitFor();
+    });
     await check('calls', '/calls', 'Calls');
     await check('call', `/calls/${session.id}`, 'Call');
     await check('api-keys', '/api-keys', 'API keys');

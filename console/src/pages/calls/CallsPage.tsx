@@ -36,7 +36,8 @@ export function CallsPage() {
     setParams(next, { replace: true });
   };
   const agents = useQuery({ queryKey: ['agents', 'options'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
-  const agentName = new Map((agents.data?.data ?? []).map((a) => [a.id, a.name]));
+  const flows = useQuery({ queryKey: ['flows', 'options'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
+  const names = new Map([...(agents.data?.data ?? []), ...(flows.data?.data ?? [])].map((x) => [x.id, x.name]));
   const list = useCursorList(['calls', filters], (cursor) => unwrap(api.GET('/api/v1/calls', { params: { query: { ...filters, cursor } } })));
   const filtered = [...params.keys()].length > 0;
   return (
@@ -83,7 +84,7 @@ export function CallsPage() {
                     {new Date(c.started_at).toLocaleString()}
                   </Anchor>
                 </Table.Td>
-                <Table.Td>{c.agent_id ? (agentName.get(c.agent_id) ?? c.agent_id.slice(0, 8)) : c.flow_id ? `flow ${c.flow_id.slice(0, 8)}` : '—'}</Table.Td>
+                <Table.Td>{c.agent_id ? (names.get(c.agent_id) ?? c.agent_id.slice(0, 8)) : c.flow_id ? (names.get(c.flow_id) ?? `flow ${c.flow_id.slice(0, 8)}`) : '—'}</Table.Td>
                 <Table.Td>
                   {c.channel} {c.mode === 'test' && <Badge size="xs" color="grape">test</Badge>}
                 </Table.Td>
