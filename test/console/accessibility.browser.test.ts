@@ -1,8 +1,8 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { accessToken, hasChromium, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, hasChromium, signUpInBrowser, consoleForFile } from '../helpers/browser.js';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** Set to write the screenshots docs/console/*.png that the README links (npm run console:screenshots). */
@@ -15,13 +15,7 @@ interface Violation { id: string; impact: string | null; help: string; nodes: Ar
  * through the DevTools protocol, which the page's CSP does not apply to (it still blocks inline scripts).
  */
 describe.skipIf(!hasChromium)('console (browser): accessibility of the main pages', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   it('has no serious or critical axe violations', async () => {
     const axe = await readFile(AXE_SOURCE, 'utf8');

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { accessToken, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
 describe.skipIf(!hasChromium)('console (browser): sign up and manage agents', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   it('signs up, creates an agent with a prompt and built-in tools, edits it, then deletes it', async () => {
     const page = await s.newPage();
@@ -55,7 +49,7 @@ describe.skipIf(!hasChromium)('console (browser): sign up and manage agents', ()
     await page.getByRole('textbox', { name: 'Name', exact: true }).fill('Bad language');
     await page.getByRole('textbox', { name: 'Language', exact: true }).fill('not_a_tag');
     await page.getByRole('button', { name: 'Create agent' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('BCP 47');
+    await eventually(() => page.getByRole('alert').first().textContent()).toContain('BCP 47');
   });
 });
 

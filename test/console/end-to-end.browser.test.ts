@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { accessToken, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
 const FAQ = [
   'Opening hours',
@@ -19,13 +19,7 @@ const FAQ = [
  * transcript in the history, and the chunks in the knowledge screens.
  */
 describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered call', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   it('sign up → agent → upload and wait for ready → assign → playground answer → call transcript', async () => {
     const page = await s.newPage();
@@ -46,11 +40,11 @@ describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered ca
 
     // The chunk viewer and the search tester see the document.
     await page.getByRole('link', { name: 'clinic-faq.txt' }).click();
-    await expect.poll(() => page.getByTestId('chunks').textContent()).toContain('open from 9 am to 6 pm');
+    await eventually(() => page.getByTestId('chunks').textContent()).toContain('open from 9 am to 6 pm');
     await page.getByRole('link', { name: 'Knowledge' }).click();
     await page.getByLabel('Question').fill('parking');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByTestId('search-results').textContent()).toContain('Mill Street');
+    await eventually(() => page.getByTestId('search-results').textContent()).toContain('Mill Street');
 
     // Give the document to the agent.
     await page.goto(agentUrl);
@@ -61,18 +55,18 @@ describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered ca
     // Playground: greeting, then an answer taken from the document, with the turn's details.
     await page.getByRole('link', { name: 'Try in playground' }).click();
     await page.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('Welcome to the clinic.');
+    await eventually(() => page.getByTestId('chat').textContent()).toContain('Welcome to the clinic.');
     await page.getByLabel('Message').fill('When is the clinic open on weekdays?');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.getByTestId('chat').locator('[data-role=agent]').last().textContent(), { timeout: 15_000 }).toContain('9 am to 6 pm');
-    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Knowledge: clinic-faq.txt');
+    await eventually(() => page.getByTestId('chat').locator('[data-role=agent]').last().textContent(), { timeout: 15_000 }).toContain('9 am to 6 pm');
+    await eventually(() => page.getByTestId('turn-details').textContent()).toContain('Knowledge: clinic-faq.txt');
     expect(await shown(page.getByTestId('turn-latency'))).toBe(true);
 
     // The call record: listed as a test call, transcript with both sides.
     await page.getByRole('link', { name: 'Calls' }).click();
     expect(await shown(page.getByText('test', { exact: true }))).toBe(true);
     await page.locator('table a').first().click();
-    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('When is the clinic open on weekdays?');
+    await eventually(() => page.getByTestId('transcript').textContent()).toContain('When is the clinic open on weekdays?');
     expect(await page.getByTestId('transcript').textContent()).toContain('9 am to 6 pm');
   });
 
@@ -99,11 +93,11 @@ describe.skipIf(!hasChromium)('console (browser): from sign-up to an answered ca
     await page.getByLabel('Talk to', { exact: true }).first().click();
     await page.getByRole('option', { name: 'Name taker' }).click();
     await page.getByRole('button', { name: 'Start' }).click();
-    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('What is your name?');
+    await eventually(() => page.getByTestId('chat').textContent()).toContain('What is your name?');
     await page.getByLabel('Message').fill('Ada');
     await page.getByRole('button', { name: 'Send' }).click();
-    await expect.poll(() => page.getByTestId('chat').textContent()).toContain('Goodbye Ada.');
-    await expect.poll(() => page.getByTestId('turn-details').textContent()).toContain('Variable name: — → "Ada"');
+    await eventually(() => page.getByTestId('chat').textContent()).toContain('Goodbye Ada.');
+    await eventually(() => page.getByTestId('turn-details').textContent()).toContain('Variable name: — → "Ada"');
     expect(await shown(page.getByText('Session ended'))).toBe(true);
   });
 });

@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { accessToken, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
 describe.skipIf(!hasChromium)('console (browser): calls, audit log and settings', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   it('filters calls, pages through them with the cursor, opens one and deletes it', async () => {
     const page = await s.newPage();
@@ -28,22 +22,22 @@ describe.skipIf(!hasChromium)('console (browser): calls, audit log and settings'
 
     await page.getByRole('link', { name: 'Calls' }).click();
     const rows = page.locator('table tbody tr');
-    await expect.poll(() => rows.count()).toBe(50);
+    await eventually(() => rows.count()).toBe(50);
     await page.getByRole('button', { name: 'Load more' }).click();
-    await expect.poll(() => rows.count()).toBe(52);
+    await eventually(() => rows.count()).toBe(52);
     expect(await page.getByRole('button', { name: 'Load more' }).count()).toBe(0);
 
     await page.getByLabel('Status', { exact: true }).first().click();
     await page.getByRole('option', { name: 'ended' }).click();
-    await expect.poll(() => rows.count()).toBe(1);
+    await eventually(() => rows.count()).toBe(1);
     expect(page.url()).toContain('status=ended');
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await page.getByLabel('Mode', { exact: true }).first().click();
     await page.getByRole('option', { name: 'test' }).click();
-    await expect.poll(() => rows.count()).toBe(26);
+    await eventually(() => rows.count()).toBe(26);
 
     await page.goto(`/calls/${ids[51]}`);
-    await expect.poll(() => page.getByTestId('transcript').textContent()).toContain('goodbye');
+    await eventually(() => page.getByTestId('transcript').textContent()).toContain('goodbye');
     await page.getByRole('button', { name: 'Delete call' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Delete call' }).click();
     await page.waitForURL(/\/calls$/);
@@ -62,7 +56,7 @@ describe.skipIf(!hasChromium)('console (browser): calls, audit log and settings'
     expect(await shown(page.getByText('organization.updated'))).toBe(true);
     expect(await shown(page.getByText('organization.created'))).toBe(true);
     await page.getByLabel('Action').fill('organization.updated');
-    await expect.poll(() => page.locator('table tbody tr').count()).toBe(1);
+    await eventually(() => page.locator('table tbody tr').count()).toBe(1);
     await page.getByLabel('Action').fill('no.such.action');
     expect(await shown(page.getByText('No entries'))).toBe(true);
   });

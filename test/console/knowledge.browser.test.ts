@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { hasChromium, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { consoleForFile, eventually, hasChromium, signUpInBrowser } from '../helpers/browser.js';
 
 describe.skipIf(!hasChromium)('console (browser): knowledge', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   it('takes several dropped files, shows each one ready or failed with the reason, and pasted text', async () => {
     const page = await s.newPage();
@@ -54,6 +48,6 @@ describe.skipIf(!hasChromium)('console (browser): knowledge', () => {
     await page.getByLabel('Question').fill('ship Europe');
     await page.getByLabel('Voice mode').check();
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect.poll(() => page.getByTestId('search-results').textContent()).toContain('five working days');
+    await eventually(() => page.getByTestId('search-results').textContent()).toContain('five working days');
   });
 });

@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { BROWSER_PASSWORD, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { BROWSER_PASSWORD, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
 describe.skipIf(!hasChromium)('console (browser): the signed-in session', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    // Access tokens that expire within seconds (2-3 s: whole-second claims), so the refresh path runs
-    // within the test while a refreshed token still outlives its retry on a loaded machine.
-    s = await startConsole({ config: { accessTokenTtlSeconds: 3 } });
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  // Access tokens that expire within seconds (2-3 s: whole-second claims), so the refresh path runs
+  // within the test while a refreshed token still outlives its retry on a loaded machine.
+  const s = consoleForFile({ config: { accessTokenTtlSeconds: 3 } });
 
   it('an expired access token is refreshed on the 401 and the request retried', async () => {
     const page = await s.newPage();
@@ -55,6 +49,6 @@ describe.skipIf(!hasChromium)('console (browser): the signed-in session', () => 
     await page.getByLabel('Email').fill(uniqueEmail('nobody'));
     await page.getByRole('textbox', { name: 'Password' }).fill('not the password');
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('Invalid');
+    await eventually(() => page.getByRole('alert').first().textContent()).toContain('Invalid');
   });
 });

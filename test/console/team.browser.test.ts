@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEmail } from '../helpers/api.js';
-import { accessToken, BROWSER_PASSWORD, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
+import { accessToken, BROWSER_PASSWORD, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
 describe.skipIf(!hasChromium)('console (browser): keys, team, roles and organizations', () => {
-  let s: ConsoleServer;
-  beforeAll(async () => {
-    s = await startConsole();
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = consoleForFile();
 
   const createAgent = async (token: string, name: string): Promise<string> => {
     const res = await s.t.app.inject({ method: 'POST', url: '/api/v1/agents', headers: { authorization: `Bearer ${token}` }, payload: { name, system_prompt: 'secret prompt of ' + name } });
@@ -78,12 +72,12 @@ describe.skipIf(!hasChromium)('console (browser): keys, team, roles and organiza
     const b = await s.newPage();
     await signUpInBrowser(b, { org: 'Org B', email: uniqueEmail('b') });
     await b.goto(`/agents/${agentId}`);
-    await expect.poll(() => b.getByRole('alert').first().textContent()).toContain('not found');
+    await eventually(() => b.getByRole('alert').first().textContent()).toContain('not found');
     expect(await b.content()).not.toContain('Private agent A');
     expect(await b.content()).not.toContain('secret prompt');
     for (const path of ['/calls/', '/knowledge/']) {
       await b.goto(path + agentId);
-      await expect.poll(() => b.getByRole('alert').first().textContent()).toContain('not found');
+      await eventually(() => b.getByRole('alert').first().textContent()).toContain('not found');
     }
   });
 
@@ -99,13 +93,13 @@ describe.skipIf(!hasChromium)('console (browser): keys, team, roles and organiza
     await page.getByLabel('New organization name').fill('Second Org');
     await page.getByRole('dialog').getByRole('textbox', { name: 'Your password' }).fill(BROWSER_PASSWORD);
     await page.getByRole('button', { name: 'Switch' }).click();
-    await expect.poll(() => page.getByTestId('current-org').textContent()).toBe('Second Org');
+    await eventually(() => page.getByTestId('current-org').textContent()).toBe('Second Org');
 
     await open();
     await page.getByRole('dialog').getByLabel('Organization', { exact: true }).first().click();
     await page.getByRole('option', { name: 'First Org' }).click();
     await page.getByRole('dialog').getByRole('textbox', { name: 'Your password' }).fill(BROWSER_PASSWORD);
     await page.getByRole('button', { name: 'Switch' }).click();
-    await expect.poll(() => page.getByTestId('current-org').textContent()).toBe('First Org');
+    await eventually(() => page.getByTestId('current-org').textContent()).toBe('First Org');
   });
 });

@@ -9,6 +9,7 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { ensureConsoleBuilt } from '../../console/scripts/build.js';
 import { allJobs } from '../../src/jobs.js';
 import { createWorker } from '../../src/platform/jobs/index.js';
@@ -65,6 +66,21 @@ export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleSe
   };
 }
 
+/**
+ * One server and browser for a test file: started before its tests, closed after them. The returned
+ * object is filled in by beforeAll, so read its fields inside tests only.
+ */
+export function consoleForFile(opts: TestAppOptions = {}): ConsoleServer {
+  const holder = {} as ConsoleServer;
+  beforeAll(async () => {
+    Object.assign(holder, await startConsole(opts));
+  });
+  afterAll(async () => {
+    await holder.close?.();
+  });
+  return holder;
+}
+
 export const BROWSER_PASSWORD = 'correct-horse-battery';
 
 /** Signs up through the console's own form; returns the email. */
@@ -96,4 +112,9 @@ export async function accessToken(page: Page): Promise<string> {
     sessionStorage.setItem('converse.refresh_token', pair.refresh_token);
     return pair.access_token;
   })()`);
+}
+
+/** expect.poll with the browser tests' patience (vitest's default second is short on a loaded machine). */
+export function eventually<T>(fn: () => Promise<T> | T, opts: { timeout?: number } = {}) {
+  return expect.poll(fn, { timeout: 15_000, ...opts });
 }

@@ -1,9 +1,9 @@
 import { Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { useLocation, useNavigate } from 'react-router';
 import { authPost, startSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useSubmit } from '../../hooks/useSubmit';
 import { AuthCard } from './AuthCard';
 
 /**
@@ -13,17 +13,14 @@ import { AuthCard } from './AuthCard';
 export function AcceptInvitePage() {
   const navigate = useNavigate();
   const location = useLocation();
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const form = useForm({ initialValues: { token: new URLSearchParams(location.search).get('token') ?? '', name: '', password: '' } });
-  const submit = form.onSubmit(async ({ token, name, password }) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit(({ token, name, password }) =>
+    run(async () => {
       startSession(await authPost('accept-invite', { token: token.trim(), ...(name ? { name } : {}), ...(password ? { password } : {}) }));
       void navigate('/agents', { replace: true });
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <AuthCard title="Join an organization">
       <form onSubmit={submit}>

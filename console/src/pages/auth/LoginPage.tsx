@@ -1,25 +1,22 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
 import { authPost, startSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useSubmit } from '../../hooks/useSubmit';
 import { AuthCard, nextPath } from './AuthCard';
 
 export function LoginPage() {
   const navigate = useNavigate();
   const location = useLocation();
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const form = useForm({ initialValues: { email: '', password: '' } });
-  const submit = form.onSubmit(async (values) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit((values) =>
+    run(async () => {
       startSession(await authPost('login', values));
       void navigate(nextPath(location.search), { replace: true });
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <AuthCard title="Sign in to Converse">
       <form onSubmit={submit}>

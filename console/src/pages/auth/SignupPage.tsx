@@ -1,27 +1,24 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { Link, useNavigate } from 'react-router';
 import { authPost, startSession } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useSubmit } from '../../hooks/useSubmit';
 import { AuthCard } from './AuthCard';
 
 export function SignupPage() {
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const form = useForm({
     initialValues: { name: '', email: '', password: '', organization_name: '' },
     validate: { password: (v) => (v.length < 10 ? 'At least 10 characters' : null) },
   });
-  const submit = form.onSubmit(async (values) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit((values) =>
+    run(async () => {
       startSession(await authPost('signup', values));
       void navigate('/agents', { replace: true });
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <AuthCard title="Create your organization">
       <form onSubmit={submit}>

@@ -1,10 +1,10 @@
 import { Button, Modal, PasswordInput, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useState } from 'react';
 import { useNavigate } from 'react-router';
 import { authPost, knownOrgs, startSession } from '../../auth/session';
 import { useIdentity } from '../../auth/useSession';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useSubmit } from '../../hooks/useSubmit';
 
 /**
  * The API has no "list my organizations" endpoint and a token belongs to one org, so switching is a
@@ -14,26 +14,23 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 export function SwitchOrgModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const identity = useIdentity();
   const navigate = useNavigate();
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const email = identity?.user.email ?? '';
   const options = knownOrgs()
     .filter((o) => o.email === email && o.id !== identity?.organization.id)
     .map((o) => ({ value: o.id, label: o.name }));
   const form = useForm({ initialValues: { organization_id: '', new_name: '', password: '' } });
-  const submit = form.onSubmit(async ({ organization_id, new_name, password }) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit(({ organization_id, new_name, password }) =>
+    run(async () => {
       const pair = new_name.trim()
         ? await authPost('signup', { email, password, name: identity?.user.name ?? email, organization_name: new_name.trim() })
         : await authPost('login', { email, password, organization_id: organization_id.trim() });
       startSession(pair);
-        form.reset();
+      form.reset();
       onClose();
       void navigate('/agents');
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <Modal opened={opened} onClose={onClose} title="Switch organization">
       <form onSubmit={submit}>

@@ -6,6 +6,7 @@ import { api, unwrap } from '../../api/client';
 import { toApiError } from '../../api/errors';
 import { authedFetch } from '../../auth/session';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { useSubmit } from '../../hooks/useSubmit';
 import { notifySaved } from '../../components/notify';
 
 /** One file per request (the API's upload takes one); failures are reported per file with the API's message. */
@@ -95,19 +96,16 @@ function UploadZone({ onUploaded }: { onUploaded: () => unknown }) {
 }
 
 function UrlForm({ onDone }: { onDone: () => unknown }) {
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const form = useForm({ initialValues: { url: '', name: '' } });
-  const submit = form.onSubmit(async ({ url, name }) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit(({ url, name }) =>
+    run(async () => {
       await unwrap(api.POST('/api/v1/knowledge/ingest-url', { body: { url, name: name.trim() || url } }));
       notifySaved('Fetching the page');
       form.reset();
       void onDone();
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <form onSubmit={submit}>
       <Stack>
@@ -125,19 +123,16 @@ function UrlForm({ onDone }: { onDone: () => unknown }) {
 }
 
 function TextForm({ onDone }: { onDone: () => unknown }) {
-  const [error, setError] = useState<unknown>(null);
+  const { error, run } = useSubmit();
   const form = useForm({ initialValues: { name: '', content: '' } });
-  const submit = form.onSubmit(async (body) => {
-    setError(null);
-    try {
+  const submit = form.onSubmit((body) =>
+    run(async () => {
       await unwrap(api.POST('/api/v1/knowledge/ingest-text', { body }));
       notifySaved('Text added');
       form.reset();
       void onDone();
-    } catch (err) {
-      setError(err);
-    }
-  });
+    }),
+  );
   return (
     <form onSubmit={submit}>
       <Stack>
