@@ -32,6 +32,7 @@ describe.skipIf(!hasChromium)('console (browser): calls, audit log and settings'
     await eventually(() => rows.count()).toBe(1);
     expect(page.url()).toContain('status=ended');
     await page.getByRole('button', { name: 'Clear filters' }).click();
+    await eventually(() => rows.count()).toBe(52); // the unfiltered pages already loaded
     await page.getByLabel('Mode', { exact: true }).first().click();
     await page.getByRole('option', { name: 'test' }).click();
     await eventually(() => rows.count()).toBe(26);

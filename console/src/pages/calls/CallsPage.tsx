@@ -29,12 +29,17 @@ export function CallsPage() {
     from: toIso(params.get('from')),
     to: toIso(params.get('to')),
   };
-  const set = (k: string, v: string | null) => {
-    const next = new URLSearchParams(params);
-    if (v) next.set(k, v);
-    else next.delete(k);
-    setParams(next, { replace: true });
-  };
+  // From the latest parameters, not this render's: two quick changes must not undo each other.
+  const set = (k: string, v: string | null) =>
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        if (v) next.set(k, v);
+        else next.delete(k);
+        return next;
+      },
+      { replace: true },
+    );
   const agents = useQuery({ queryKey: ['agents', 'options'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
   const flows = useQuery({ queryKey: ['flows', 'options'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
   const names = new Map([...(agents.data?.data ?? []), ...(flows.data?.data ?? [])].map((x) => [x.id, x.name]));
