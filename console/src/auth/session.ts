@@ -7,7 +7,7 @@
  * /auth/logout. The strict CSP (scripts from our origin only) is what keeps page scripts away from it.
  */
 import { can, type Permission, type Role } from '../../../src/platform/auth/permissions';
-import { toApiError } from '../api/errors';
+import { ApiError, toApiError } from '../api/errors';
 
 export interface TokenPair {
   user: { id: string; email: string; name: string; created_at: string };
@@ -74,7 +74,8 @@ export function refreshSession(): Promise<boolean> {
   if (!token) return Promise.resolve(false);
   refreshing ??= authPost('refresh', { refresh_token: token })
     .then((pair) => (startSession(pair), true))
-    .catch(() => (endSession(), false))
+    // A refused token ends the session; a dropped connection or a rate limit keeps it for the next try.
+    .catch((err: unknown) => (err instanceof ApiError && err.status === 401 && endSession(), false))
     .finally(() => (refreshing = null));
   return refreshing;
 }
