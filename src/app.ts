@@ -9,6 +9,7 @@ import type { Deps } from './deps.js';
 import { installBodyTimeout, installJsonBodyParser } from './platform/http/body.js';
 import { frameworkErrors, installErrorHandler } from './platform/http/error-handler.js';
 import { installMetrics } from './platform/http/metrics.js';
+import { installConsole } from './platform/http/console.js';
 import { errors } from './platform/errors.js';
 import { registerRoutes, type RouteDef } from './platform/http/route.js';
 import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js';
@@ -94,5 +95,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));
+  // The web console at `/` (static files, a catch-all GET that explicit routes and /api/* always win over).
+  installConsole(app, deps.config.consoleDir);
   return app;
 }

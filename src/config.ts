@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
@@ -110,6 +111,8 @@ export interface Config {
   inviteTtlSeconds: number;
   /** Web widget WebSocket limits (docs/widget.md "Limits"). */
   widget: WidgetLimits;
+  /** The built web console served at `/` (console/dist; `npm run console:build`). */
+  consoleDir: string;
   /** For client commands (`converse chat`): the server's URL and credentials. */
   client: { url: string | undefined; apiKey: string | undefined; email: string | undefined; password: string | undefined };
 }
@@ -195,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       resumeSeconds: e.CONVERSE_WIDGET_RESUME_SECONDS,
       maxConnectionsPerChannel: e.CONVERSE_WIDGET_MAX_CONNECTIONS_PER_CHANNEL,
     },
+    consoleDir: fileURLToPath(new URL('../console/dist', import.meta.url)),
     client: { url: e.CONVERSE_URL, apiKey: e.CONVERSE_API_KEY, email: e.CONVERSE_EMAIL, password: e.CONVERSE_PASSWORD },
     ...overrides,
   };

@@ -50,7 +50,7 @@ describe(`smoke (${modeName})`, () => {
     const open = await createTestApp({ testDb: t.testDb, config: { metricsToken: undefined } });
     try {
       const res = await open.app.inject({ method: 'GET', url: '/metrics' });
-      const unknown = await open.app.inject({ method: 'GET', url: '/no-such-path' });
+      const unknown = await open.app.inject({ method: 'GET', url: '/api/v1/no-such-path' });
       expect(res.statusCode).toBe(404);
       expect(res.json()).toEqual(unknown.json());
       expect(res.body).not.toContain('converse_http_requests_total');

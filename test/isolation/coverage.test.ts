@@ -33,6 +33,7 @@ const EXEMPT: Record<string, string> = {
   'GET /health': 'liveness probe',
   'GET /metrics': 'Prometheus metrics, bearer token of the operator (smoke.test.ts)',
   'GET /api/v1/openapi.json': 'the API description',
+  'GET /*': 'the web console: static files, no tenant data (test/console/static.test.ts)',
   // Provider callbacks: the org comes from the channel id and the channel's own signing secret
   // (test/channels/webhooks.test.ts: another org's channel, a wrong secret and an unknown id).
   'POST /api/v1/webhooks/:param/:param': 'provider webhook (signed)',

@@ -1,0 +1,29 @@
+/** The API error shape (API.md "Errors"): every failure the console shows carries the API's own message. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: Array<{ path: string; message: string }> };
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Array<{ path: string; message: string }> = [],
+  ) {
+    super(message);
+  }
+
+  /** "The request is invalid: name: must be at least 1 character" */
+  get fullMessage(): string {
+    return this.details.length ? `${this.message}: ${this.details.map((d) => `${d.path}: ${d.message}`).join('; ')}` : this.message;
+  }
+}
+
+export function toApiError(status: number, body: unknown): ApiError {
+  const e = (body as Partial<ApiErrorBody> | undefined)?.error;
+  if (e && typeof e.message === 'string') return new ApiError(status, e.code ?? 'error', e.message, e.details ?? []);
+  return new ApiError(status, 'error', status === 0 ? 'The server could not be reached' : `The server answered ${status}`);
+}
+
+export const errorMessage = (err: unknown): string =>
+  err instanceof ApiError ? err.fullMessage : err instanceof Error ? err.message : 'Something went wrong';

@@ -1,0 +1,91 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CONSOLE_CSP } from '../../src/platform/http/console.js';
+import { createTestApp, openTestDb, type TestApp, type TestDb } from '../helpers/harness.js';
+
+/** The console's static handler against a fake build (no Vite needed): routing, headers, fallbacks. */
+describe('console static files', () => {
+  let dir: string;
+  let testDb: TestDb;
+  let t: TestApp;
+  let missing: TestApp;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'console-dist-'));
+    await mkdir(path.join(dir, 'assets'));
+    await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/assets/index-abc123.js"></script>');
+    await writeFile(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("hi")');
+    await writeFile(path.join(dir, 'favicon.svg'), '<svg/>');
+    testDb = await openTestDb();
+    t = await createTestApp({ testDb, config: { consoleDir: dir } });
+    missing = await createTestApp({ testDb, config: { consoleDir: path.join(dir, 'nope') } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await missing?.close();
+    await testDb?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves index.html at / with the strict CSP and no-cache', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(res.body).toContain('<title>console</title>');
+    expect(res.headers['cache-control']).toBe('no-cache');
+    expect(res.headers['content-security-policy']).toBe(CONSOLE_CSP);
+    expect(CONSOLE_CSP).toContain("script-src 'self'");
+    expect(CONSOLE_CSP).not.toMatch(/unsafe-eval|script-src[^;]*unsafe-inline/);
+  });
+
+  it('serves hashed assets as immutable with their type', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(res.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.body).toBe('console.log("hi")');
+    const other = await t.app.inject({ method: 'GET', url: '/favicon.svg' });
+    expect(other.headers['content-type']).toBe('image/svg+xml');
+    expect(other.headers['cache-control']).toBe('no-cache');
+  });
+
+  it('answers client-side routes with index.html (a reload of /agents/123 works)', async () => {
+    for (const url of ['/agents', '/agents/00000000-0000-4000-8000-000000000000', '/calls?status=ended', '/login']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(200);
+      expect(res.body, url).toContain('<title>console</title>');
+    }
+  });
+
+  it('a missing asset is a 404, not index.html', async () => {
+    const res = await t.app.inject({ method: 'GET', url: '/assets/gone-999.js' });
+    expect(res.statusCode).toBe(404);
+    expect(res.body).not.toContain('<title>');
+  });
+
+  it('never swallows API, websocket, widget, docs or operational paths', async () => {
+    for (const url of ['/api/v1/nope', '/api/other', '/ws/sessions/x', '/widget.js', '/widget/demo', '/metrics', '/health/x']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.statusCode, url).toBe(404);
+      expect(res.json(), url).toMatchObject({ error: { code: 'not_found' } });
+    }
+    expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
+    expect((await t.app.inject({ method: 'GET', url: '/api/v1/agents' })).statusCode).toBe(401);
+  });
+
+  it('cannot read files outside the build folder', async () => {
+    for (const url of ['/../package.json', '/%2e%2e/package.json', '/assets/..%2f..%2fpackage.json', '/..%5c..%5cpackage.json']) {
+      const res = await t.app.inject({ method: 'GET', url });
+      expect(res.body, url).not.toContain('"name": "converse"');
+      expect(res.statusCode, url).toBeLessThan(500);
+    }
+  });
+
+  it('without a build, / explains how to build the console (not a 500)', async () => {
+    const res = await missing.app.inject({ method: 'GET', url: '/agents' });
+    expect(res.statusCode).toBe(404);
+    expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
+    expect(res.body).toContain('npm run console:build');
+  });
+});
