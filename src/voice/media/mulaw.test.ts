@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { muLawDecode, muLawDecodeSample, muLawEncode, muLawEncodeSample } from './mulaw.js';
-import { sine, snrDb } from './test-signals.js';
+import { sine, snrDb } from '../../../test/helpers/audio.js';
 
 describe('G.711 μ-law', () => {
   it('matches the reference table at known points', () => {

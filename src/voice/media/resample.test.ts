@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Resampler, resample } from './resample.js';
 import { rmsDbfs } from './pcm.js';
-import { sine, snrDb } from './test-signals.js';
+import { sine, snrDb } from '../../../test/helpers/audio.js';
 
 describe('resample', () => {
   it('8 kHz → 16 kHz → 8 kHz returns the original sine (SNR ≥ 50 dB away from the edges)', () => {
