@@ -101,7 +101,7 @@ function runEspeak(command: string, args: string[], text: string, sampleRate: nu
 type Exit = { code: number | null; error?: Error };
 
 async function* wavChunks(output: Readable, exited: Promise<Exit>, sampleRate: number): AsyncGenerator<Int16Array> {
-  let head = new Uint8Array(0);
+  let head: Uint8Array = new Uint8Array(0);
   let format: WavFormat | null = null;
   let resampler: Resampler | null = null;
   let odd: number | null = null; // a sample split across two reads
