@@ -13,6 +13,7 @@ import { parseChatArgs, runChat } from './cli-chat.js';
 import { readLiveOwner, recordServingUrl } from './platform/db/embedded-lock.js';
 import { createWorker } from './platform/jobs/index.js';
 import { allJobs, allSchedules } from './jobs.js';
+import { formatDoctorReport, runDoctorChecks } from './voice/doctor.js';
 
 const USAGE = `converse <command>
 
@@ -27,6 +28,7 @@ const USAGE = `converse <command>
   chat --agent <id> | --flow <id>
                    talk to an agent or a flow in the terminal, through a running server's API
                    (converse chat --help for the options)
+  doctor           list the optional speech and browser packages installed, and what a missing one disables
 
 Configuration is read from the environment: see docs/configuration.md.`;
 
@@ -159,6 +161,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'worker':
       return runWorker(config, log);
+    case 'doctor':
+      process.stdout.write(formatDoctorReport(runDoctorChecks()));
+      return;
     case 'chat':
       return runChat({ ...parseChatArgs(argv.slice(1), config.client), input: process.stdin, output: process.stdout });
     case undefined:

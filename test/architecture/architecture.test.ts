@@ -53,6 +53,11 @@ describe('architecture: import rules', () => {
     expect(bad.map(show)).toEqual([]);
   });
 
+  it('voice (codecs, VAD, speech engines) imports no feature, pipeline, telephony or database code', () => {
+    const bad = edges.filter((e) => e.from.startsWith('src/voice/') && e.to && /^src\/(features|pipeline|telephony|platform\/db)\//.test(e.to));
+    expect(bad.map(show)).toEqual([]);
+  });
+
   it('services never import Fastify (only routes, HTTP adapters and platform/http do)', () => {
     const fastify = (e: ImportEdge): boolean => e.to === null && /^(fastify|@fastify\/|fastify-)/.test(e.specifier);
     // Route files of features, and of the pipeline's transports (the widget WebSocket is a Fastify plugin).

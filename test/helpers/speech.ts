@@ -1,0 +1,38 @@
+import { findKoffi, findPocketsphinx } from '../../src/voice/availability.js';
+import { muLawDecode, muLawEncode } from '../../src/voice/media/mulaw.js';
+import { hasEspeak } from '../../src/voice/availability.js';
+import { concatPcm } from '../../src/voice/media/pcm.js';
+import { createEspeakEngine } from '../../src/voice/tts/espeak.js';
+
+/** Whether espeak-ng is here; speech tests skip (with this message) when it is not. */
+export const HAS_ESPEAK = hasEspeak();
+export const NO_ESPEAK_MESSAGE = 'espeak-ng is not installed: skipping tests that synthesize caller speech (apt-get install espeak-ng)';
+
+const engine = createEspeakEngine();
+
+/** A caller line as PCM at `sampleRate`, synthesized with the default voice. */
+export async function speak(text: string, sampleRate: number): Promise<Int16Array> {
+  const chunks: Int16Array[] = [];
+  for await (const chunk of engine.synthesize(text, { sampleRate })) chunks.push(chunk);
+  return concatPcm(chunks);
+}
+
+/** Whether pocketsphinx can run here (library, model and koffi). */
+export const HAS_POCKETSPHINX = findPocketsphinx() !== null && findKoffi() !== null;
+export const NO_POCKETSPHINX_MESSAGE = 'pocketsphinx or koffi is missing: skipping recognition tests (apt-get install pocketsphinx pocketsphinx-en-us libpocketsphinx3; npm install)';
+
+/** The phone path: 8 kHz PCM through G.711 μ-law and back. */
+export const throughMuLaw = (pcm: Int16Array): Int16Array => muLawDecode(muLawEncode(pcm));
+
+/** Word errors (substitutions + insertions + deletions) of `hypothesis` against `reference`. */
+export function wordErrors(reference: string, hypothesis: string): number {
+  const r = reference.split(/\s+/).filter(Boolean);
+  const h = hypothesis.split(/\s+/).filter(Boolean);
+  let row = Array.from({ length: h.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= r.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= h.length; j++) next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (r[i - 1] === h[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[h.length]!;
+}
