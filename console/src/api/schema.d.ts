@@ -869,6 +869,109 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/dnc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Numbers that must not be contacted, in number order */
+        get: operations["dnc.list"];
+        put?: never;
+        /** Add a number; adding a listed number again returns its entry unchanged */
+        post: operations["dnc.add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/dnc/{phone}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a number (percent-encode the +: /dnc/%2B14155550100) */
+        delete: operations["dnc.remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The organization's escalations, newest first; filter by status (waiting, claimed, closed) and queue */
+        get: operations["escalations.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Live escalation events of the organization as server-sent events (created, claimed, message, released, closed); needs Accept: text/event-stream */
+        get: operations["escalations.stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One escalation with its call: transcript, variables and actions */
+        get: operations["escalations.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claim a waiting escalation (409 when someone else holds it or it is closed; claiming your own again is a no-op) */
+        post: operations["escalations.claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -931,6 +1034,57 @@ export interface paths {
         get: operations["sessions.get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Write into the escalated session as a person: the caller receives the text on their channel (claimer, or owner/admin) */
+        post: operations["escalations.message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give the session back to the agent: its next caller message gets an agent answer (409 when there is no agent to go back to) */
+        post: operations["escalations.release"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/escalations/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the escalation and end the session (ended_reason closed_by_support, outcome escalated) */
+        post: operations["escalations.close"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1307,6 +1461,10 @@ export interface operations {
                         name: string;
                         created_at: string;
                         updated_at: string;
+                        settings: {
+                            redact_pii: boolean;
+                            retention_days: number | null;
+                        };
                     };
                 };
             };
@@ -1323,6 +1481,12 @@ export interface operations {
             content: {
                 "application/json": {
                     name?: string;
+                    settings?: {
+                        /** @description Replace phone numbers, emails and card numbers by [PHONE], [EMAIL], [CARD] in what is stored (transcripts, tool calls, variables, event payloads); the live session is unaffected */
+                        redact_pii?: boolean;
+                        /** @description Delete calls (with their transcripts and messages) older than this many days, daily; null keeps them */
+                        retention_days?: number | null;
+                    };
                 };
             };
         };
@@ -1338,6 +1502,10 @@ export interface operations {
                         name: string;
                         created_at: string;
                         updated_at: string;
+                        settings: {
+                            redact_pii: boolean;
+                            retention_days: number | null;
+                        };
                     };
                 };
             };
@@ -4193,6 +4361,9 @@ export interface operations {
                             agent_id: string | null;
                             flow_id: string | null;
                             allowed_origins: string[];
+                            settings: {
+                                thread_idle_minutes: number;
+                            };
                             /** @description Where the provider must send callbacks (null without CONVERSE_PUBLIC_URL; Exotel: only in the create response) */
                             webhook_url: string | null;
                             created_at: string;
@@ -4229,6 +4400,10 @@ export interface operations {
                     flow_id?: string | null;
                     /** @description web channels: browser origins allowed to open a session */
                     allowed_origins?: string[];
+                    settings?: {
+                        /** @description sms/whatsapp: a thread idle this long ends; the next message starts a new one (default 1440) */
+                        thread_idle_minutes?: number;
+                    };
                 };
             };
         };
@@ -4255,6 +4430,9 @@ export interface operations {
                         agent_id: string | null;
                         flow_id: string | null;
                         allowed_origins: string[];
+                        settings: {
+                            thread_idle_minutes: number;
+                        };
                         /** @description Where the provider must send callbacks (null without CONVERSE_PUBLIC_URL; Exotel: only in the create response) */
                         webhook_url: string | null;
                         created_at: string;
@@ -4297,6 +4475,9 @@ export interface operations {
                         agent_id: string | null;
                         flow_id: string | null;
                         allowed_origins: string[];
+                        settings: {
+                            thread_idle_minutes: number;
+                        };
                         /** @description Where the provider must send callbacks (null without CONVERSE_PUBLIC_URL; Exotel: only in the create response) */
                         webhook_url: string | null;
                         created_at: string;
@@ -4347,6 +4528,11 @@ export interface operations {
                     agent_id?: string | null;
                     flow_id?: string | null;
                     allowed_origins?: string[];
+                    /** @description Replaces the stored settings as a whole */
+                    settings?: {
+                        /** @description sms/whatsapp: a thread idle this long ends; the next message starts a new one (default 1440) */
+                        thread_idle_minutes?: number;
+                    };
                 };
             };
         };
@@ -4373,6 +4559,9 @@ export interface operations {
                         agent_id: string | null;
                         flow_id: string | null;
                         allowed_origins: string[];
+                        settings: {
+                            thread_idle_minutes: number;
+                        };
                         /** @description Where the provider must send callbacks (null without CONVERSE_PUBLIC_URL; Exotel: only in the create response) */
                         webhook_url: string | null;
                         created_at: string;
@@ -5515,7 +5704,7 @@ export interface operations {
             content: {
                 "application/json": {
                     url: string;
-                    events: ("call.started" | "call.ended" | "campaign.started" | "campaign.completed" | "document.ready" | "document.failed")[];
+                    events: ("call.started" | "call.ended" | "escalation.created" | "campaign.started" | "campaign.completed" | "document.ready" | "document.failed")[];
                     /** @default  */
                     description?: string;
                 };
@@ -5806,6 +5995,27 @@ export interface operations {
                             tool_ms: number;
                             total_ms: number;
                         }[];
+                        /** @description SMS/WhatsApp messages sent for this call, with their delivery status */
+                        messages: {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            direction: "outbound";
+                            to: string;
+                            text: string;
+                            /**
+                             * @description sending → queued → sent → delivered → read, or failed / undelivered
+                             * @enum {string}
+                             */
+                            status: "sending" | "queued" | "sent" | "delivered" | "read" | "failed" | "undelivered";
+                            /** @description the provider's error code and text, or why nothing was sent */
+                            error: string | null;
+                            provider_message_id: string | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                            /** @description RFC 3339 UTC timestamp */
+                            updated_at: string;
+                        }[];
                     };
                 };
             };
@@ -6053,6 +6263,384 @@ export interface operations {
             };
         };
     };
+    "dnc.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            phone: string;
+                            /**
+                             * @description manual (POST /dnc) or the channel type on which the person replied STOP
+                             * @enum {string}
+                             */
+                            source: "manual" | "sms_opt_out" | "whatsapp_opt_out";
+                            created_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "dnc.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description E.164, e.g. +14155550100 */
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        phone: string;
+                        /**
+                         * @description manual (POST /dnc) or the channel type on which the person replied STOP
+                         * @enum {string}
+                         */
+                        source: "manual" | "sms_opt_out" | "whatsapp_opt_out";
+                        created_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "dnc.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                phone: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "escalations.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "waiting" | "claimed" | "closed";
+                queue?: string;
+                call_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            call_id: string;
+                            /** @enum {string} */
+                            status: "waiting" | "claimed" | "closed";
+                            queue: string;
+                            reason: string | null;
+                            /** @description who holds (or last held) it */
+                            claimed_by: {
+                                /** @enum {string} */
+                                type: "user" | "api_key";
+                                /** Format: uuid */
+                                id: string;
+                            } | null;
+                            claimed_at: string | null;
+                            closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                            closed_by: {
+                                /** @enum {string} */
+                                type: "user" | "api_key";
+                                /** Format: uuid */
+                                id: string;
+                            } | null;
+                            closed_at: string | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                            /** @description RFC 3339 UTC timestamp */
+                            updated_at: string;
+                            call: {
+                                channel: string;
+                                channel_id: string | null;
+                                agent_id: string | null;
+                                flow_id: string | null;
+                                from_number: string | null;
+                                status: string;
+                            };
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "escalations.stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "escalations.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        call_id: string;
+                        /** @enum {string} */
+                        status: "waiting" | "claimed" | "closed";
+                        queue: string;
+                        reason: string | null;
+                        /** @description who holds (or last held) it */
+                        claimed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        claimed_at: string | null;
+                        closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                        closed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        closed_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                        call: {
+                            /** Format: uuid */
+                            id: string;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            campaign_id: string | null;
+                            /** @enum {string} */
+                            channel: "text" | "web" | "voice" | "sms" | "whatsapp";
+                            /** @description the channel the session came through (widget, number); null for API sessions */
+                            channel_id: string | null;
+                            /** @enum {string} */
+                            mode: "live" | "test";
+                            /** @enum {string} */
+                            status: "active" | "ended" | "escalated";
+                            /** @enum {string} */
+                            direction: "inbound" | "outbound";
+                            from_number: string | null;
+                            to_number: string | null;
+                            turns: number;
+                            outcome: string | null;
+                            ended_reason: string | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            started_at: string;
+                            ended_at: string | null;
+                            duration_seconds: number | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                            /** @description RFC 3339 UTC timestamp */
+                            updated_at: string;
+                            variables: {
+                                [key: string]: unknown;
+                            };
+                            actions: unknown[];
+                            transcript: {
+                                role: string;
+                                text: string;
+                                /** @description RFC 3339 UTC timestamp */
+                                at: string;
+                                interrupted?: boolean;
+                                node_id?: string;
+                                agent_id?: string;
+                                turn: number;
+                            }[];
+                            tool_calls: {
+                                turn: number;
+                                kind: string;
+                                name: string;
+                                tool_id: string | null;
+                                arguments: unknown;
+                                status: string;
+                                latency_ms: number;
+                                error: string | null;
+                                /** @description RFC 3339 UTC timestamp */
+                                at: string;
+                            }[];
+                            knowledge_hits: {
+                                turn: number;
+                                /** Format: uuid */
+                                document_id: string;
+                                /** Format: uuid */
+                                chunk_id: string;
+                                score: number;
+                                /** @description RFC 3339 UTC timestamp */
+                                at: string;
+                            }[];
+                            latency: {
+                                turn: number;
+                                engine_ms: number;
+                                db_ms: number;
+                                model_ttft_ms: number | null;
+                                tool_ms: number;
+                                total_ms: number;
+                            }[];
+                            /** @description SMS/WhatsApp messages sent for this call, with their delivery status */
+                            messages: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                direction: "outbound";
+                                to: string;
+                                text: string;
+                                /**
+                                 * @description sending → queued → sent → delivered → read, or failed / undelivered
+                                 * @enum {string}
+                                 */
+                                status: "sending" | "queued" | "sent" | "delivered" | "read" | "failed" | "undelivered";
+                                /** @description the provider's error code and text, or why nothing was sent */
+                                error: string | null;
+                                provider_message_id: string | null;
+                                /** @description RFC 3339 UTC timestamp */
+                                created_at: string;
+                                /** @description RFC 3339 UTC timestamp */
+                                updated_at: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "escalations.claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        call_id: string;
+                        /** @enum {string} */
+                        status: "waiting" | "claimed" | "closed";
+                        queue: string;
+                        reason: string | null;
+                        /** @description who holds (or last held) it */
+                        claimed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        claimed_at: string | null;
+                        closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                        closed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        closed_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                        call: {
+                            channel: string;
+                            channel_id: string | null;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            from_number: string | null;
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
     "sessions.start": {
         parameters: {
             query?: never;
@@ -6094,7 +6682,7 @@ export interface operations {
                         status: "active" | "ended" | "escalated";
                         messages: ({
                             /** @enum {string} */
-                            role: "agent" | "system";
+                            role: "agent" | "system" | "human";
                             text: string;
                             type?: string;
                             node_id?: string;
@@ -6151,7 +6739,7 @@ export interface operations {
                         status: "active" | "ended" | "escalated";
                         messages: ({
                             /** @enum {string} */
-                            role: "agent" | "system";
+                            role: "agent" | "system" | "human";
                             text: string;
                             type?: string;
                             node_id?: string;
@@ -6201,7 +6789,7 @@ export interface operations {
                         status: "active" | "ended" | "escalated";
                         messages: ({
                             /** @enum {string} */
-                            role: "agent" | "system";
+                            role: "agent" | "system" | "human";
                             text: string;
                             type?: string;
                             node_id?: string;
@@ -6274,6 +6862,189 @@ export interface operations {
                             agent_id?: string;
                             turn: number;
                         }[];
+                    };
+                };
+            };
+        };
+    };
+    "escalations.message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        call_id: string;
+                        /** @enum {string} */
+                        status: "waiting" | "claimed" | "closed";
+                        queue: string;
+                        reason: string | null;
+                        /** @description who holds (or last held) it */
+                        claimed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        claimed_at: string | null;
+                        closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                        closed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        closed_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                        call: {
+                            channel: string;
+                            channel_id: string | null;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            from_number: string | null;
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "escalations.release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        call_id: string;
+                        /** @enum {string} */
+                        status: "waiting" | "claimed" | "closed";
+                        queue: string;
+                        reason: string | null;
+                        /** @description who holds (or last held) it */
+                        claimed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        claimed_at: string | null;
+                        closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                        closed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        closed_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                        call: {
+                            channel: string;
+                            channel_id: string | null;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            from_number: string | null;
+                            status: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    "escalations.close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        call_id: string;
+                        /** @enum {string} */
+                        status: "waiting" | "claimed" | "closed";
+                        queue: string;
+                        reason: string | null;
+                        /** @description who holds (or last held) it */
+                        claimed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        claimed_at: string | null;
+                        closed_reason: ("released" | "closed" | "caller_hangup" | "session_ended") | null;
+                        closed_by: {
+                            /** @enum {string} */
+                            type: "user" | "api_key";
+                            /** Format: uuid */
+                            id: string;
+                        } | null;
+                        closed_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                        call: {
+                            channel: string;
+                            channel_id: string | null;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            from_number: string | null;
+                            status: string;
+                        };
                     };
                 };
             };
