@@ -65,11 +65,15 @@ describe('console static files', () => {
   });
 
   it('never swallows API, websocket, widget, docs or operational paths', async () => {
-    for (const url of ['/api/v1/nope', '/api/other', '/ws/sessions/x', '/widget.js', '/widget/demo', '/metrics', '/health/x']) {
+    for (const url of ['/api/v1/nope', '/api/other', '/ws/sessions/x', '/widget/nope', '/metrics', '/health/x']) {
       const res = await t.app.inject({ method: 'GET', url });
       expect(res.statusCode, url).toBe(404);
       expect(res.json(), url).toMatchObject({ error: { code: 'not_found' } });
     }
+    // The widget's own routes answer themselves, never with the console's page.
+    const widget = await t.app.inject({ method: 'GET', url: '/widget.js' });
+    expect(widget.headers['content-type']).toMatch(/javascript/);
+    expect(widget.body).not.toContain('<title>');
     expect((await t.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ status: 'ok' });
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/agents' })).statusCode).toBe(401);
   });
