@@ -15,7 +15,7 @@ import { seedWebOrg, startWidgetApp, type WebOrg, type WidgetApp } from './suppo
 
 const ENDPOINT = '/converse-session';
 
-describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, () => {
+describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, { timeout: 120_000 }, () => {
   let w: WidgetApp;
   let a: WebOrg;
   let browser: Browser;
@@ -73,24 +73,24 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, () => {
     // Styled although the page allows no inline style: a constructed stylesheet in the shadow root.
     expect(await page.evaluate(`getComputedStyle(document.querySelector('[data-converse-widget]').shadowRoot.querySelector('.bubble')).position`)).toBe('fixed');
     await page.locator('[data-converse-widget] .bubble').click();
-    await expect.poll(() => agentText(page).first().textContent(), { timeout: 15_000 }).toBe('Hi, this is Acme. How can I help?');
+    await expect.poll(() => agentText(page).first().textContent(), { timeout: 40_000 }).toBe('Hi, this is Acme. How can I help?');
 
     const input = page.locator('[data-converse-widget] input');
     await input.fill('How many days do I have to return a product for a refund?');
     await input.press('Enter');
-    await expect.poll(() => agentText(page).nth(1).textContent(), { timeout: 15_000 }).toMatch(/30 days/);
+    await expect.poll(() => agentText(page).nth(1).textContent(), { timeout: 40_000 }).toMatch(/30 days/);
     const stored = await page.evaluate(`sessionStorage.getItem('converse-widget:${ENDPOINT}')`);
     const sessionId = (JSON.parse(stored as string) as { id: string }).id;
 
     // The network drops under the page: every socket to the API is cut (no close frame: a 1006 for the widget).
     const before = sockets.length;
     for (const s of sockets) s.destroy();
-    await expect.poll(() => sockets.length, { timeout: 15_000 }).toBeGreaterThan(before);
-    await expect.poll(() => page.locator('[data-converse-widget] .status').textContent(), { timeout: 15_000 }).toBe('');
+    await expect.poll(() => sockets.length, { timeout: 40_000 }).toBeGreaterThan(before);
+    await expect.poll(() => page.locator('[data-converse-widget] .status').textContent(), { timeout: 40_000 }).toBe('');
 
     await input.fill('And how are refunds paid?');
     await input.press('Enter');
-    await expect.poll(() => agentText(page).nth(2).textContent(), { timeout: 15_000 }).toMatch(/card|refund/i);
+    await expect.poll(() => agentText(page).nth(2).textContent(), { timeout: 40_000 }).toMatch(/card|refund/i);
     // The transcript shows the whole conversation once (re-drawn from the server's on resume).
     expect(await page.locator('[data-converse-widget] .msg.caller').allTextContents()).toEqual([
       'How many days do I have to return a product for a refund?', 'And how are refunds paid?',
@@ -113,16 +113,16 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, () => {
     await page.goto(hostOrigin);
     await page.locator('[data-converse-widget] .bubble').click();
     const input = page.locator('[data-converse-widget] input');
-    await expect.poll(() => agentText(page).count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => agentText(page).count(), { timeout: 40_000 }).toBe(1);
     const storageKey = `sessionStorage.getItem('converse-widget:${ENDPOINT}')`;
     const first = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
     await input.fill("Thanks, that's all. Bye!");
     await input.press('Enter');
-    await expect.poll(() => page.locator('[data-converse-widget] .status').textContent(), { timeout: 15_000 }).toMatch(/has ended/);
+    await expect.poll(() => page.locator('[data-converse-widget] .status').textContent(), { timeout: 40_000 }).toMatch(/has ended/);
     expect(await page.evaluate(storageKey)).toBeNull();
     await input.fill('How many days for a refund?');
     await input.press('Enter');
-    await expect.poll(() => agentText(page).allTextContents(), { timeout: 15_000 }).toEqual(['Hi, this is Acme. How can I help?', expect.stringMatching(/30 days/)]);
+    await expect.poll(() => agentText(page).allTextContents(), { timeout: 40_000 }).toEqual(['Hi, this is Acme. How can I help?', expect.stringMatching(/30 days/)]);
     const second = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
     expect(second).not.toBe(first);
     expect((await call(w.t.app, { method: 'GET', url: `/calls/${first}`, token: a.org.tokens.admin })).json()).toMatchObject({ status: 'ended', ended_reason: 'completed' });
@@ -143,7 +143,7 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, () => {
     expect(await page.locator('#channel').inputValue()).toBe(a.channelId);
     await page.locator('#credential').fill(a.org.apiKey);
     await page.locator('#demo button').click();
-    await expect.poll(() => agentText(page).first().textContent(), { timeout: 15_000 }).toBe('Hi, this is Acme. How can I help?');
+    await expect.poll(() => agentText(page).first().textContent(), { timeout: 40_000 }).toBe('Hi, this is Acme. How can I help?');
     expect(await page.locator('#credential').inputValue()).toBe('');
     expect(problems).toEqual([]);
     await page.close();
