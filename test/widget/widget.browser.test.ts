@@ -115,6 +115,8 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, { timeout:
     const input = page.locator('[data-converse-widget] input');
     await expect.poll(() => agentText(page).count(), { timeout: 40_000 }).toBe(1);
     const storageKey = `sessionStorage.getItem('converse-widget:${ENDPOINT}')`;
+    // The session frame (and the widget's stored session) may land just after the greeting.
+    await expect.poll(() => page.evaluate(storageKey), { timeout: 40_000 }).not.toBeNull();
     const first = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
     await input.fill("Thanks, that's all. Bye!");
     await input.press('Enter');
@@ -123,6 +125,7 @@ describe.skipIf(!hasChromium)(`the widget in Chromium (${modeName})`, { timeout:
     await input.fill('How many days for a refund?');
     await input.press('Enter');
     await expect.poll(() => agentText(page).allTextContents(), { timeout: 40_000 }).toEqual(['Hi, this is Acme. How can I help?', expect.stringMatching(/30 days/)]);
+    await expect.poll(() => page.evaluate(storageKey), { timeout: 40_000 }).not.toBeNull();
     const second = (JSON.parse((await page.evaluate(storageKey)) as string) as { id: string }).id;
     expect(second).not.toBe(first);
     expect((await call(w.t.app, { method: 'GET', url: `/calls/${first}`, token: a.org.tokens.admin })).json()).toMatchObject({ status: 'ended', ended_reason: 'completed' });
