@@ -16,6 +16,7 @@ import { normalizeE164 } from './numbers.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import type { SessionContext } from '../context/types.js';
 import type { SessionBus, SessionUpdate } from '../session/bus.js';
+import { serialized } from '../session/queue.js';
 import type { Output } from '../types.js';
 import { loadChannel, recordUnsent, sendMessage, splitText, type Outgoing } from './send.js';
 
@@ -50,7 +51,6 @@ export function planTurn(outputs: readonly Output[], thread: Thread): Planned[] 
 }
 
 const pending = new WeakMap<Deps, Set<Promise<void>>>();
-const chains = new Map<string, Promise<void>>();
 
 async function deliverTurn(deps: Deps, u: SessionUpdate): Promise<void> {
   const scope = { orgId: u.orgId };
@@ -77,16 +77,13 @@ export function attachMessagingTransport(deps: Deps, bus: SessionBus): void {
   pending.set(deps, inflight);
   bus.subscribeAll((u) => {
     if ((u.channel !== 'sms' && u.channel !== 'whatsapp') || u.mode !== 'live' || !u.channelId) return;
-    // In turn order per session: each turn's messages wait for the previous turn's.
-    const key = `${u.orgId}:${u.sessionId}`;
-    const run = (chains.get(key) ?? Promise.resolve()).then(() => deliverTurn(deps, u));
-    const tail = run.catch((err: unknown) => deps.log.warn({ err, org: u.orgId, call: u.sessionId }, 'messaging: a turn could not be delivered'));
-    chains.set(key, tail);
+    // In turn order per session: each turn's messages wait for the previous turn's (the runtime's own
+    // per-key chain, under a key of its own so a slow provider never holds up the session's next turn).
+    const tail = serialized(`messaging:${u.orgId}:${u.sessionId}`, () => deliverTurn(deps, u)).catch((err: unknown) =>
+      deps.log.warn({ err, org: u.orgId, call: u.sessionId }, 'messaging: a turn could not be delivered'),
+    );
     inflight.add(tail);
-    void tail.finally(() => {
-      inflight.delete(tail);
-      if (chains.get(key) === tail) chains.delete(key);
-    });
+    void tail.finally(() => inflight.delete(tail));
   });
 }
 
