@@ -4,14 +4,14 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { createBrowserRouter, Navigate, RouterProvider, useLocation } from 'react-router';
 import { ApiError } from './api/errors';
-import { currentIdentity, refreshSession, subscribe } from './auth/session';
+import { allowed, currentIdentity, refreshSession, subscribe } from './auth/session';
 import { useIdentity } from './auth/useSession';
 import { Layout } from './components/Layout';
 import { AcceptInvitePage } from './pages/auth/AcceptInvitePage';
 import { LoginPage } from './pages/auth/LoginPage';
 import { SignupPage } from './pages/auth/SignupPage';
 import { NotFoundPage } from './pages/NotFoundPage';
-import { pages } from './routes';
+import { navEntries, pages } from './routes';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -49,6 +49,12 @@ function RequireAuth({ children }: { children: React.ReactNode }) {
   return children;
 }
 
+/** `/` opens the first screen the role may use (a support agent has no Agents page: the queue). */
+function Home() {
+  const first = navEntries.find((e) => !e.permission || allowed(e.permission));
+  return <Navigate to={`/${first?.path ?? 'agents'}`} replace />;
+}
+
 const router = createBrowserRouter([
   { path: '/login', element: <LoginPage /> },
   { path: '/signup', element: <SignupPage /> },
@@ -60,7 +66,7 @@ const router = createBrowserRouter([
         <Layout />
       </RequireAuth>
     ),
-    children: [{ index: true, element: <Navigate to="/agents" replace /> }, ...pages.map((p) => ({ path: p.path, element: p.element })), { path: '*', element: <NotFoundPage /> }],
+    children: [{ index: true, element: <Home /> }, ...pages.map((p) => ({ path: p.path, element: p.element })), { path: '*', element: <NotFoundPage /> }],
   },
 ]);
 

@@ -3,19 +3,30 @@
  * order), shown to roles holding its `permission`. Adding a screen = a folder under pages/ and a row
  * here (console/README.md).
  */
-import type { ReactNode } from 'react';
+import { lazy, type ComponentType, type ReactNode } from 'react';
 import type { Permission } from '../../src/platform/auth/permissions';
-import { AgentEditPage } from './pages/agents/AgentEditPage';
-import { AgentsPage } from './pages/agents/AgentsPage';
-import { ApiKeysPage } from './pages/api-keys/ApiKeysPage';
-import { AuditPage } from './pages/audit/AuditPage';
-import { CallPage } from './pages/calls/CallPage';
-import { CallsPage } from './pages/calls/CallsPage';
-import { DocumentPage } from './pages/knowledge/DocumentPage';
-import { KnowledgePage } from './pages/knowledge/KnowledgePage';
-import { PlaygroundPage } from './pages/playground/PlaygroundPage';
-import { SettingsPage } from './pages/settings/SettingsPage';
-import { TeamPage } from './pages/team/TeamPage';
+
+/**
+ * A page loaded on first visit (its own chunk: the first load carries only the shell and the page it
+ * shows). Layout wraps the outlet in Suspense. Named exports stay: `lazyPage(() => import(...), 'Name')`.
+ */
+function lazyPage<K extends string>(load: () => Promise<Record<K, ComponentType>>, name: K) {
+  return lazy(() => load().then((m) => ({ default: m[name] })));
+}
+
+const AgentEditPage = lazyPage(() => import('./pages/agents/AgentEditPage'), 'AgentEditPage');
+const AgentsPage = lazyPage(() => import('./pages/agents/AgentsPage'), 'AgentsPage');
+const ApiKeysPage = lazyPage(() => import('./pages/api-keys/ApiKeysPage'), 'ApiKeysPage');
+const AuditPage = lazyPage(() => import('./pages/audit/AuditPage'), 'AuditPage');
+const CallPage = lazyPage(() => import('./pages/calls/CallPage'), 'CallPage');
+const CallsPage = lazyPage(() => import('./pages/calls/CallsPage'), 'CallsPage');
+const DocumentPage = lazyPage(() => import('./pages/knowledge/DocumentPage'), 'DocumentPage');
+const EscalationPage = lazyPage(() => import('./pages/escalations/EscalationPage'), 'EscalationPage');
+const EscalationsPage = lazyPage(() => import('./pages/escalations/EscalationsPage'), 'EscalationsPage');
+const KnowledgePage = lazyPage(() => import('./pages/knowledge/KnowledgePage'), 'KnowledgePage');
+const PlaygroundPage = lazyPage(() => import('./pages/playground/PlaygroundPage'), 'PlaygroundPage');
+const SettingsPage = lazyPage(() => import('./pages/settings/SettingsPage'), 'SettingsPage');
+const TeamPage = lazyPage(() => import('./pages/team/TeamPage'), 'TeamPage');
 
 export interface PageDef {
   /** Relative to `/`, react-router syntax (`agents/:id`). */
@@ -36,6 +47,8 @@ export const pages: PageDef[] = [
   { path: 'playground', label: 'Playground', permission: 'sessions:run', element: <PlaygroundPage /> },
   { path: 'calls', label: 'Calls', permission: 'calls:read', element: <CallsPage /> },
   { path: 'calls/:id', element: <CallPage /> },
+  { path: 'escalations', label: 'Escalations', permission: 'escalations:handle', element: <EscalationsPage /> },
+  { path: 'escalations/:id', element: <EscalationPage /> },
   { path: 'api-keys', label: 'API keys', permission: 'api_keys:manage', element: <ApiKeysPage /> },
   { path: 'team', label: 'Team', permission: 'team:read', element: <TeamPage /> },
   { path: 'audit', label: 'Audit log', permission: 'audit:read', element: <AuditPage /> },

@@ -2,8 +2,12 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { precompress } from '../../console/scripts/compress.js';
 import { CONSOLE_CSP } from '../../src/platform/http/console.js';
 import { createTestApp, openTestDb, type TestApp, type TestDb } from '../helpers/harness.js';
+
+const BIG = `export const words = ${JSON.stringify(Array.from({ length: 2000 }, (_, i) => `word-${i % 50}`))};`;
 
 /** The console's static handler against a fake build (no Vite needed): routing, headers, fallbacks. */
 describe('console static files', () => {
@@ -17,6 +21,9 @@ describe('console static files', () => {
     await writeFile(path.join(dir, 'index.html'), '<!doctype html><title>console</title><script type="module" src="/assets/index-abc123.js"></script>');
     await writeFile(path.join(dir, 'assets', 'index-abc123.js'), 'console.log("hi")');
     await writeFile(path.join(dir, 'favicon.svg'), '<svg/>');
+    // A big asset as the build leaves it: precompressed copies beside it (console/scripts/compress.ts).
+    await writeFile(path.join(dir, 'assets', 'big-def456.js'), BIG);
+    expect(await precompress(dir)).toBe(1);
     testDb = await openTestDb();
     t = await createTestApp({ testDb, config: { consoleDir: dir } });
     missing = await createTestApp({ testDb, config: { consoleDir: path.join(dir, 'nope') } });
@@ -84,6 +91,26 @@ describe('console static files', () => {
       expect(res.body, url).not.toContain('"name": "converse"');
       expect(res.statusCode, url).toBeLessThan(500);
     }
+  });
+
+  it('sends the precompressed copy the browser accepts (br over gzip), the file itself otherwise', async () => {
+    const get = (encoding?: string) => t.app.inject({ method: 'GET', url: '/assets/big-def456.js', headers: encoding === undefined ? {} : { 'accept-encoding': encoding } });
+    const brotli = await get('gzip, deflate, br');
+    expect(brotli.headers).toMatchObject({ 'content-encoding': 'br', vary: 'accept-encoding', 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'public, max-age=31536000, immutable', 'content-security-policy': CONSOLE_CSP });
+    expect(brotliDecompressSync(brotli.rawPayload).toString()).toBe(BIG);
+    expect(Number(brotli.headers['content-length'])).toBe(brotli.rawPayload.length);
+    expect(brotli.rawPayload.length).toBeLessThan(BIG.length / 10);
+    const gz = await get('gzip');
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(BIG);
+    expect((await get('br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    for (const refused of [undefined, 'identity', 'br;q=0, gzip;q=0']) {
+      const plain = await get(refused);
+      expect(plain.headers['content-encoding'], String(refused)).toBeUndefined();
+      expect(plain.body).toBe(BIG);
+    }
+    // Small files have no copies: sent as they are, whatever the browser accepts.
+    expect((await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js', headers: { 'accept-encoding': 'br' } })).headers['content-encoding']).toBeUndefined();
   });
 
   it('without a build, / explains how to build the console (not a 500)', async () => {

@@ -1,5 +1,6 @@
-import { AppShell, Badge, Burger, Group, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
+import { AppShell, Badge, Burger, Center, Group, Loader, Menu, NavLink, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { Suspense } from 'react';
 import { NavLink as RouterLink, Outlet, useNavigate } from 'react-router';
 import { allowed, logout } from '../auth/session';
 import { useIdentity } from '../auth/useSession';
@@ -49,7 +50,16 @@ export function Layout() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        <Outlet />
+        {/* Pages are loaded on first visit (routes.tsx): the shell stays while one arrives. */}
+        <Suspense
+          fallback={
+            <Center py="xl">
+              <Loader aria-label="Loading page" />
+            </Center>
+          }
+        >
+          <Outlet />
+        </Suspense>
       </AppShell.Main>
       <SwitchOrgModal opened={switching} onClose={switcher.close} />
     </AppShell>

@@ -1,4 +1,6 @@
-import { Badge, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Badge, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Fragment } from 'react';
+import { Link } from 'react-router';
 import { useQuery } from '@tanstack/react-query';
 import { api, unwrap, type Get } from '../api/client';
 
@@ -45,7 +47,12 @@ export function TurnDetails({ call, changes = {} }: { call: Call; changes?: Vari
                         <Code>{JSON.stringify(t.arguments)}</Code>
                       </Table.Td>
                       <Table.Td>
-                        <Badge size="xs" variant="light" color={t.status === 'ok' ? 'green' : 'red'}>{t.status}</Badge> {t.latency_ms} ms {t.error}
+                        <Badge size="xs" variant="light" color={t.status === 'ok' ? 'green' : 'red'}>{t.status}</Badge> {t.latency_ms} ms{' '}
+                        {t.error && (
+                          <Text span size="xs" c="red.9">
+                            {t.error}
+                          </Text>
+                        )}
                       </Table.Td>
                     </Table.Tr>
                   ))}
@@ -53,8 +60,21 @@ export function TurnDetails({ call, changes = {} }: { call: Call; changes?: Vari
               </Table>
             )}
             {hits.length > 0 && (
-              <Text size="xs">
-                Knowledge: {hits.map((h) => `${docName(h.document_id)} (${h.score.toFixed(2)})`).join(', ')}
+              <Text size="xs" data-testid="knowledge-hits">
+                Knowledge:{' '}
+                {hits.map((h, i) => (
+                  <Fragment key={`${h.chunk_id}-${i}`}>
+                    {i > 0 && ', '}
+                    {docs.data ? (
+                      <Anchor component={Link} to={`/knowledge/${h.document_id}`} size="xs">
+                        {docName(h.document_id)}
+                      </Anchor>
+                    ) : (
+                      docName(h.document_id)
+                    )}{' '}
+                    ({h.score.toFixed(2)})
+                  </Fragment>
+                ))}
               </Text>
             )}
             {changes[n]?.map((c) => (

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errors } from '../errors.js';
 
 /**
@@ -41,6 +41,9 @@ const TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The types the build precompresses (the same list as console/scripts/compress.ts). */
+const COMPRESSED = /\.(js|css|html|svg|json|txt)$/;
+
 const NOT_BUILT = 'The Converse console is not built.\n\nRun `npm run console:build` (or `npm start`, which builds it first), then reload.\nThe API is available under /api/v1 (documentation at /docs).\n';
 
 async function fileAt(file: string): Promise<{ size: number } | null> {
@@ -48,13 +51,39 @@ async function fileAt(file: string): Promise<{ size: number } | null> {
   return s?.isFile() ? { size: s.size } : null;
 }
 
-function send(reply: FastifyReply, file: string, size: number, cache: string): FastifyReply {
-  return reply
+/**
+ * The build writes brotli and gzip copies beside each text asset (console/scripts/compress.ts): send the
+ * best one the browser accepts (`br` over `gzip`; a `;q=0` refuses), else the file itself.
+ */
+const ENCODINGS = [
+  { name: 'br', ext: '.br' },
+  { name: 'gzip', ext: '.gz' },
+] as const;
+
+function accepted(header: string | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const part of (header ?? '').toLowerCase().split(',')) {
+    const [name, ...params] = part.split(';').map((p) => p.trim());
+    const q = params.find((p) => p.startsWith('q='));
+    if (name && !(q && Number(q.slice(2)) === 0)) names.add(name);
+  }
+  return names;
+}
+
+async function send(request: FastifyRequest, reply: FastifyReply, file: string, size: number, cache: string): Promise<FastifyReply> {
+  reply
     .header('content-security-policy', CONSOLE_CSP)
     .header('cache-control', cache)
-    .header('content-length', size)
-    .type(TYPES[path.extname(file)] ?? 'application/octet-stream')
-    .send(createReadStream(file));
+    .type(TYPES[path.extname(file)] ?? 'application/octet-stream');
+  if (COMPRESSED.test(file)) {
+    reply.header('vary', 'accept-encoding');
+    const ok = accepted(request.headers['accept-encoding']);
+    for (const enc of ENCODINGS) {
+      const copy = ok.has(enc.name) || ok.has('*') ? await fileAt(file + enc.ext) : null;
+      if (copy) return reply.header('content-encoding', enc.name).header('content-length', copy.size).send(createReadStream(file + enc.ext));
+    }
+  }
+  return reply.header('content-length', size).send(createReadStream(file));
 }
 
 export function installConsole(app: FastifyInstance, distDir: string): void {
@@ -68,10 +97,10 @@ export function installConsole(app: FastifyInstance, distDir: string): void {
     const inside = wanted.startsWith(root + path.sep);
     const found = inside ? await fileAt(wanted) : null;
     // Vite names every asset by its content hash: a name never changes meaning, so it may be cached forever.
-    if (found) return send(reply, wanted, found.size, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+    if (found) return send(request, reply, wanted, found.size, rel.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     if (rel.startsWith('assets/')) throw errors.notFound('file');
     const page = await fileAt(index);
     if (!page) return reply.code(404).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send(NOT_BUILT);
-    return send(reply, index, page.size, 'no-cache');
+    return send(request, reply, index, page.size, 'no-cache');
   });
 }

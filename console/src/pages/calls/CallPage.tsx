@@ -1,21 +1,31 @@
-import { Badge, Grid, Group, Paper, Stack, Text, Title } from '@mantine/core';
+import { Badge, Grid, Group, Paper, Tabs, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useCan } from '../../auth/useSession';
 import { ConfirmButton } from '../../components/ConfirmButton';
+import { isThread, Thread, Transcript } from '../../components/Conversation';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { LatencyPanel } from '../../components/LatencyPanel';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
 import { TurnDetails } from '../../components/TurnDetails';
 
-/** One call: outcome, transcript, and per turn its tool calls, knowledge hits and latency. */
+/**
+ * One call: outcome, transcript (for SMS and WhatsApp also the thread with each message's delivery
+ * status), per turn its tool calls and knowledge hits, and the latency table and chart.
+ */
 export function CallPage() {
   const id = useParams().id!;
   const canDelete = useCan('calls:delete');
   const navigate = useNavigate();
   const queries = useQueryClient();
-  const call = useQuery({ queryKey: ['call', id], queryFn: () => unwrap(api.GET('/api/v1/calls/{id}', { params: { path: { id } } })) });
+  const call = useQuery({
+    queryKey: ['call', id],
+    queryFn: () => unwrap(api.GET('/api/v1/calls/{id}', { params: { path: { id } } })),
+    // A live conversation keeps changing (new messages, delivery receipts): follow it until it ends.
+    refetchInterval: (q) => (q.state.data && q.state.data.status !== 'ended' ? 5_000 : false),
+  });
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/v1/calls/{id}', { params: { path: { id } } })),
     onSuccess: () => (notifySaved('Call deleted'), void queries.invalidateQueries({ queryKey: ['calls'] }), void navigate('/calls')),
@@ -34,6 +44,7 @@ export function CallPage() {
       <Paper withBorder p="md" mb="lg">
         <Group>
           <Badge>{c.status}</Badge>
+          <Badge variant="light" color="gray" data-testid="call-channel">{c.channel} · {c.direction}</Badge>
           {c.mode === 'test' && <Badge color="grape">test</Badge>}
           <Text size="sm">Outcome: {c.outcome ?? '—'}</Text>
           <Text size="sm">Ended: {c.ended_reason ?? '—'}</Text>
@@ -45,23 +56,31 @@ export function CallPage() {
       </Paper>
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
-          <Title order={4} mb="sm">
-            Transcript
+          {isThread(c) ? (
+            <Tabs defaultValue="thread" keepMounted={false}>
+              <Tabs.List mb="sm">
+                <Tabs.Tab value="thread">{c.channel === 'whatsapp' ? 'WhatsApp' : 'SMS'} thread</Tabs.Tab>
+                <Tabs.Tab value="transcript">Transcript</Tabs.Tab>
+              </Tabs.List>
+              <Tabs.Panel value="thread">
+                <Thread call={c} />
+              </Tabs.Panel>
+              <Tabs.Panel value="transcript">
+                <Transcript call={c} />
+              </Tabs.Panel>
+            </Tabs>
+          ) : (
+            <>
+              <Title order={4} mb="sm">
+                Transcript
+              </Title>
+              <Transcript call={c} />
+            </>
+          )}
+          <Title order={4} mt="lg" mb="sm">
+            Latency
           </Title>
-          <Stack gap="xs" data-testid="transcript">
-            {c.transcript.length === 0 && <Text c="dimmed">Nothing was said.</Text>}
-            {c.transcript.map((m, i) => (
-              <Paper key={i} withBorder p="xs" bg={m.role === 'user' ? 'blue.0' : undefined}>
-                <Text size="xs" c="dimmed">
-                  {m.role} · turn {m.turn} · {new Date(m.at).toLocaleTimeString()}
-                  {m.interrupted ? ' · interrupted' : ''}
-                </Text>
-                <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
-                  {m.text}
-                </Text>
-              </Paper>
-            ))}
-          </Stack>
+          <LatencyPanel latency={c.latency} />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 5 }}>
           <Title order={4} mb="sm">
