@@ -21,11 +21,12 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     const axe = await readFile(AXE_SOURCE, 'utf8');
     const page = await s.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
-    const check = async (name: string, path: string, ready: string, prepare?: () => Promise<void>) => {
+    // `live`: the page holds the escalation stream open, so the network never goes idle; its prepare step waits for the content instead.
+    const check = async (name: string, path: string, ready: string, prepare?: () => Promise<void>, live = false) => {
       await page.goto(path);
       await page.getByRole('heading', { name: ready, exact: true }).first().waitFor();
       await prepare?.();
-      await page.waitForLoadState('networkidle');
+      if (!live) await page.waitForLoadState('networkidle');
       if (SCREENSHOTS) await page.screenshot({ path: `docs/console/${name}.png` });
       await page.evaluate(axe);
       const violations = await page.evaluate<Violation[]>("axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)");
@@ -44,6 +45,12 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     await s.t.app.inject({ method: 'POST', url: `/api/v1/knowledge/agent/${agent.id}/assign/${doc.id}`, headers: { authorization: `Bearer ${token}` } });
     const session = await api('/sessions', { agent_id: agent.id, mode: 'test' });
     await api(`/sessions/${session.id}/messages`, { text: 'When is the clinic open on weekdays?' });
+    // An escalation waiting in the queue: the offline responder hands off when the caller asks for a person.
+    const desk = await api('/agents', { name: 'Desk', tools_builtin: ['human_handoff'] });
+    const handedOff = await api('/sessions', { agent_id: desk.id, mode: 'live' });
+    await api(`/sessions/${handedOff.id}/messages`, { text: 'I would like to speak to a person about my bill' });
+    const escalation = (await (await s.t.app.inject({ method: 'GET', url: `/api/v1/escalations?call_id=${handedOff.id}`, headers: { authorization: `Bearer ${token}` } })).json()).data[0];
+    expect(escalation).toMatchObject({ status: 'waiting' });
 
     await check('agents', '/agents', 'Agents');
     await check('agent', `/agents/${agent.id}`, 'Front desk');
@@ -56,10 +63,20 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
       await page.getByTestId('turn-details').getByText('Turn 1').waitFor();
     });
     await check('calls', '/calls', 'Calls');
-    await check('call', `/calls/${session.id}`, 'Call');
+    await check('call', `/calls/${session.id}`, 'Call', async () => {
+      await page.getByTestId('latency-chart').locator('canvas').waitFor();
+    });
+    await check('escalations', '/escalations', 'Escalations', async () => {
+      await page.getByTestId('stream-status').getByText('Live').waitFor();
+      await page.getByTestId('queue-waiting').getByText('caller asked for a person').waitFor();
+    }, true);
+    await check('escalation', `/escalations/${escalation.id}`, 'Escalation', async () => {
+      await page.getByTestId('transcript').getByText('about my bill').waitFor();
+      await page.getByTestId('stream-status').getByText('Live').waitFor();
+    }, true);
     await check('api-keys', '/api-keys', 'API keys');
     await check('team', '/team', 'Team');
     await check('audit', '/audit', 'Audit log');
     await check('settings', '/settings', 'Organization settings');
-  });
+  }, 120_000);
 });

@@ -69,7 +69,7 @@ export function EscalationPage() {
           <>
             {new Date(e.created_at).toLocaleString()} · {e.call.channel}
             {e.call.from_number ? ` · from ${e.call.from_number}` : ''} ·{' '}
-            <Anchor component={Link} to={`/calls/${e.call_id}`}>
+            <Anchor component={Link} to={`/calls/${e.call_id}`} underline="always">
               open the call
             </Anchor>
           </>
@@ -113,7 +113,7 @@ export function EscalationPage() {
           <Paper withBorder p="md">
             <Stack gap="xs">
               <Group>
-                <Badge color={STATUS_COLOR[e.status]} data-testid="escalation-status">
+                <Badge variant="light" color={STATUS_COLOR[e.status]} data-testid="escalation-status">
                   {e.status}
                 </Badge>
                 <Badge variant="light">{e.queue}</Badge>

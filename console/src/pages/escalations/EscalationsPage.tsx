@@ -70,7 +70,7 @@ function QueueTable({ status }: { status: Status }) {
           {list.rows.map((e) => (
             <Table.Tr key={e.id}>
               <Table.Td>
-                <Anchor component={Link} to={`/escalations/${e.id}`}>
+                <Anchor component={Link} to={`/escalations/${e.id}`} size="sm">
                   {new Date(e.created_at).toLocaleString()}
                 </Anchor>
               </Table.Td>
