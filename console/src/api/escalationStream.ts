@@ -10,7 +10,7 @@
  * token expired) refreshes the session first. Events are not replayed, so listeners are told each time
  * the stream is (again) live and re-read the current state then.
  */
-import { authedFetch, refreshSession } from '../auth/session';
+import { authedFetch, currentIdentity, refreshSession, subscribe } from '../auth/session';
 import type { Row } from './client';
 
 export type Escalation = Row<'/api/v1/escalations'>;
@@ -44,6 +44,25 @@ const setStatus = (s: StreamStatus) => {
   listeners.forEach((l) => l.onStatus?.(s));
 };
 
+const ownerOf = () => {
+  const id = currentIdentity();
+  return id ? `${id.user.id}:${id.organization.id}` : '';
+};
+let owner = '';
+
+function start(): void {
+  running?.abort();
+  running = new AbortController();
+  owner = ownerOf();
+  void run(running.signal);
+}
+
+// A stream belongs to one user in one organization (the server checks it against the credential it was
+// opened with): switching organization or user opens a new one with the new credential.
+subscribe(() => {
+  if (running && ownerOf() !== owner) start();
+});
+
 /** Starts listening; returns the function that stops. */
 export function listenToEscalations(listener: StreamListener): () => void {
   listeners.add(listener);
@@ -52,10 +71,7 @@ export function listenToEscalations(listener: StreamListener): () => void {
     clearTimeout(lingering);
     lingering = null;
   }
-  if (!running) {
-    running = new AbortController();
-    void run(running.signal);
-  }
+  if (!running) start();
   return () => {
     listeners.delete(listener);
     if (listeners.size > 0 || lingering) return;

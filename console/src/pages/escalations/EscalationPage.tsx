@@ -37,21 +37,30 @@ export function EscalationPage() {
   });
   const [text, setText] = useState('');
   const [claimConflict, setClaimConflict] = useState(false);
-  const done = (message: string) => () => (notifySaved(message), void queries.invalidateQueries({ queryKey: ['escalations'] }));
+  // The last action's refusal, in the API's words (a later success clears it).
+  const [actionError, setActionError] = useState<unknown>(null);
+  const done = (message: string) => () => {
+    setActionError(null);
+    notifySaved(message);
+    void queries.invalidateQueries({ queryKey: ['escalations'] });
+  };
   const claim = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/escalations/{id}/claim', { params: { path: { id } } })),
     onSuccess: () => (setClaimConflict(false), done('Claimed: you can write to the caller')()),
     onError: (err) => {
+      // Someone was quicker: re-read it to say who holds it now.
       if (err instanceof ApiError && err.status === 409) setClaimConflict(true);
+      else setActionError(err);
       void esc.refetch();
     },
   });
   const reply = useMutation({
     mutationFn: (body: string) => unwrap(api.POST('/api/v1/escalations/{id}/messages', { params: { path: { id } }, body: { text: body } })),
     onSuccess: () => (setText(''), done('Sent to the caller')()),
+    onError: setActionError,
   });
-  const release = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/escalations/{id}/release', { params: { path: { id } } })), onSuccess: done('Released to the agent') });
-  const close = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/escalations/{id}/close', { params: { path: { id } } })), onSuccess: done('Escalation closed') });
+  const release = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/escalations/{id}/release', { params: { path: { id } } })), onSuccess: done('Released to the agent'), onError: setActionError });
+  const close = useMutation({ mutationFn: () => unwrap(api.POST('/api/v1/escalations/{id}/close', { params: { path: { id } } })), onSuccess: done('Escalation closed'), onError: setActionError });
 
   if (esc.error) return <ErrorAlert error={esc.error} title="Escalation not available" />;
   if (!esc.data) return null;
@@ -60,7 +69,6 @@ export function EscalationPage() {
   const mine = e.claimed_by?.type === 'user' && e.claimed_by.id === me?.user.id;
   const supervisor = me?.role === 'owner' || me?.role === 'admin';
   const mayAct = open && e.status === 'claimed' ? mine || supervisor : open && supervisor;
-  const actionError = reply.error ?? release.error ?? close.error ?? (claimConflict ? null : claim.error);
   return (
     <>
       <PageHeader
