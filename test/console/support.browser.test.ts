@@ -15,6 +15,8 @@ import { accessToken, eventually, hasChromium, shown, signUpInBrowser, startCons
 import { bookingFlow } from '../messaging/support.js';
 
 const CALLER = '+14155550177';
+/** Each test drives a server, a worker and a browser on a shared 2-core machine. */
+const BUDGET = 120_000;
 
 describe.skipIf(!hasChromium)('console (browser): escalation queue and message threads', () => {
   let s: ConsoleServer;
@@ -103,7 +105,7 @@ describe.skipIf(!hasChromium)('console (browser): escalation queue and message t
     expect(await api('GET', `/calls/${session.id}`)).toMatchObject({ status: 'ended', ended_reason: 'closed_by_support', outcome: 'escalated' });
     await page.goto('/escalations?status=closed');
     expect(await shown(page.getByTestId('queue-closed').getByText('Question about my invoice'))).toBe(true);
-  });
+  }, BUDGET);
 
   it('a claim someone else won in the meantime shows who holds it; an owner releases it back to the agent', async () => {
     const agent = await api('POST', '/agents', { name: 'Helper', tools_builtin: ['human_handoff'] });
@@ -130,7 +132,7 @@ describe.skipIf(!hasChromium)('console (browser): escalation queue and message t
     await eventually(() => owner.getByTestId('escalation-status').textContent()).toBe('closed');
     expect(await api('GET', `/escalations/${esc.id}`)).toMatchObject({ status: 'closed', closed_reason: 'released' });
     expect((await api('GET', `/calls/${session.id}`)).status).toBe('active');
-  });
+  }, BUDGET);
 
   it('the call view shows an SMS thread with each message’s delivery status, and the latency chart', async () => {
     const flow = await api('POST', '/flows', bookingFlow);
@@ -138,7 +140,8 @@ describe.skipIf(!hasChromium)('console (browser): escalation queue and message t
     const r = await sim.sendTwilioCallback(channel.webhook_url, twilioInboundMessage({ accountSid: twilioCreds.account_sid, from: CALLER, to: OUR_NUMBER, body: 'Ada' }), twilioCreds.auth_token);
     expect(r.status, r.body).toBe(200);
     const sent = () => sim.messages.filter((m) => m.to === CALLER);
-    await eventually(() => sent().length).toBe(3);
+    // The inbound job runs on the worker's poll: patient under a loaded machine.
+    await eventually(() => sent().length, { timeout: 45_000 }).toBe(3);
     const [first, second, third] = sent() as [SimMessage, SimMessage, SimMessage];
     expect((await sim.sendMessageStatus(first, 'delivered')).status).toBe(200);
     expect((await sim.sendMessageStatus(second, 'read')).status).toBe(200);
@@ -174,5 +177,5 @@ describe.skipIf(!hasChromium)('console (browser): escalation queue and message t
       await owner.waitForLoadState('networkidle');
       await owner.screenshot({ path: 'docs/console/sms-thread.png', fullPage: true });
     }
-  });
+  }, BUDGET);
 });
