@@ -11,11 +11,20 @@ import { ApiKeysPage } from './pages/api-keys/ApiKeysPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { CallPage } from './pages/calls/CallPage';
 import { CallsPage } from './pages/calls/CallsPage';
+import { ChannelEditPage } from './pages/channels/ChannelEditPage';
+import { ChannelsPage } from './pages/channels/ChannelsPage';
 import { DocumentPage } from './pages/knowledge/DocumentPage';
 import { KnowledgePage } from './pages/knowledge/KnowledgePage';
 import { PlaygroundPage } from './pages/playground/PlaygroundPage';
+import { ProviderEditPage } from './pages/providers/ProviderEditPage';
+import { ProvidersPage } from './pages/providers/ProvidersPage';
 import { SettingsPage } from './pages/settings/SettingsPage';
 import { TeamPage } from './pages/team/TeamPage';
+import { McpServerPage } from './pages/tools/McpServerPage';
+import { ToolEditPage } from './pages/tools/ToolEditPage';
+import { ToolsPage } from './pages/tools/ToolsPage';
+import { WebhookEndpointPage } from './pages/webhooks/WebhookEndpointPage';
+import { WebhooksPage } from './pages/webhooks/WebhooksPage';
 
 export interface PageDef {
   /** Relative to `/`, react-router syntax (`agents/:id`). */
@@ -33,9 +42,22 @@ export const pages: PageDef[] = [
   { path: 'agents/:id', element: <AgentEditPage /> },
   { path: 'knowledge', label: 'Knowledge', permission: 'config:read', element: <KnowledgePage /> },
   { path: 'knowledge/:id', element: <DocumentPage /> },
+  { path: 'tools', label: 'Tools', permission: 'config:read', element: <ToolsPage /> },
+  { path: 'tools/new', element: <ToolEditPage /> },
+  { path: 'tools/:id', element: <ToolEditPage /> },
+  { path: 'mcp-servers/new', element: <McpServerPage /> },
+  { path: 'mcp-servers/:id', element: <McpServerPage /> },
+  { path: 'providers', label: 'Providers', permission: 'config:read', element: <ProvidersPage /> },
+  { path: 'providers/new', element: <ProviderEditPage /> },
+  { path: 'providers/:id', element: <ProviderEditPage /> },
+  { path: 'channels', label: 'Channels', permission: 'config:read', element: <ChannelsPage /> },
+  { path: 'channels/new', element: <ChannelEditPage /> },
+  { path: 'channels/:id', element: <ChannelEditPage /> },
   { path: 'playground', label: 'Playground', permission: 'sessions:run', element: <PlaygroundPage /> },
   { path: 'calls', label: 'Calls', permission: 'calls:read', element: <CallsPage /> },
   { path: 'calls/:id', element: <CallPage /> },
+  { path: 'webhooks', label: 'Webhooks', permission: 'config:read', element: <WebhooksPage /> },
+  { path: 'webhooks/:id', element: <WebhookEndpointPage /> },
   { path: 'api-keys', label: 'API keys', permission: 'api_keys:manage', element: <ApiKeysPage /> },
   { path: 'team', label: 'Team', permission: 'team:read', element: <TeamPage /> },
   { path: 'audit', label: 'Audit log', permission: 'audit:read', element: <AuditPage /> },
