@@ -12,7 +12,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
 
 type Delivery = Row<'/api/v1/webhook-endpoints/{id}/deliveries'>;
-const COLORS = { pending: 'gray', retrying: 'yellow', succeeded: 'green', failed: 'red' } as const;
+const COLORS = { pending: 'gray', retrying: 'orange', succeeded: 'green', failed: 'red' } as const;
 const unsettled = (d: Delivery) => d.status === 'pending' || d.status === 'retrying';
 
 /**
