@@ -2,7 +2,7 @@ import { Alert, Button, Grid, Group, NumberInput, Paper, PasswordInput, Select, 
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { useLocation, useNavigate, useParams } from 'react-router';
+import { useNavigate, useParams } from 'react-router';
 import { api, unwrap, type Get } from '../../api/client';
 import { useCan } from '../../auth/useSession';
 import { ConfirmButton } from '../../components/ConfirmButton';
@@ -26,6 +26,12 @@ const blank = {
   thread_idle_minutes: '' as number | string,
 };
 type Values = typeof blank;
+
+/**
+ * Exotel's webhook URL from the create response, for the page that follows only. Kept in memory, never
+ * in the router's history state (which survives reloads): it holds the channel's secret path token.
+ */
+const createdWebhookUrls = new Map<string, string>();
 
 /** "agent:<id>" / "flow:<id>" in one select, so a channel routes to exactly one of them. */
 const targetOf = (c: Pick<Channel, 'agent_id' | 'flow_id'>) => (c.agent_id ? `agent:${c.agent_id}` : c.flow_id ? `flow:${c.flow_id}` : '');
@@ -52,12 +58,13 @@ export function ChannelEditPage() {
   const isNew = id === undefined;
   const canWrite = useCan('config:write');
   const navigate = useNavigate();
-  const location = useLocation();
   const queries = useQueryClient();
   const channel = useQuery({ queryKey: ['channel', id], enabled: !isNew, queryFn: () => unwrap(api.GET('/api/v1/channels/{id}', { params: { path: { id: id! } } })) });
   const agents = useQuery({ queryKey: ['agents', 'all'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
   const flows = useQuery({ queryKey: ['flows', 'all'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
   const form = useForm<Values>({ initialValues: blank, validate: { name: (v) => (v.trim() ? null : 'Give the channel a name') } });
+  // Leaving the page forgets a just-created Exotel URL: it is shown once.
+  useEffect(() => () => void (id && createdWebhookUrls.delete(id)), [id]);
   useEffect(() => {
     const c = channel.data;
     if (c)
@@ -97,8 +104,10 @@ export function ChannelEditPage() {
       form.setFieldValue('credentials', {});
       void queries.invalidateQueries({ queryKey: ['channels'] });
       // Exotel's URL (with its secret token) is in the create response only: carry it to the next page once.
-      if (isNew) void navigate(`/channels/${saved.id}`, { replace: true, state: saved.webhook_url ? { createdWebhookUrl: saved.webhook_url } : null });
-      else queries.setQueryData(['channel', saved.id], saved);
+      if (isNew) {
+        if (saved.webhook_url && saved.provider === 'exotel') createdWebhookUrls.set(saved.id, saved.webhook_url);
+        void navigate(`/channels/${saved.id}`, { replace: true });
+      } else queries.setQueryData(['channel', saved.id], saved);
     },
   });
   const remove = useMutation({
@@ -111,7 +120,7 @@ export function ChannelEditPage() {
   const c = channel.data;
   const v = form.values;
   const readOnly = !canWrite;
-  const createdWebhookUrl = (location.state as { createdWebhookUrl?: string } | null)?.createdWebhookUrl;
+  const createdWebhookUrl = id ? createdWebhookUrls.get(id) : undefined;
   const webhookUrl = c?.webhook_url ?? createdWebhookUrl ?? null;
   const targets = [
     { group: 'Agents', items: (agents.data?.data ?? []).map((a) => ({ value: `agent:${a.id}`, label: a.name })) },
