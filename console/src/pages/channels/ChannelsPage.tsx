@@ -1,4 +1,5 @@
 import { Anchor, Badge, Button, Table } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useCan } from '../../auth/useSession';
@@ -13,6 +14,10 @@ import { CHANNEL_TYPES, PROVIDER_LABELS } from './kinds';
 export function ChannelsPage() {
   const canWrite = useCan('config:write');
   const list = useCursorList(['channels'], (cursor) => unwrap(api.GET('/api/v1/channels', { params: { query: { cursor } } })));
+  const agents = useQuery({ queryKey: ['agents', 'all'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
+  const flows = useQuery({ queryKey: ['flows', 'all'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
+  const routeName = (c: { agent_id: string | null; flow_id: string | null }) =>
+    c.agent_id ? `Agent: ${agents.data?.data.find((a) => a.id === c.agent_id)?.name ?? '…'}` : c.flow_id ? `Flow: ${flows.data?.data.find((f) => f.id === c.flow_id)?.name ?? '…'}` : 'nothing yet';
   const newButton = canWrite && (
     <Button component={Link} to="/channels/new">
       New channel
@@ -52,7 +57,7 @@ export function ChannelsPage() {
                 </Table.Td>
                 <Table.Td>{PROVIDER_LABELS[c.provider]}</Table.Td>
                 <Table.Td>{c.phone_number ?? '—'}</Table.Td>
-                <Table.Td>{c.agent_id ? 'an agent' : c.flow_id ? 'a flow' : 'nothing yet'}</Table.Td>
+                <Table.Td>{routeName(c)}</Table.Td>
               </Table.Tr>
             ))}
           </Table.Tbody>
