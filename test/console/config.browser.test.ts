@@ -236,6 +236,28 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     await eventually(async () => (await call(s.t.app, { method: 'GET', url: '/organization', token })).json().settings.retention_days).toBeNull();
   });
 
+  it("another organization's tool, MCP server, provider, channel and webhook ids show not found and reveal nothing", async () => {
+    const a = await s.newPage();
+    await signUpInBrowser(a, { org: 'Config A', email: uniqueEmail('ca') });
+    const token = await accessToken(a);
+    const agent = await post(token, '/agents', { name: 'A agent', system_prompt: 'Hi.' });
+    const ids = {
+      tools: (await post(token, '/tools', { name: 'a_private_tool', config: { url: `${receiver.origin}/a-private` } })).id,
+      'mcp-servers': (await post(token, '/mcp-servers', { name: 'A private server', url: `${mcp.origin}/mcp` })).id,
+      providers: (await post(token, '/providers', { name: 'A private provider', kind: 'openai_compatible', base_url: llm.urls.openai })).id,
+      channels: (await post(token, '/channels', { name: 'A private channel', type: 'web', provider: 'web', agent_id: agent.id, allowed_origins: ['https://a.example'] })).id,
+      webhooks: (await post(token, '/webhook-endpoints', { url: `${receiver.origin}/a-private-hook`, events: ['call.ended'] })).id,
+    };
+    const b = await s.newPage();
+    await signUpInBrowser(b, { org: 'Config B', email: uniqueEmail('cb') });
+    for (const [path, id] of Object.entries(ids)) {
+      await b.goto(`/${path}/${id}`);
+      await eventually(() => b.getByRole('alert').first().textContent()).toContain('not found');
+      const html = await b.content();
+      for (const secret of ['a_private_tool', 'A private', 'a-private', 'a.example']) expect(html, path).not.toContain(secret);
+    }
+  });
+
   it('a viewer reads the configuration screens but cannot change anything', async () => {
     const owner = await s.newPage();
     await signUpInBrowser(owner, { org: 'Viewer Org', email: uniqueEmail('vowner') });
