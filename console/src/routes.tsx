@@ -27,6 +27,15 @@ const KnowledgePage = lazyPage(() => import('./pages/knowledge/KnowledgePage'), 
 const PlaygroundPage = lazyPage(() => import('./pages/playground/PlaygroundPage'), 'PlaygroundPage');
 const SettingsPage = lazyPage(() => import('./pages/settings/SettingsPage'), 'SettingsPage');
 const TeamPage = lazyPage(() => import('./pages/team/TeamPage'), 'TeamPage');
+const ChannelEditPage = lazyPage(() => import('./pages/channels/ChannelEditPage'), 'ChannelEditPage');
+const ChannelsPage = lazyPage(() => import('./pages/channels/ChannelsPage'), 'ChannelsPage');
+const ProviderEditPage = lazyPage(() => import('./pages/providers/ProviderEditPage'), 'ProviderEditPage');
+const ProvidersPage = lazyPage(() => import('./pages/providers/ProvidersPage'), 'ProvidersPage');
+const McpServerPage = lazyPage(() => import('./pages/tools/McpServerPage'), 'McpServerPage');
+const ToolEditPage = lazyPage(() => import('./pages/tools/ToolEditPage'), 'ToolEditPage');
+const ToolsPage = lazyPage(() => import('./pages/tools/ToolsPage'), 'ToolsPage');
+const WebhookEndpointPage = lazyPage(() => import('./pages/webhooks/WebhookEndpointPage'), 'WebhookEndpointPage');
+const WebhooksPage = lazyPage(() => import('./pages/webhooks/WebhooksPage'), 'WebhooksPage');
 
 export interface PageDef {
   /** Relative to `/`, react-router syntax (`agents/:id`). */
@@ -44,11 +53,24 @@ export const pages: PageDef[] = [
   { path: 'agents/:id', element: <AgentEditPage /> },
   { path: 'knowledge', label: 'Knowledge', permission: 'config:read', element: <KnowledgePage /> },
   { path: 'knowledge/:id', element: <DocumentPage /> },
+  { path: 'tools', label: 'Tools', permission: 'config:read', element: <ToolsPage /> },
+  { path: 'tools/new', element: <ToolEditPage /> },
+  { path: 'tools/:id', element: <ToolEditPage /> },
+  { path: 'mcp-servers/new', element: <McpServerPage /> },
+  { path: 'mcp-servers/:id', element: <McpServerPage /> },
+  { path: 'providers', label: 'Providers', permission: 'config:read', element: <ProvidersPage /> },
+  { path: 'providers/new', element: <ProviderEditPage /> },
+  { path: 'providers/:id', element: <ProviderEditPage /> },
+  { path: 'channels', label: 'Channels', permission: 'config:read', element: <ChannelsPage /> },
+  { path: 'channels/new', element: <ChannelEditPage /> },
+  { path: 'channels/:id', element: <ChannelEditPage /> },
   { path: 'playground', label: 'Playground', permission: 'sessions:run', element: <PlaygroundPage /> },
   { path: 'calls', label: 'Calls', permission: 'calls:read', element: <CallsPage /> },
   { path: 'calls/:id', element: <CallPage /> },
   { path: 'escalations', label: 'Escalations', permission: 'escalations:handle', element: <EscalationsPage /> },
   { path: 'escalations/:id', element: <EscalationPage /> },
+  { path: 'webhooks', label: 'Webhooks', permission: 'config:read', element: <WebhooksPage /> },
+  { path: 'webhooks/:id', element: <WebhookEndpointPage /> },
   { path: 'api-keys', label: 'API keys', permission: 'api_keys:manage', element: <ApiKeysPage /> },
   { path: 'team', label: 'Team', permission: 'team:read', element: <TeamPage /> },
   { path: 'audit', label: 'Audit log', permission: 'audit:read', element: <AuditPage /> },

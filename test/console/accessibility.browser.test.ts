@@ -15,9 +15,10 @@ interface Violation { id: string; impact: string | null; help: string; nodes: Ar
  * through the DevTools protocol, which the page's CSP does not apply to (it still blocks inline scripts).
  */
 describe.skipIf(!hasChromium)('console (browser): accessibility of the main pages', () => {
-  const s = consoleForFile();
+  // The configuration screens' tools, MCP server and webhook endpoint point at 127.0.0.1.
+  const s = consoleForFile({ config: { allowPrivateNetwork: true } });
 
-  it('has no serious or critical axe violations', async () => {
+  it('has no serious or critical axe violations', { timeout: 240_000 }, async () => {
     const axe = await readFile(AXE_SOURCE, 'utf8');
     const page = await s.newPage();
     await page.setViewportSize({ width: 1280, height: 800 });
@@ -43,6 +44,8 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     const agent = await api('/agents', { name: 'Front desk', system_prompt: 'You answer questions about the clinic.', greeting: 'Welcome to the clinic.' });
     const doc = await api('/knowledge/ingest-text', { name: 'Opening hours', content: 'The clinic is open from 9 am to 6 pm on weekdays.' });
     await s.t.app.inject({ method: 'POST', url: `/api/v1/knowledge/agent/${agent.id}/assign/${doc.id}`, headers: { authorization: `Bearer ${token}` } });
+    // Subscribed before the session starts: its call.started delivery (to a closed port) is listed.
+    const endpoint = await api('/webhook-endpoints', { url: 'http://127.0.0.1:9/converse-events', events: ['call.started', 'call.ended'], description: 'CRM sync' });
     const session = await api('/sessions', { agent_id: agent.id, mode: 'test' });
     await api(`/sessions/${session.id}/messages`, { text: 'When is the clinic open on weekdays?' });
     // An escalation waiting in the queue: the offline responder hands off when the caller asks for a person.
@@ -78,5 +81,24 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     await check('team', '/team', 'Team');
     await check('audit', '/audit', 'Audit log');
     await check('settings', '/settings', 'Organization settings');
-  }, 120_000);
+
+    const tool = await api('/tools', {
+      name: 'book_appointment',
+      description: 'Books an appointment at the clinic',
+      parameters: { type: 'object', properties: { day: { type: 'string' } }, required: ['day'] },
+      config: { url: 'http://127.0.0.1:9/appointments', headers: { Authorization: { secret: true, value: 'Bearer clinic-key' } } },
+    });
+    const server = await api('/mcp-servers', { name: 'Clinic calendar', url: 'http://127.0.0.1:9/mcp' });
+    const provider = await api('/providers', { name: 'Local Llama', kind: 'openai_compatible', base_url: 'http://127.0.0.1:11434/v1', default_model: 'llama3.2' });
+    const channel = await api('/channels', { name: 'Clinic website', type: 'web', provider: 'web', agent_id: agent.id, allowed_origins: ['https://clinic.example', s.url] });
+    await check('tools', '/tools', 'Tools');
+    await check('tool', `/tools/${tool.id}`, 'book_appointment');
+    await check('mcp-server', `/mcp-servers/${server.id}`, 'Clinic calendar');
+    await check('providers', '/providers', 'Providers');
+    await check('provider', `/providers/${provider.id}`, 'Local Llama');
+    await check('channels', '/channels', 'Channels');
+    await check('channel', `/channels/${channel.id}`, 'Clinic website');
+    await check('webhooks', '/webhooks', 'Webhooks');
+    await check('webhook', `/webhooks/${endpoint.id}`, 'Webhook endpoint', () => page.getByTestId('deliveries').waitFor());
+  });
 });

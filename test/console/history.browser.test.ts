@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)('console (browser): calls, audit log and settings'
     await signUpInBrowser(page, { org: 'Audit Org', email: uniqueEmail('audit') });
     await page.getByRole('link', { name: 'Settings' }).click();
     await page.getByLabel('Organization name').fill('Audit Org Renamed');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     expect(await shown(page.getByText('Organization saved'))).toBe(true);
 
     await page.getByRole('link', { name: 'Audit log' }).click();

@@ -33,6 +33,8 @@ export const subscribe = (fn: () => void) => {
   return () => listeners.delete(fn);
 };
 export const currentIdentity = (): Identity | null => identity;
+/** The in-memory access token, for the one place that hands it to a same-origin page (the widget preview). */
+export const currentAccessToken = (): string | null => accessToken;
 export const allowed = (permission: Permission): boolean => identity !== null && can(identity.role, permission);
 
 export function knownOrgs(): KnownOrg[] {

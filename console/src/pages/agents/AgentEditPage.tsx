@@ -1,4 +1,4 @@
-import { Button, Checkbox, Grid, Group, Paper, Select, Stack, Textarea, TextInput, Title } from '@mantine/core';
+import { Anchor, Button, Checkbox, Grid, Group, Paper, Select, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
@@ -137,9 +137,12 @@ export function AgentEditPage() {
             <Textarea label="System prompt" description="Who the agent is and how it should answer" autosize minRows={6} maxRows={20} {...form.getInputProps('system_prompt')} />
             <TextInput label="Greeting" description="The first thing the agent says (empty: it waits for the caller)" {...form.getInputProps('greeting')} />
             <Paper withBorder p="md">
-              <Title order={4} mb="sm">
+              <Title order={4} mb={4}>
                 Model and voice
               </Title>
+              <Text size="sm" c="dimmed" mb="sm">
+                The providers are your organization&apos;s accounts: add or test them on the <Anchor component={Link} to="/providers" underline="always">Providers</Anchor> page.
+              </Text>
               <Grid>
                 <Grid.Col span={{ base: 12, md: 6 }}>
                   <Select label="Language model provider" placeholder="Server default (offline responder if none)" data={llmOptions} clearable {...form.getInputProps('llm_provider_id')} />

@@ -4,13 +4,13 @@ import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifySaved } from '../../components/notify';
+import { McpAllowedTools } from './McpAllowedTools';
 
 interface Option { value: string; label: string }
 
 /**
- * What an agent may use: knowledge documents, HTTP tools and MCP servers (each MCP server with every
- * tool it offers; per-tool allow lists stay an API feature for now). Each change is one assign or
- * unassign call.
+ * What an agent may use: knowledge documents, HTTP tools and MCP servers (each MCP server with all its
+ * tools or an allow-list, McpAllowedTools). Each change is one assign or unassign call.
  */
 export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: boolean }) {
   const path = { agent_id: agentId };
@@ -32,7 +32,7 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
         />
         <AssignmentSelect
           label="Tools"
-          empty="No tools in this organization yet (POST /api/v1/tools)."
+          empty="No tools in this organization yet: create them on the Tools page."
           readOnly={readOnly}
           queryKey={['assign', 'tools', agentId]}
           all={() => unwrap(api.GET('/api/v1/tools', { params: { query: { limit: 200 } } }))}
@@ -42,7 +42,7 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
         />
         <AssignmentSelect
           label="MCP servers"
-          empty="No MCP servers in this organization yet (POST /api/v1/mcp-servers)."
+          empty="No MCP servers in this organization yet: add them on the Tools page."
           readOnly={readOnly}
           queryKey={['assign', 'mcp', agentId]}
           all={() => unwrap(api.GET('/api/v1/mcp-servers', { params: { query: { limit: 200 } } }))}
@@ -50,6 +50,7 @@ export function Assignments({ agentId, readOnly }: { agentId: string; readOnly: 
           assign={(id) => unwrap(api.POST('/api/v1/mcp-servers/agent/{agent_id}/assign/{server_id}', { params: { path: { ...path, server_id: id } }, body: {} }))}
           unassign={(id) => unwrap(api.DELETE('/api/v1/mcp-servers/agent/{agent_id}/assign/{server_id}', { params: { path: { ...path, server_id: id } } }))}
         />
+        <McpAllowedTools agentId={agentId} readOnly={readOnly} />
       </Stack>
     </Paper>
   );

@@ -7,6 +7,7 @@ import { useCan } from '../../auth/useSession';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
+import { PrivacySettings } from './PrivacySettings';
 
 export function SettingsPage() {
   const canWrite = useCan('org:write');
@@ -44,6 +45,7 @@ export function SettingsPage() {
           </form>
         </Paper>
       )}
+      {org.data && <PrivacySettings org={org.data} canWrite={canWrite} />}
     </>
   );
 }
