@@ -1,0 +1,285 @@
+import type { IncomingMessage } from 'node:http';
+import type { LookupFunction } from 'node:net';
+import WebSocket from 'ws';
+import { pcmToBytes } from '../media/pcm.js';
+import { SpeechProviderError, speechHttpError, speechNetworkError } from '../cloud/errors.js';
+import type { SttEngine, SttResult, SttSession, SttStartOptions } from './types.js';
+
+/**
+ * Deepgram live streaming recognition over its WebSocket API: `wss://api.deepgram.com/v1/listen` with
+ * `encoding=linear16&sample_rate=…&channels=1&model=…&interim_results=true&endpointing=…`,
+ * `Authorization: Token <key>`, caller audio as binary frames. Deepgram answers with JSON `Results`
+ * messages: interim hypotheses (`is_final: false`, passed to `onPartial`) and final segments
+ * (`is_final: true`, `speech_final` at its own end of speech).
+ *
+ * One connection per session (a call). The transport's VAD still decides where an utterance ends:
+ * `finish` sends `{"type":"Finalize"}`, Deepgram flushes what it holds and marks that result
+ * `from_finalize: true`, and the utterance is every final segment since the previous `finish`.
+ * `{"type":"KeepAlive"}` goes out while no audio flows (Deepgram closes an idle stream after 10 s), and
+ * `close` sends `{"type":"CloseStream"}`. Recognition is open-vocabulary: `setGrammar` changes nothing.
+ */
+export interface DeepgramOptions {
+  apiKey: string;
+  /** The API root with its version, e.g. https://api.deepgram.com/v1 (a provider's `base_url`); http(s) becomes ws(s). */
+  baseUrl?: string | null;
+  /** nova-3 by default. */
+  model?: string | null;
+  /** BCP-47 language (`en`, `en-US`, `es`…); Deepgram's default (English) when absent. */
+  language?: string | null;
+  /** Deepgram's own end-of-speech silence for `speech_final`, ms. */
+  endpointingMs?: number;
+  /**
+   * Checks the address before each connection and returns a lookup pinned to the checked addresses
+   * (the outbound address policy: a tenant's base_url must not reach the private network).
+   */
+  guard?: (url: URL) => Promise<LookupFunction | undefined>;
+  keepAliveMs?: number;
+  /** How long `finish` waits for the `from_finalize` result before returning the segments it has. */
+  finalizeTimeoutMs?: number;
+  connectTimeoutMs?: number;
+}
+
+export const DEEPGRAM_BASE_URL = 'https://api.deepgram.com/v1';
+export const DEEPGRAM_DEFAULT_MODEL = 'nova-3';
+const PROVIDER = 'deepgram speech recognition';
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+const LANGUAGE = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/;
+const MODEL = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function listenUrl(options: DeepgramOptions, sampleRate: number): URL {
+  const url = new URL(`${(options.baseUrl ?? DEEPGRAM_BASE_URL).replace(/\/+$/, '')}/listen`);
+  url.protocol = url.protocol === 'http:' ? 'ws:' : url.protocol === 'https:' ? 'wss:' : url.protocol;
+  const model = options.model ?? DEEPGRAM_DEFAULT_MODEL;
+  if (!MODEL.test(model)) throw new Error(`invalid Deepgram model name: ${model}`);
+  const params: Record<string, string> = {
+    encoding: 'linear16',
+    sample_rate: String(sampleRate),
+    channels: '1',
+    model,
+    interim_results: 'true',
+    endpointing: String(options.endpointingMs ?? 300),
+    smart_format: 'true',
+  };
+  if (options.language && LANGUAGE.test(options.language)) params.language = options.language;
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url;
+}
+
+export function createDeepgramEngine(options: DeepgramOptions): SttEngine {
+  const sessions = new Set<DeepgramSession>();
+  return {
+    name: 'deepgram',
+    async start(start: SttStartOptions): Promise<SttSession> {
+      const url = listenUrl(options, start.sampleRate);
+      const socket = await connect(url, options);
+      const session = new DeepgramSession(socket, start, options, () => sessions.delete(session));
+      sessions.add(session);
+      return session;
+    },
+    async close() {
+      for (const s of sessions) s.close();
+    },
+  };
+}
+
+async function connect(url: URL, options: DeepgramOptions): Promise<WebSocket> {
+  let lookup: LookupFunction | undefined;
+  try {
+    lookup = await options.guard?.(url);
+  } catch (err) {
+    throw speechNetworkError(PROVIDER, err);
+  }
+  const socket = new WebSocket(url, {
+    headers: { authorization: `Token ${options.apiKey}` },
+    handshakeTimeout: options.connectTimeoutMs ?? 10_000,
+    maxPayload: MAX_MESSAGE_BYTES,
+    followRedirects: false,
+    perMessageDeflate: false,
+    ...(lookup ? { lookup } : {}),
+  });
+  return new Promise<WebSocket>((resolve, reject) => {
+    socket.once('open', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+    // A refused handshake (401 bad key, 400 bad parameters) arrives as an HTTP response, not an upgrade.
+    socket.once('unexpected-response', (req, res) => {
+      void readErrorCode(res).then((code) => {
+        req.destroy();
+        reject(speechHttpError(PROVIDER, res.statusCode ?? 0, code));
+      });
+    });
+    socket.once('error', (err) => reject(speechNetworkError(PROVIDER, err)));
+  });
+}
+
+/** Deepgram's error body is `{"err_code": "INVALID_AUTH", "err_msg": …}`: only the code is kept. */
+async function readErrorCode(res: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of res) {
+      size += (c as Buffer).length;
+      if (size > 16 * 1024) break;
+      chunks.push(c as Buffer);
+    }
+    return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { err_code?: unknown }).err_code;
+  } catch {
+    return undefined;
+  }
+}
+
+interface DeepgramResults {
+  type: 'Results';
+  is_final?: boolean;
+  speech_final?: boolean;
+  from_finalize?: boolean;
+  channel?: { alternatives?: Array<{ transcript?: string; confidence?: number }> };
+}
+
+interface PendingFinish {
+  resolve: (r: SttResult) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+  startedAt: number;
+}
+
+class DeepgramSession implements SttSession {
+  private finals: string[] = [];
+  private confidences: number[] = [];
+  private interim = '';
+  private lastPartial = '';
+  private hasAudio = false; // audio written since the last finish
+  private pending: PendingFinish | null = null;
+  private finishing: Promise<unknown> = Promise.resolve();
+  private failure: Error | null = null;
+  private isClosed = false;
+  private lastSentAt = Date.now();
+  private readonly keepAlive: NodeJS.Timeout;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly start: SttStartOptions,
+    private readonly options: DeepgramOptions,
+    private readonly onClosed: () => void,
+  ) {
+    const every = options.keepAliveMs ?? 4000;
+    this.keepAlive = setInterval(() => {
+      if (Date.now() - this.lastSentAt >= every) this.send(JSON.stringify({ type: 'KeepAlive' }));
+    }, Math.max(50, Math.floor(every / 2)));
+    this.keepAlive.unref();
+    socket.on('message', (data, isBinary) => {
+      if (!isBinary) this.onMessage(data.toString());
+    });
+    socket.on('error', () => {}); // 'close' follows and reports
+    socket.on('close', (code, reason) => this.onClose(code, reason.toString()));
+  }
+
+  write(pcm: Int16Array): void {
+    if (this.failure || this.isClosed || pcm.length === 0) return; // `finish` reports the failure
+    this.hasAudio = true;
+    this.send(pcmToBytes(pcm));
+  }
+
+  finish(): Promise<SttResult> {
+    const run = this.finishing.then(() => this.finishUtterance());
+    this.finishing = run.catch(() => {});
+    return run;
+  }
+
+  private finishUtterance(): Promise<SttResult> {
+    if (this.failure) return Promise.reject(this.failure);
+    const startedAt = performance.now();
+    if (!this.hasAudio) return Promise.resolve({ text: '', confidence: 0, finalizeMs: 0 });
+    return new Promise<SttResult>((resolve, reject) => {
+      // Deepgram answers Finalize with a `from_finalize` result; if that never comes the segments
+      // already final are the transcript rather than a stalled turn.
+      const timer = setTimeout(() => this.completeFinish(), this.options.finalizeTimeoutMs ?? 3000);
+      this.pending = { resolve, reject, timer, startedAt };
+      this.send(JSON.stringify({ type: 'Finalize' }));
+    });
+  }
+
+  async setGrammar(): Promise<void> {
+    // Open vocabulary: Deepgram needs no per-prompt grammar.
+  }
+
+  close(): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    clearInterval(this.keepAlive);
+    this.completeFinish();
+    if (this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({ type: 'CloseStream' }));
+      // Deepgram sends its Metadata and closes; a server that does not is closed from here.
+      setTimeout(() => this.socket.terminate(), 2000).unref();
+    }
+    this.onClosed();
+  }
+
+  private send(data: Uint8Array | string): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(data);
+    this.lastSentAt = Date.now();
+  }
+
+  private onMessage(text: string): void {
+    let message: DeepgramResults;
+    try {
+      message = JSON.parse(text) as DeepgramResults;
+    } catch {
+      return;
+    }
+    if (message.type !== 'Results') return; // Metadata, SpeechStarted, UtteranceEnd
+    const best = message.channel?.alternatives?.[0];
+    const transcript = (best?.transcript ?? '').trim();
+    if (message.is_final) {
+      if (transcript) {
+        this.finals.push(transcript);
+        this.confidences.push(best?.confidence ?? 0);
+      }
+      this.interim = '';
+    } else {
+      this.interim = transcript;
+    }
+    if (message.from_finalize && this.pending) {
+      this.completeFinish();
+      return;
+    }
+    const partial = [...this.finals, this.interim].filter(Boolean).join(' ');
+    if (partial && partial !== this.lastPartial) {
+      this.lastPartial = partial;
+      this.start.onPartial?.({ text: partial });
+    }
+  }
+
+  /** Resolves the pending `finish` with the segments so far and starts the next utterance. */
+  private completeFinish(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.pending = null;
+    const text = this.finals.join(' ');
+    const confidence = this.confidences.length ? this.confidences.reduce((a, b) => a + b, 0) / this.confidences.length : 0;
+    this.finals = [];
+    this.confidences = [];
+    this.interim = '';
+    this.lastPartial = '';
+    this.hasAudio = false;
+    pending.resolve({ text, confidence, finalizeMs: Math.round(performance.now() - pending.startedAt) });
+  }
+
+  private onClose(code: number, reason: string): void {
+    clearInterval(this.keepAlive);
+    if (this.isClosed) return;
+    this.onClosed();
+    // Deepgram closes with 1008 (undecodable audio) or 1011 (e.g. NET-0001: no audio for 10 s).
+    const token = /^[A-Z]{2,5}-\d{4}$/.test(reason) ? `, ${reason}` : '';
+    this.failure = new SpeechProviderError(PROVIDER, code === 1008 ? 'protocol' : 'unavailable', `the provider closed the stream (code ${code}${token})`);
+    if (this.pending) {
+      clearTimeout(this.pending.timer);
+      this.pending.reject(this.failure);
+      this.pending = null;
+    }
+  }
+}
