@@ -97,7 +97,7 @@ describe('Deepgram streaming recognition against the local fake', () => {
     expect(dg.connections).toEqual([]);
   });
 
-  it('a stream Deepgram drops fails the next finish clearly instead of hanging', async () => {
+  it('a stream Deepgram drops fails that utterance clearly, then the next audio reconnects', async () => {
     const engine = createDeepgramEngine({ apiKey: KEY, baseUrl: dg.url });
     const session = await engine.start({ sampleRate: 16000 });
     speak(session, 16000, 200, 0);
@@ -106,6 +106,20 @@ describe('Deepgram streaming recognition against the local fake', () => {
     await new Promise((r) => setTimeout(r, 50));
     speak(session, 16000, 200, 0); // written to a closed stream: dropped, not thrown
     await expect(session.finish()).rejects.toThrow('deepgram speech recognition: the provider closed the stream (code 1011, NET-0001)');
+    // The next utterance opens a new stream and is heard whole.
+    dg.enqueue('second try');
+    speak(session, 16000, 300, 0);
+    expect((await session.finish()).text).toBe('second try');
+    expect(dg.connections.length).toBe(2);
+    expect(dg.connections[1]!.audioBytes).toBe(300 * 16 * 2); // nothing of the lost utterance
+    // A drop between utterances (the agent was talking) is invisible: the audio waits for the new stream.
+    dg.drop(1011, 'NET-0000');
+    await until(() => dg.connections[1]!.closedWith !== undefined);
+    dg.enqueue('third');
+    speak(session, 16000, 300, 0);
+    expect((await session.finish()).text).toBe('third');
+    expect(dg.connections.length).toBe(3);
+    session.close();
   });
 
   it('the guard is asked before connecting; a refusal is a network error and nothing connects', async () => {
