@@ -110,7 +110,8 @@ async function connect(url: URL, options: DeepgramOptions): Promise<WebSocket> {
         reject(speechHttpError(PROVIDER, res.statusCode ?? 0, code));
       });
     });
-    socket.once('error', (err) => reject(speechNetworkError(PROVIDER, err)));
+    // `on`, not `once`: an aborted handshake can emit more than one error, and an unheard one would throw.
+    socket.on('error', (err) => reject(speechNetworkError(PROVIDER, err)));
   });
 }
 
