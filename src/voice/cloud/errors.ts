@@ -29,9 +29,9 @@ export function speechHttpError(provider: string, status: number, vendorCode?: u
 }
 
 /** A failure below HTTP (refused connection, DNS, TLS, address policy): the error's own message names no secret. */
-export function speechNetworkError(provider: string, err: unknown): SpeechProviderError {
+export function speechNetworkError(provider: string, err: unknown, otherwise = 'could not reach the provider'): SpeechProviderError {
   const name = err instanceof Error ? err.name : '';
   // The outbound guard's errors name only scheme://host:port; anything else is summarised.
-  const detail = name.startsWith('Outbound') && err instanceof Error ? err.message : 'could not reach the provider';
+  const detail = name.startsWith('Outbound') && err instanceof Error ? err.message : otherwise;
   return new SpeechProviderError(provider, 'network', detail);
 }

@@ -154,6 +154,17 @@ describe('OpenAI text-to-speech against the local fake', () => {
     expect(error).toMatchObject({ name: 'SpeechProviderError', code: 'network', message: 'openai text-to-speech: could not reach the provider' });
   });
 
+  it('a download that breaks off mid-audio is a clear network error after the audio already played', async () => {
+    oa.behaviour = { ...oa.behaviour, resetAfterChunks: 3 };
+    const engine = createOpenAiTtsEngine({ apiKey: OA_KEY, baseUrl: oa.url });
+    let received = 0;
+    const error = await (async () => {
+      for await (const chunk of engine.synthesize(TEXT, { sampleRate: 16000 })) received += chunk.length;
+    })().catch((e: unknown) => e);
+    expect(received).toBeGreaterThan(0);
+    expect(error).toMatchObject({ name: 'SpeechProviderError', code: 'network', message: 'openai text-to-speech: the audio download broke off' });
+  });
+
   it('cancel ends the stream and the download', async () => {
     oa.behaviour = { ...oa.behaviour, hangAfterChunks: 2 };
     const engine = createOpenAiTtsEngine({ apiKey: OA_KEY, baseUrl: oa.url });

@@ -77,7 +77,12 @@ async function* fetchAudio(request: AudioRequest, options: HttpAudioOptions, sig
     throw speechHttpError(options.provider, res.status, options.errorCode(body));
   }
   if (!res.body) return;
-  yield* decodeAudio(res.body, options.wire, options.sampleRate);
+  try {
+    yield* decodeAudio(res.body, options.wire, options.sampleRate);
+  } catch (err) {
+    if (signal.aborted) throw err;
+    throw speechNetworkError(options.provider, err, 'the audio download broke off');
+  }
 }
 
 /** Bytes in any split (a sample can straddle two reads) → PCM Int16 at `sampleRate`. */

@@ -13,6 +13,8 @@ export interface FakeTtsBehaviour {
   chunkDelayMs: number;
   /** Stop writing after this many chunks and hold the response open (cancellation tests). */
   hangAfterChunks?: number;
+  /** Reset the connection after this many chunks (a download that breaks off). */
+  resetAfterChunks?: number;
 }
 
 export interface FakeTtsServed {
@@ -37,6 +39,7 @@ export function streamTone(res: ServerResponse, text: string, audio: { encoding:
     for (const chunk of pieces(bytes, b.chunkBytes)) {
       if (res.destroyed) return;
       if (b.hangAfterChunks !== undefined && n >= b.hangAfterChunks) return; // held open until the client leaves
+      if (b.resetAfterChunks !== undefined && n >= b.resetAfterChunks) return void res.socket?.destroy();
       res.write(chunk);
       served.bytesSent += chunk.length;
       n++;
