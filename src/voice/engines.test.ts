@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectSpeechEngines, type CloudNetwork, type SpeechProviderRef } from './engines.js';
 import { createPocketsphinxEngine } from './stt/pocketsphinx.js';
 import { createEspeakEngine } from './tts/espeak.js';
-import { SpeechUnavailableError } from './unavailable.js';
+import { SpeechProviderError } from './cloud/errors.js';
 
 describe('selectSpeechEngines', () => {
   const offline = { stt: createPocketsphinxEngine(), tts: createEspeakEngine() };
@@ -25,9 +25,9 @@ describe('selectSpeechEngines', () => {
 
   it('a provider in a role it cannot fill fails clearly, never a silent fallback', () => {
     const sttByElevenLabs = () => selectSpeechEngines({ stt: { provider: provider('elevenlabs'), model: null }, tts: { provider: null, voice: null } }, offline, net);
-    expect(sttByElevenLabs).toThrow(SpeechUnavailableError);
-    expect(sttByElevenLabs).toThrow(/elevenlabs speech recognition is unavailable.*deepgram provider/);
+    expect(sttByElevenLabs).toThrow(SpeechProviderError);
+    expect(sttByElevenLabs).toThrow("elevenlabs speech recognition: elevenlabs providers do not offer speech recognition; set the agent's stt.provider_id to a provider of kind deepgram, or to null for the offline engine");
     const ttsByDeepgram = () => selectSpeechEngines({ stt: { provider: null, model: null }, tts: { provider: provider('deepgram'), voice: null } }, offline, net);
-    expect(ttsByDeepgram).toThrow(/deepgram text-to-speech is unavailable/);
+    expect(ttsByDeepgram).toThrow(/^deepgram text-to-speech: deepgram providers do not offer text-to-speech; set the agent's tts.provider_id to a provider of kind elevenlabs, openai_speech or openai,/);
   });
 });

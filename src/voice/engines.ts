@@ -1,9 +1,9 @@
 import type { LookupFunction } from 'node:net';
+import { SpeechProviderError } from './cloud/errors.js';
 import { createDeepgramEngine } from './stt/deepgram.js';
 import { createElevenLabsEngine } from './tts/elevenlabs.js';
 import type { SpeechFetch } from './tts/http-audio.js';
 import { createOpenAiTtsEngine } from './tts/openai.js';
-import { SpeechUnavailableError } from './unavailable.js';
 import type { SttEngine } from './stt/types.js';
 import type { TtsEngine } from './tts/types.js';
 
@@ -56,8 +56,12 @@ export interface OfflineEngines {
   tts: TtsEngine;
 }
 
+/** Agents are validated when saved, so this is a backstop (e.g. a provider changed under a running agent). */
 function wrongRole(kind: SpeechProviderKind, role: 'speech recognition' | 'text-to-speech'): never {
-  throw new SpeechUnavailableError(`${kind} ${role}`, `${kind} providers do not offer ${role} in Converse`, `set the agent's ${role === 'speech recognition' ? 'stt' : 'tts'}.provider_id to a ${role === 'speech recognition' ? STT_PROVIDER_KINDS.join(' or ') : TTS_PROVIDER_KINDS.join(', ')} provider, or to null for the offline engine`);
+  const field = role === 'speech recognition' ? 'stt' : 'tts';
+  const kinds = role === 'speech recognition' ? STT_PROVIDER_KINDS : TTS_PROVIDER_KINDS;
+  const fits = kinds.length > 1 ? `${kinds.slice(0, -1).join(', ')} or ${kinds.at(-1)}` : kinds[0];
+  throw new SpeechProviderError(`${kind} ${role}`, 'bad_request', `${kind} providers do not offer ${role}; set the agent's ${field}.provider_id to a provider of kind ${fits}, or to null for the offline engine`);
 }
 
 function cloudStt(p: SpeechProviderRef, model: string | null, language: string | null, net: CloudNetwork): SttEngine {
