@@ -13,5 +13,6 @@ describe('converse doctor', () => {
     expect(report).toContain('apt-get install espeak-ng');
     expect(report).toContain('ok       koffi (FFI)');
     expect(report).toContain('1 optional piece(s) missing');
+    expect(report).toMatch(/Deepgram recognition, ElevenLabs and OpenAI text-to-speech are used\nfor an agent whose stt\/tts names one of its org's providers/);
   });
 });

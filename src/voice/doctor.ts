@@ -29,8 +29,20 @@ export function runDoctorChecks(): DoctorCheck[] {
   ];
 }
 
+/**
+ * Cloud engines need nothing on this machine, and their keys live per org in the database (the doctor
+ * reads neither), so the report says when they take over from the offline engines.
+ */
+export const CLOUD_ENGINES_NOTE = [
+  'Cloud speech (no local packages): Deepgram recognition, ElevenLabs and OpenAI text-to-speech are used',
+  "for an agent whose stt/tts names one of its org's providers of that kind with a key (POST /providers,",
+  'POST /providers/{id}/test to check it); other agents use the offline engines above. They need outbound',
+  'HTTPS/WSS to api.deepgram.com, api.elevenlabs.io, api.openai.com (docs/voice.md).',
+].join('\n');
+
 export function formatDoctorReport(checks: readonly DoctorCheck[]): string {
   const lines = checks.map((c) => `${c.isInstalled ? 'ok     ' : 'missing'}  ${c.name.padEnd(26)} ${c.isInstalled ? c.detail : c.ifMissing}`);
   const missing = checks.filter((c) => !c.isInstalled).length;
-  return `${lines.join('\n')}\n\n${missing === 0 ? 'Everything optional is installed.' : `${missing} optional piece(s) missing; everything else works without them (docs/voice.md).`}\n`;
+  const summary = missing === 0 ? 'Everything optional is installed.' : `${missing} optional piece(s) missing; everything else works without them (docs/voice.md).`;
+  return `${lines.join('\n')}\n\n${summary}\n\n${CLOUD_ENGINES_NOTE}\n`;
 }

@@ -20,7 +20,7 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
   let llm: FakeLlm;
   let org: TestOrg;
   let other: TestOrg;
-  const ids = { llm: '', speech: '', otherLlm: '' };
+  const ids = { llm: '', speech: '', tts: '', otherLlm: '' };
   const post = async (token: string, url: string, body: unknown) => call(t.app, { method: 'POST', url, token, body });
 
   beforeAll(async () => {
@@ -30,6 +30,7 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
     other = await createOrg(t.app, 'Other');
     ids.llm = (await post(org.tokens.admin, '/providers', { name: 'vLLM', kind: 'openai_compatible', base_url: llm.urls.openai, credentials: { api_key: KEY }, default_model: 'qwen2.5' })).json().id;
     ids.speech = (await post(org.tokens.admin, '/providers', { name: 'Deepgram', kind: 'deepgram', credentials: { api_key: KEY } })).json().id;
+    ids.tts = (await post(org.tokens.admin, '/providers', { name: 'ElevenLabs', kind: 'elevenlabs', credentials: { api_key: KEY } })).json().id;
     ids.otherLlm = (await post(other.tokens.admin, '/providers', { name: 'theirs', kind: 'openai_compatible', base_url: llm.urls.openai, credentials: { api_key: KEY } })).json().id;
   });
   afterAll(async () => {
@@ -42,7 +43,7 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
     expect(bare.json()).toMatchObject({ llm_provider_id: null, stt: { provider_id: null, model: null }, tts: { provider_id: null, voice: null }, tools_builtin: [], max_turns: null, max_duration_seconds: null });
     const body = {
       name: 'full', llm_provider_id: ids.llm, llm_model: 'llama3.2',
-      stt: { provider_id: ids.speech, model: 'nova-2' }, tts: { provider_id: ids.speech, voice: 'aura-asteria-en' },
+      stt: { provider_id: ids.speech, model: 'nova-2' }, tts: { provider_id: ids.tts, voice: '21m00Tcm4TlvDq8ikWAM' },
       tools_builtin: ['end_call', 'transfer_call', 'end_call'], max_turns: 20, max_duration_seconds: 600,
     };
     const res = await post(org.tokens.admin, '/agents', body);
@@ -66,7 +67,10 @@ describe(`agents name providers; resolveAgentModel (${modeName})`, () => {
     const agent = (await post(org.tokens.admin, '/agents', { name: 'y' })).json();
     expectError(await call(t.app, { method: 'PATCH', url: `/agents/${agent.id}`, token: org.tokens.admin, body: { llm_provider_id: ids.otherLlm } }), 404);
     expect(expectError(await post(org.tokens.admin, '/agents', { name: 'x', llm_provider_id: ids.speech }), 400).message).toMatch(/language model provider/);
-    expect(expectError(await post(org.tokens.admin, '/agents', { name: 'x', tts: { provider_id: ids.llm } }), 400).message).toMatch(/speech provider/);
+    expect(expectError(await post(org.tokens.admin, '/agents', { name: 'x', tts: { provider_id: ids.llm } }), 400).message).toMatch(/text-to-speech provider \(elevenlabs, openai_speech, openai\), not openai_compatible/);
+    // Each speech role takes only the kinds that can fill it: Deepgram recognizes, ElevenLabs speaks.
+    expect(expectError(await post(org.tokens.admin, '/agents', { name: 'x', stt: { provider_id: ids.tts } }), 400).message).toBe('stt.provider_id must name a speech recognition provider (deepgram), not elevenlabs');
+    expect(expectError(await post(org.tokens.admin, '/agents', { name: 'x', tts: { provider_id: ids.speech } }), 400).message).toMatch(/not deepgram$/);
   });
 
   it('refuses unknown built-in tools and out-of-range limits', async () => {

@@ -1922,7 +1922,7 @@ export interface operations {
                      */
                     stt?: {
                         /**
-                         * @description A speech provider (deepgram, elevenlabs, openai_speech); null: the offline recognizer
+                         * @description A speech recognition provider (deepgram); null: the offline recognizer
                          * @default null
                          */
                         provider_id?: string | null;
@@ -1937,12 +1937,12 @@ export interface operations {
                      */
                     tts?: {
                         /**
-                         * @description A speech provider (deepgram, elevenlabs, openai_speech); null: the offline voice
+                         * @description A text-to-speech provider (elevenlabs, openai_speech, or openai with the same key); null: the offline voice
                          * @default null
                          */
                         provider_id?: string | null;
                         /**
-                         * @description The voice id at that provider
+                         * @description The voice at that provider: an ElevenLabs voice ID, an OpenAI voice (alloy, coral…) or an espeak-ng voice (en-us+f2)
                          * @default null
                          */
                         voice?: string | null;
@@ -2090,7 +2090,7 @@ export interface operations {
                      */
                     stt?: {
                         /**
-                         * @description A speech provider (deepgram, elevenlabs, openai_speech); null: the offline recognizer
+                         * @description A speech recognition provider (deepgram); null: the offline recognizer
                          * @default null
                          */
                         provider_id?: string | null;
@@ -2105,12 +2105,12 @@ export interface operations {
                      */
                     tts?: {
                         /**
-                         * @description A speech provider (deepgram, elevenlabs, openai_speech); null: the offline voice
+                         * @description A text-to-speech provider (elevenlabs, openai_speech, or openai with the same key); null: the offline voice
                          * @default null
                          */
                         provider_id?: string | null;
                         /**
-                         * @description The voice id at that provider
+                         * @description The voice at that provider: an ElevenLabs voice ID, an OpenAI voice (alloy, coral…) or an espeak-ng voice (en-us+f2)
                          * @default null
                          */
                         voice?: string | null;

@@ -13,12 +13,12 @@ const ModelName = z.string().trim().min(1).max(200);
 const ProviderId = z.uuid().nullable().describe("An id from /providers of this organization; null: the default");
 
 export const Stt = z.strictObject({
-  provider_id: ProviderId.default(null).describe('A speech provider (deepgram, elevenlabs, openai_speech); null: the offline recognizer'),
+  provider_id: ProviderId.default(null).describe('A speech recognition provider (deepgram); null: the offline recognizer'),
   model: ModelName.nullable().default(null),
 });
 export const Tts = z.strictObject({
-  provider_id: ProviderId.default(null).describe('A speech provider (deepgram, elevenlabs, openai_speech); null: the offline voice'),
-  voice: ModelName.nullable().default(null).describe('The voice id at that provider'),
+  provider_id: ProviderId.default(null).describe('A text-to-speech provider (elevenlabs, openai_speech, or openai with the same key); null: the offline voice'),
+  voice: ModelName.nullable().default(null).describe("The voice at that provider: an ElevenLabs voice ID, an OpenAI voice (alloy, coral…) or an espeak-ng voice (en-us+f2)"),
 });
 export const ToolsBuiltin = z
   .array(z.enum(BUILTIN_TOOLS))

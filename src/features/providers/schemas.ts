@@ -8,6 +8,15 @@ export type LlmProviderKind = (typeof LLM_PROVIDER_KINDS)[number];
 
 export const isLlmProviderKind = (kind: string): kind is LlmProviderKind => (LLM_PROVIDER_KINDS as readonly string[]).includes(kind);
 
+/** Which kinds can fill an agent's speech roles (docs/voice.md): an `openai` key also works for OpenAI's speech. */
+export const SPEECH_ROLE_KINDS = {
+  stt: ['deepgram'],
+  tts: ['elevenlabs', 'openai_speech', 'openai'],
+} as const satisfies Record<'stt' | 'tts', readonly ProviderKind[]>;
+export type SpeechRole = keyof typeof SPEECH_ROLE_KINDS;
+export type SpeechRoleKind = (typeof SPEECH_ROLE_KINDS)[SpeechRole][number];
+export const canFillSpeechRole = (kind: string, role: SpeechRole): kind is SpeechRoleKind => (SPEECH_ROLE_KINDS[role] as readonly string[]).includes(kind);
+
 export const PROVIDER_LIMITS = { bodyLimitBytes: 32 * 1024 } as const;
 
 const Name = z.string().trim().min(1).max(200);

@@ -3,6 +3,7 @@ export { createSafeFetch, type SafeFetch, type SafeFetchInit, type SafeFetchOpti
 export type { SafeResponse } from './response.js';
 export { createStreamingFetch, type StreamingFetch, type StreamingFetchOptions } from './streaming-fetch.js';
 export { checkDestination } from './check-destination.js';
+export { createConnectGuard, type ConnectGuardOptions } from './connect-guard.js';
 export {
   OutboundError,
   OutboundBlockedError,

@@ -64,6 +64,14 @@ export const providerOps = {
     name: 'agents.create', label: 'tts.provider_id of other org', method: 'POST', path: '/agents',
     body: (fx, org) => ({ name: 'sneaky', tts: { provider_id: foreignProvider(fx, org) } }),
   },
+  agentCreateForeignStt: {
+    name: 'agents.create', label: 'stt.provider_id of other org', method: 'POST', path: '/agents',
+    body: (fx, org) => ({ name: 'sneaky', stt: { provider_id: foreignProvider(fx, org), model: null } }),
+  },
+  agentUpdateForeignSpeech: {
+    name: 'agents.update', label: 'stt and tts provider of other org', method: 'PATCH', path: '/agents/:id', resource: agentResource,
+    body: (fx, org) => ({ stt: { provider_id: foreignProvider(fx, org) }, tts: { provider_id: foreignProvider(fx, org) } }),
+  },
   agentCreateOwn: {
     name: 'agents.create', label: 'llm_provider_id of own org', method: 'POST', path: '/agents',
     body: (fx, org) => ({ name: 'linked', llm_provider_id: fx.seeds[org].provider! }), registers: (b: { id: string }) => [b.id],
@@ -83,6 +91,8 @@ export const providerRows: MatrixRow[] = [
   ...rowsFor(providerOps.test, { allowed: WRITERS, ok: 200 }),
   ...noted('foreign provider', rowsFor(providerOps.agentCreateForeign, { allowed: WRITERS, ok: 404 })),
   ...noted('foreign provider', rowsFor(providerOps.agentCreateForeignSpeech, { allowed: WRITERS, ok: 404 })),
+  ...noted('foreign provider', rowsFor(providerOps.agentCreateForeignStt, { allowed: WRITERS, ok: 404 })),
+  ...noted('foreign provider', rowsFor(providerOps.agentUpdateForeignSpeech, { allowed: WRITERS, ok: 404, targets: ['own'] })),
   ...rowsFor(providerOps.agentCreateOwn, { allowed: WRITERS, ok: 201 }),
   ...noted('foreign provider', rowsFor(providerOps.agentUpdateForeign, { allowed: WRITERS, ok: 404, targets: ['own'] })),
 ];
