@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import appointmentBooking from '../../console/src/pages/flows/templates/appointment-booking.json' with { type: 'json' };
 import { uniqueEmail } from '../helpers/api.js';
 import { accessToken, hasChromium, signUpInBrowser, consoleForFile } from '../helpers/browser.js';
 
@@ -45,8 +46,15 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     const session = await api('/sessions', { agent_id: agent.id, mode: 'test' });
     await api(`/sessions/${session.id}/messages`, { text: 'When is the clinic open on weekdays?' });
 
+    const flow = await api('/flows', appointmentBooking);
+
     await check('agents', '/agents', 'Agents');
     await check('agent', `/agents/${agent.id}`, 'Front desk');
+    await check('flows', '/flows', 'Flows');
+    await check('flow', `/flows/${flow.id}`, 'Appointment booking', async () => {
+      await page.getByTestId('node-ask_time').click();
+      await page.getByTestId('node-panel').waitFor();
+    });
     await check('knowledge', '/knowledge', 'Knowledge');
     await check('document', `/knowledge/${doc.id}`, 'Opening hours');
     await check('playground', `/playground?agent=${agent.id}`, 'Playground', async () => {
@@ -61,5 +69,6 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     await check('team', '/team', 'Team');
     await check('audit', '/audit', 'Audit log');
     await check('settings', '/settings', 'Organization settings');
-  });
+    // Fifteen pages in one test: a budget for a loaded CI machine.
+  }, 120_000);
 });

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { inviteAndAccept, uniqueEmail } from '../helpers/api.js';
 import { accessToken, BROWSER_PASSWORD, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
 
+/** Each test walks many screens: a budget for a loaded CI machine (vitest's default is 30 s). */
+const BUDGET = 90_000;
+
 /** Drags from a node's source handle to another node's target handle, as a person would with the mouse. */
 async function drawEdge(page: Page, from: string, handle: string, to: string): Promise<void> {
   const source = page.getByTestId(`node-${from}`).locator(`.react-flow__handle.source[data-handleid="${handle}"]`);
@@ -97,9 +100,9 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     await page.waitForURL(new RegExp(`/playground\\?flow=${id}$`));
     await page.getByRole('button', { name: 'Start' }).click();
     await eventually(() => page.getByTestId('chat').textContent()).toContain('Welcome to the clinic.');
-  });
+  }, BUDGET);
 
-  it('exports a flow as JSON and imports it back (a template, a broken file, a file with problems)', async () => {
+  it('starts from a template, exports it as JSON and imports it back (also a broken file and one with problems), guards unsaved changes, deletes', async () => {
     const page = await s.newPage();
     await page.setViewportSize({ width: 1400, height: 900 });
     await signUpInBrowser(page, { org: 'Flow Movers', email: uniqueEmail('movers') });
@@ -149,7 +152,24 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     expect(await shown(page.getByTestId('problems-tech_tip'))).toBe(true);
     expect(await page.getByTestId('import-status').textContent()).toContain('2 problems to fix before saving');
     expect(await page.getByTestId('problems-technical').textContent()).toContain('reached');
-  });
+
+    // Leaving with unsaved changes asks first; staying keeps them.
+    await page.getByRole('link', { name: 'Flows' }).click();
+    const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
+    expect(await shown(leave)).toBe(true);
+    await leave.getByRole('button', { name: 'Stay' }).click();
+    expect(page.url()).toContain(`/flows/${id}`);
+    expect(await shown(page.getByTestId('problems-tech_tip'))).toBe(true);
+    await page.getByRole('link', { name: 'Flows' }).click();
+    await leave.getByRole('button', { name: 'Leave' }).click();
+    await page.waitForURL(/\/flows$/);
+
+    // Delete, after a confirmation.
+    await page.getByRole('button', { name: 'Delete Support triage (copy)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete' }).click();
+    expect(await shown(page.getByText('No flows yet'))).toBe(true);
+    expect((await s.t.app.inject({ method: 'GET', url: `/api/v1/flows/${id}`, headers: { authorization: `Bearer ${await accessToken(page)}` } })).statusCode).toBe(404);
+  }, BUDGET);
 
   it('a viewer sees flows read-only', async () => {
     const owner = await s.newPage();
@@ -183,5 +203,5 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     await viewer.getByTestId('node-hello').click();
     expect(await viewer.getByLabel('Text').isDisabled()).toBe(true);
     expect(await viewer.getByTestId('node-panel').getByRole('button', { name: 'Delete node' }).count()).toBe(0);
-  });
+  }, BUDGET);
 });
