@@ -184,7 +184,7 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
     setImported(null);
     try {
       const doc = await readFlowFile(file);
-      const found = checkFlow(doc, { toolIds: toolChoices.map((t) => t.value), agentIds: agentChoices.map((a) => a.value) });
+      const found = checkFlow(doc, tools.isSuccess && agents.isSuccess ? { toolIds: toolChoices.map((t) => t.value), agentIds: agentChoices.map((a) => a.value) } : null);
       setGraph(fromDoc(doc));
       setName(doc.name);
       setVariables(doc.variables);

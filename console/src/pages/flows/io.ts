@@ -57,10 +57,14 @@ export function parseFlowFile(text: string): FlowDoc {
   };
 }
 
-/** What the API would say about `doc`, given the organization's tool and agent ids. */
-export function checkFlow(doc: FlowDoc, ids: { toolIds: string[]; agentIds: string[] }): ErrorDetail[] {
-  const result = validateFlow(doc, { toolIds: new Set(ids.toolIds), agentIds: new Set(ids.agentIds) });
-  return result.ok ? [] : result.problems;
+/**
+ * What the API would say about `doc`, given the organization's tool and agent ids. Without them (the
+ * lists have not loaded) tool and agent ids are left for the API to judge on save.
+ */
+export function checkFlow(doc: FlowDoc, ids: { toolIds: string[]; agentIds: string[] } | null): ErrorDetail[] {
+  const result = validateFlow(doc, { toolIds: new Set(ids?.toolIds), agentIds: new Set(ids?.agentIds) });
+  if (result.ok) return [];
+  return ids ? result.problems : result.problems.filter((p) => p.code !== 'unknown_tool' && p.code !== 'unknown_agent');
 }
 
 export async function readFlowFile(file: File): Promise<FlowDoc> {
