@@ -32,6 +32,9 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
 
   it('draws a three-step flow (palette, connections, forms), saves it, then shows and clears a validation error on the node it names', async () => {
     const page = await s.newPage();
+    // The editor (React Flow, its stylesheet, the lazily loaded chunk) runs under the console's strict CSP.
+    const refused: string[] = [];
+    page.on('console', (m) => m.text().includes('Content Security Policy') && refused.push(m.text()));
     await page.setViewportSize({ width: 1400, height: 900 });
     await signUpInBrowser(page, { org: 'Flow Drawers', email: uniqueEmail('flows') });
     await page.getByRole('link', { name: 'Flows' }).click();
@@ -100,6 +103,7 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     await page.waitForURL(new RegExp(`/playground\\?flow=${id}$`));
     await page.getByRole('button', { name: 'Start' }).click();
     await eventually(() => page.getByTestId('chat').textContent()).toContain('Welcome to the clinic.');
+    expect(refused).toEqual([]);
   }, BUDGET);
 
   it('starts from a template, exports it as JSON and imports it back (also a broken file and one with problems), guards unsaved changes, deletes', async () => {
@@ -158,6 +162,7 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     const leave = page.getByRole('dialog', { name: 'Leave without saving?' });
     expect(await shown(leave)).toBe(true);
     await leave.getByRole('button', { name: 'Stay' }).click();
+    await leave.waitFor({ state: 'hidden' });
     expect(page.url()).toContain(`/flows/${id}`);
     expect(await shown(page.getByTestId('problems-tech_tip'))).toBe(true);
     await page.getByRole('link', { name: 'Flows' }).click();

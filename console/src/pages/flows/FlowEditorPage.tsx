@@ -217,7 +217,10 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
         return edge ? removeEdges(g, new Set([edge.id])) : g;
       }),
     setStart: () => setGraph((g) => setStart(g, selected.id)),
-    remove: () => setGraph((g) => removeNodes(g, new Set([selected.id]))),
+    remove: () => {
+      setGraph((g) => removeNodes(g, new Set([selected.id])));
+      forgetProblems(selected.id);
+    },
   };
 
   const general = problems.filter((p) => !p.node_id);
