@@ -176,7 +176,7 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     expect((await s.t.app.inject({ method: 'GET', url: `/api/v1/flows/${id}`, headers: { authorization: `Bearer ${await accessToken(page)}` } })).statusCode).toBe(404);
   }, BUDGET);
 
-  it('a viewer sees flows read-only', async () => {
+  it('a viewer sees flows read-only; another organization sees not found', async () => {
     const owner = await s.newPage();
     await signUpInBrowser(owner, { org: 'Flow Watchers', email: uniqueEmail('watch-owner') });
     const token = await accessToken(owner);
@@ -208,5 +208,13 @@ describe.skipIf(!hasChromium)('console (browser): flows', () => {
     await viewer.getByTestId('node-hello').click();
     expect(await viewer.getByLabel('Text').isDisabled()).toBe(true);
     expect(await viewer.getByTestId('node-panel').getByRole('button', { name: 'Delete node' }).count()).toBe(0);
+
+    // Someone of another organization who has the flow's id sees "not found", and nothing of the flow.
+    const stranger = await s.newPage();
+    await signUpInBrowser(stranger, { org: 'Other Org', email: uniqueEmail('stranger') });
+    await stranger.goto(`/flows/${created.json().id}`);
+    await eventually(() => stranger.getByRole('alert').first().textContent()).toContain('not found');
+    expect(await stranger.content()).not.toContain('Greeting');
+    expect(await stranger.getByTestId('node-hello').count()).toBe(0);
   }, BUDGET);
 });
