@@ -1,26 +1,28 @@
 import '@xyflow/react/dist/style.css';
 import './flows.css';
-import { Alert, Anchor, Badge, Button, Center, FileButton, Grid, Group, Loader, Modal, Paper, ScrollArea, Stack, Text, Title, Tooltip } from '@mantine/core';
+import { Alert, Button, Center, FileButton, Grid, Loader, Paper } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { applyEdgeChanges, applyNodeChanges, Background, Controls, MarkerType, ReactFlow, ReactFlowProvider, useReactFlow, type EdgeChange, type NodeChange } from '@xyflow/react';
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import { Link, useBlocker, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
+import { useCallback, useMemo, useRef, useState, type DragEvent } from 'react';
+import { Link, useLocation, useNavigate, useParams, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { ApiError, type ErrorDetail } from '../../api/errors';
 import { useCan } from '../../auth/useSession';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
-import { getIn, NEXT, NODE_TYPES, PALETTE, slotsOf, type NodeType } from './catalog';
+import { NEXT, NODE_TYPES, slotsOf, type NodeType } from './catalog';
 import { FlowNodeCard, CardContext } from './FlowNodeCard';
 import { FlowPanel } from './FlowPanel';
-import { addNode, connect, fromDoc, removeEdges, removeNodes, renameNode, setConfig, setStart, startOf, toDoc, type FlowDoc, type Graph } from './graph';
+import { addNode, connect, disconnect, fromDoc, removeEdges, removeNodes, renameNode, setConfig, setStart, startOf, toDoc, type FlowDoc, type Graph } from './graph';
 import { checkFlow, downloadFlow, readFlowFile } from './io';
 import { NodePanel } from './NodePanel';
+import { DRAG_TYPE, Palette } from './Palette';
+import { ProblemList } from './ProblemList';
+import { UnsavedChangesGuard } from './UnsavedChangesGuard';
 import { templateById } from './templates';
 
 const nodeTypes = { flow: FlowNodeCard };
-const DRAG_TYPE = 'application/x-converse-node-type';
 
 const blankFlow = (): FlowDoc => ({ name: 'New flow', nodes: [{ id: 'start', type: 'entry', data: {} }], edges: [], variables: [] });
 
@@ -89,15 +91,8 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
   const toolChoices = (tools.data?.data ?? []).map((t) => ({ value: t.id, label: t.name }));
   const agentChoices = (agents.data?.data ?? []).map((a) => ({ value: a.id, label: a.name }));
 
-  // Leaving with unsaved changes asks first (in-app navigation here, closing or reloading the tab below).
+  // Set while the first save of a new flow moves to the flow's own URL (the guard lets that pass).
   const leaving = useRef(false);
-  const blocker = useBlocker(({ currentLocation, nextLocation }) => dirty && !leaving.current && currentLocation.pathname !== nextLocation.pathname);
-  useEffect(() => {
-    if (!dirty) return;
-    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
-    window.addEventListener('beforeunload', warn);
-    return () => window.removeEventListener('beforeunload', warn);
-  }, [dirty]);
 
   const byNode = useMemo(() => {
     const map = new Map<string, ErrorDetail[]>();
@@ -208,14 +203,7 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
       forgetProblems(selected.id);
       return null;
     },
-    connect: (handle: string, target: string | null) =>
-      setGraph((g) => {
-        if (target) return connect(g, selected.id, handle, target);
-        const node = g.nodes.find((n) => n.id === selected.id);
-        const slot = node && slotsOf({ type: node.data.type, data: node.data.config }).find((s) => s.handle === handle);
-        const edge = g.edges.find((e) => e.source === selected.id && (handle === NEXT ? e.sourceHandle === NEXT : slot && e.id === getIn(node!.data.config, slot.path)));
-        return edge ? removeEdges(g, new Set([edge.id])) : g;
-      }),
+    connect: (handle: string, target: string | null) => setGraph((g) => (target ? connect(g, selected.id, handle, target) : disconnect(g, selected.id, handle))),
     setStart: () => setGraph((g) => setStart(g, selected.id)),
     remove: () => {
       setGraph((g) => removeNodes(g, new Set([selected.id])));
@@ -223,7 +211,6 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
     },
   };
 
-  const general = problems.filter((p) => !p.node_id);
   return (
     <>
       <PageHeader
@@ -263,44 +250,11 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
         </Alert>
       )}
       {save.error && !(save.error instanceof ApiError && save.error.code === 'validation_error') && <ErrorAlert error={save.error} title="Could not save the flow" />}
-      {problems.length > 0 && (
-        <Alert color="red" title={`The flow does not validate: ${problems.length} problem${problems.length === 1 ? '' : 's'}`} mb="md" data-testid="flow-problems">
-          <ScrollArea.Autosize mah={140}>
-            <Stack gap={2}>
-              {problems.map((p, i) => (
-                <Text size="sm" key={i}>
-                  {p.node_id ? (
-                    <Anchor component="button" type="button" size="sm" onClick={() => select(p.node_id!)}>
-                      {p.node_id}
-                    </Anchor>
-                  ) : p.edge_id ? (
-                    <Badge size="xs" variant="light" color="red">{p.edge_id}</Badge>
-                  ) : null}{' '}
-                  {p.message}
-                </Text>
-              ))}
-            </Stack>
-          </ScrollArea.Autosize>
-          {general.length > 0 && <Text size="xs" mt={4}>Problems without a node concern the flow as a whole.</Text>}
-        </Alert>
-      )}
+      <ProblemList problems={problems} onSelect={select} />
       <Grid>
         {!readOnly && (
           <Grid.Col span={{ base: 12, md: 2 }}>
-            <Paper withBorder p="xs">
-              <Title order={5} mb="xs">
-                Add a step
-              </Title>
-              <Stack gap={4} className="flow-palette" aria-label="Node palette">
-                {PALETTE.map((t) => (
-                  <Tooltip key={t} label={NODE_TYPES[t].description} position="right" openDelay={400}>
-                    <Button variant="default" size="xs" fullWidth draggable onDragStart={(e) => e.dataTransfer.setData(DRAG_TYPE, t)} onClick={() => add(t)} aria-label={`Add ${NODE_TYPES[t].label} node`}>
-                      {NODE_TYPES[t].label}
-                    </Button>
-                  </Tooltip>
-                ))}
-              </Stack>
-            </Paper>
+            <Palette onAdd={(t) => add(t)} />
           </Grid.Col>
         )}
         <Grid.Col span={{ base: 12, md: readOnly ? 8 : 6 }}>
@@ -336,17 +290,7 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
           </Paper>
         </Grid.Col>
       </Grid>
-      <Modal opened={blocker.state === 'blocked'} onClose={() => blocker.reset?.()} title="Leave without saving?" centered>
-        <Text mb="lg">This flow has changes that are not saved. They are lost if you leave.</Text>
-        <Group justify="flex-end">
-          <Button variant="default" onClick={() => blocker.reset?.()}>
-            Stay
-          </Button>
-          <Button color="red" onClick={() => blocker.proceed?.()}>
-            Leave
-          </Button>
-        </Group>
-      </Modal>
+      <UnsavedChangesGuard dirty={dirty} bypass={leaving} />
     </>
   );
 }

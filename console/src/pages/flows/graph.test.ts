@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connect, fromDoc, removeEdges, removeNodes, renameNode, setConfig, setStart, startOf, toDoc, type FlowDoc } from './graph';
+import { connect, disconnect, fromDoc, removeEdges, removeNodes, renameNode, setConfig, setStart, startOf, toDoc, type FlowDoc } from './graph';
 import { autoLayout } from './layout';
 import { TEMPLATES } from './templates';
 import { validateFlow } from '../../../../src/features/flows/validate-flow';
@@ -53,6 +53,15 @@ describe('flow editor graph', () => {
     const data = toDoc('x', [], g).nodes[1]!.data as { prompt: string; options: Array<{ digit: string; edge_id: string }> };
     g = setConfig(g, 'menu', { ...data, options: [data.options[1]!] });
     expect(g.edges.filter((e) => e.source === 'menu').map((e) => [e.target, e.sourceHandle])).toEqual([['bye', 'options.0']]);
+  });
+
+  it('disconnecting a handle removes its edge and clears what named it', () => {
+    let g = connect(connect(setStart(fromDoc(menu), 'menu'), 'menu', 'options.0', 'sales'), 'menu', 'options.1', 'bye');
+    g = disconnect(g, 'menu', 'options.1');
+    expect(g.edges.filter((e) => e.source === 'menu').map((e) => e.target)).toEqual(['sales']);
+    expect((toDoc('x', [], g).nodes[1]!.data as { options: Array<{ edge_id: string }> }).options[1]!.edge_id).toBe('');
+    g = disconnect(g, 'start', 'next');
+    expect(startOf(g)).toBeUndefined();
   });
 
   it('renaming a node rewires its edges', () => {

@@ -118,6 +118,15 @@ export function connect(g: Graph, source: string, handle: string, target: string
   return withHandles(nodes, edges);
 }
 
+/** Removes the edge that leaves `source` from `handle` (and clears the slot that named it). */
+export function disconnect(g: Graph, source: string, handle: string): Graph {
+  const node = g.nodes.find((n) => n.id === source);
+  const slot = node && slotsOf(asApi(node)).find((s) => s.handle === handle);
+  if (!node || !slot) return g;
+  const edge = g.edges.find((e) => e.source === source && (handle === NEXT ? e.sourceHandle === NEXT : e.id === getIn(node.data.config, slot.path)));
+  return edge ? removeEdges(g, new Set([edge.id])) : g;
+}
+
 /** New data for a node (from its form). Edges its old data named and the new data no longer names are removed. */
 export function setConfig(g: Graph, id: string, config: NodeData): Graph {
   const node = g.nodes.find((n) => n.id === id);
