@@ -21,6 +21,9 @@ const AuditPage = lazyPage(() => import('./pages/audit/AuditPage'), 'AuditPage')
 const CallPage = lazyPage(() => import('./pages/calls/CallPage'), 'CallPage');
 const CallsPage = lazyPage(() => import('./pages/calls/CallsPage'), 'CallsPage');
 const DocumentPage = lazyPage(() => import('./pages/knowledge/DocumentPage'), 'DocumentPage');
+const FlowsPage = lazyPage(() => import('./pages/flows/FlowsPage'), 'FlowsPage');
+// The flow editor (React Flow and the API's own flow validation) is its own chunk, loaded when a flow is opened.
+const FlowEditorPage = lazyPage(() => import('./pages/flows/FlowEditorPage'), 'FlowEditorPage');
 const EscalationPage = lazyPage(() => import('./pages/escalations/EscalationPage'), 'EscalationPage');
 const EscalationsPage = lazyPage(() => import('./pages/escalations/EscalationsPage'), 'EscalationsPage');
 const KnowledgePage = lazyPage(() => import('./pages/knowledge/KnowledgePage'), 'KnowledgePage');
@@ -51,6 +54,8 @@ export const pages: PageDef[] = [
   { path: 'agents', label: 'Agents', permission: 'config:read', element: <AgentsPage /> },
   { path: 'agents/new', element: <AgentEditPage /> },
   { path: 'agents/:id', element: <AgentEditPage /> },
+  { path: 'flows', label: 'Flows', permission: 'config:read', element: <FlowsPage /> },
+  { path: 'flows/:id', element: <FlowEditorPage /> },
   { path: 'knowledge', label: 'Knowledge', permission: 'config:read', element: <KnowledgePage /> },
   { path: 'knowledge/:id', element: <DocumentPage /> },
   { path: 'tools', label: 'Tools', permission: 'config:read', element: <ToolsPage /> },

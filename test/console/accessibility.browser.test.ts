@@ -1,6 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import appointmentBooking from '../../console/src/pages/flows/templates/appointment-booking.json' with { type: 'json' };
 import { uniqueEmail } from '../helpers/api.js';
 import { accessToken, hasChromium, signUpInBrowser, consoleForFile } from '../helpers/browser.js';
 
@@ -55,8 +56,15 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     const escalation = (await (await s.t.app.inject({ method: 'GET', url: `/api/v1/escalations?call_id=${handedOff.id}`, headers: { authorization: `Bearer ${token}` } })).json()).data[0];
     expect(escalation).toMatchObject({ status: 'waiting' });
 
+    const flow = await api('/flows', appointmentBooking);
+
     await check('agents', '/agents', 'Agents');
     await check('agent', `/agents/${agent.id}`, 'Front desk');
+    await check('flows', '/flows', 'Flows');
+    await check('flow', `/flows/${flow.id}`, 'Appointment booking', async () => {
+      await page.getByTestId('node-ask_time').click();
+      await page.getByTestId('node-panel').waitFor();
+    });
     await check('knowledge', '/knowledge', 'Knowledge');
     await check('document', `/knowledge/${doc.id}`, 'Opening hours');
     await check('playground', `/playground?agent=${agent.id}`, 'Playground', async () => {

@@ -1,6 +1,15 @@
+/** One entry of an error's `details`; flow validation also names the node or edge and a problem code. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  code?: string;
+  node_id?: string;
+  edge_id?: string;
+}
+
 /** The API error shape (API.md "Errors"): every failure the console shows carries the API's own message. */
 export interface ApiErrorBody {
-  error: { code: string; message: string; details?: Array<{ path: string; message: string }> };
+  error: { code: string; message: string; details?: ErrorDetail[] };
 }
 
 export class ApiError extends Error {
@@ -8,7 +17,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details: Array<{ path: string; message: string }> = [],
+    readonly details: ErrorDetail[] = [],
   ) {
     super(message);
   }
