@@ -28,8 +28,18 @@ export async function consoleIsStale(): Promise<boolean> {
   return Math.max(...sources) > built.mtimeMs;
 }
 
+/**
+ * Always a production build: the browser tests build through here under vitest (NODE_ENV=test), and
+ * Vite would otherwise bundle React's development build, which a later `npm start` would then serve.
+ */
 export async function buildConsole(): Promise<void> {
-  await build({ configFile: path.join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'warn' });
+  await build({
+    configFile: path.join(ROOT, 'vite.config.ts'),
+    root: ROOT,
+    logLevel: 'warn',
+    mode: 'production',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+  });
 }
 
 /**
