@@ -30,16 +30,19 @@ export async function consoleIsStale(): Promise<boolean> {
 
 /**
  * Always a production build: the browser tests build through here under vitest (NODE_ENV=test), and
- * Vite would otherwise bundle React's development build, which a later `npm start` would then serve.
+ * Vite and the React plugin follow NODE_ENV (React's development bundle, the dev JSX runtime), which a
+ * later `npm start` would then serve. Setting `mode` alone is not enough, so NODE_ENV is set for the
+ * build's duration (callers await it before doing anything else).
  */
 export async function buildConsole(): Promise<void> {
-  await build({
-    configFile: path.join(ROOT, 'vite.config.ts'),
-    root: ROOT,
-    logLevel: 'warn',
-    mode: 'production',
-    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
-  });
+  const previous = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.join(ROOT, 'vite.config.ts'), root: ROOT, logLevel: 'warn', mode: 'production' });
+  } finally {
+    if (previous === undefined) delete process.env.NODE_ENV;
+    else process.env.NODE_ENV = previous;
+  }
 }
 
 /**
