@@ -54,6 +54,7 @@ export function createTwilioClient(opts: ProviderClientOptions = {}): ProviderCl
         for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.push(['StatusCallbackEvent', event]);
       }
       if (input.ringTimeoutSec) form.push(['Timeout', String(Math.round(input.ringTimeoutSec))]);
+      if (input.machineDetection) form.push(['MachineDetection', 'Enable']);
       const body = asRecord(await call(creds, 'POST', '/Calls.json', form));
       const sid = asString(body.sid);
       if (!sid) throw missingField('twilio', 'sid');

@@ -58,6 +58,8 @@ export interface PlaceCallInput {
   statusCallbackUrl?: string;
   /** Seconds to ring before giving up. */
   ringTimeoutSec?: number;
+  /** Answering-machine detection (Twilio, Plivo): the answer/status callbacks say when a machine picked up. */
+  machineDetection?: boolean;
 }
 
 export interface PlacedCall {
