@@ -99,9 +99,9 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   };
   await app.register(inboundWebhookPlugin(deps, { afterRecord }), { prefix: INBOUND_WEBHOOK_PREFIX });
   // The web widget: its WebSocket endpoints (credential: the session-url token) and its script and demo page.
-  await app.register(widgetSocketPlugin(deps));
-  // Phone media streams (credential: the signed token of the answer webhook's stream URL).
-  await app.register(voiceStreamPlugin(deps));
+  // Phone media streams (credential: the signed token of the answer webhook's stream URL), in the same
+  // WebSocket scope.
+  await app.register(widgetSocketPlugin(deps, [voiceStreamPlugin(deps)]));
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));

@@ -17,6 +17,8 @@ import type { VoiceTransport } from './transport.js';
 /** Frames a provider may send while admission runs (it starts with `connected` and `start`). */
 const MAX_EARLY_FRAMES = 100;
 const CLOSE_POLICY = 1008;
+/** A provider's media frame is 20–100 ms of audio (a few KB of JSON); nothing legitimate comes near this. */
+const MAX_FRAME_CHARS = 64 * 1024;
 
 export class MediaStreamConnection {
   private admitted: Extract<StreamAdmission, { ok: true }> | null = null;
@@ -52,6 +54,7 @@ export class MediaStreamConnection {
     // Every provider protocol here is JSON text; binary frames are not one of them.
     if (isBinary) return this.close(CLOSE_POLICY, 'unexpected binary frame');
     const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8');
+    if (text.length > MAX_FRAME_CHARS) return this.close(1009, 'frame too large');
     if (this.early) {
       if (this.early.length >= MAX_EARLY_FRAMES) return this.close(CLOSE_POLICY, 'too many frames before admission');
       this.early.push(text);
