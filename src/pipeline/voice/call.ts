@@ -33,22 +33,28 @@ export interface VoiceCallOptions {
   transport: VoiceTransport;
   runtime: SessionRuntime;
   engines: { stt: SttEngine; tts: TtsEngine };
+  /** The call's frozen context (read when the stream was admitted): tuning, voice, vocabulary. */
+  context: SessionContext;
   /** Told once when the call is over (either side), with the session's ended reason. */
   onEnded?: (reason: string) => void;
 }
 
 /** Audio kept from before speech_start, so the recognizer hears the word's onset. */
 const PRE_ROLL_MS = 200;
+/** At most this much caller speech (20 ms frames) waits for a recognizer that is still loading. */
+const MAX_EARLY_FRAMES = 1500;
 
 type Marks = { turn: number | null; speechEndAt: number | null; sttMs: number | null; firstAudio: Promise<{ startedAt: number; sentAt: number } | null> };
 
 export class VoiceCall {
   private readonly speaker: AgentSpeaker;
   private readonly chunker: FrameChunker;
-  private vad: VoiceActivityDetector | null = null;
+  private readonly vad: VoiceActivityDetector;
   private stt: SttSession | null = null;
-  private tuning: VoiceTuning | null = null;
-  private context: SessionContext | null = null;
+  /** Caller audio of an utterance that began before recognition was ready (the decoder is still loading). */
+  private early: Int16Array[] = [];
+  private readonly tuning: VoiceTuning;
+  private readonly context: SessionContext;
   private chain: Promise<unknown> = Promise.resolve();
   private preRoll: Int16Array[] = [];
   private inUtterance = false;
@@ -67,6 +73,9 @@ export class VoiceCall {
   constructor(private readonly deps: Deps, private readonly opts: VoiceCallOptions) {
     const rate = opts.transport.sampleRate;
     this.chunker = new FrameChunker(rate);
+    this.context = opts.context;
+    this.tuning = voiceTuning(opts.context);
+    this.vad = new VoiceActivityDetector({ sampleRate: rate, ...this.tuning.vad });
     this.speaker = new AgentSpeaker(opts.engines.tts, null, opts.transport, {
       onFirstAudio: (a) => {
         this.firstAudio?.(a);
@@ -80,31 +89,32 @@ export class VoiceCall {
     return this.finished;
   }
 
-  /** Starts recognition and the conversation (greeting / the flow's first lines). */
+  /** Starts recognition and the conversation (greeting / the flow's first lines), side by side. */
   async begin(): Promise<void> {
     const { scope, callId, runtime, transport } = this.opts;
+    const speech = this.context.agent_id ? this.context.agents[this.context.agent_id]?.speech : undefined;
+    if (speech?.voice) this.speaker.voice = speech.voice;
     const marks = this.newMarks(null);
     let turn = 0;
+    const recognizer = this.opts.engines.stt.start({ sampleRate: transport.sampleRate, grammar: { kind: 'free' }, languageModel: { texts: domainTexts(this.context) } });
+    recognizer.catch(() => {});
     const reply = await runtime.begin(scope, callId, this.sink(), { inTurn: async (_tx, t) => void (turn = t.turn) });
     this.began = true;
-    this.context = reply.context;
-    this.tuning = voiceTuning(reply.context);
-    const speech = reply.context.agent_id ? reply.context.agents[reply.context.agent_id]?.speech : undefined;
-    if (speech?.voice) this.speaker.voice = speech.voice;
-    this.vad = new VoiceActivityDetector({ sampleRate: transport.sampleRate, ...this.tuning.vad });
-    this.stt = await this.opts.engines.stt.start({ sampleRate: transport.sampleRate, grammar: this.grammarOf(reply), languageModel: { texts: domainTexts(reply.context) } });
-    this.grammar = this.grammarOf(reply);
-    const maxMs = reply.context.limits.max_duration_ms;
-    this.maxTimer = setTimeout(() => this.enqueue(() => this.turn({ type: 'timer', name: 'max_duration' }, null)), maxMs + 50);
+    this.maxTimer = setTimeout(() => this.enqueue(() => this.turn({ type: 'timer', name: 'max_duration' }, null)), reply.context.limits.max_duration_ms + 50);
     this.maxTimer.unref();
     marks.turn = turn;
     this.recordMarks(marks);
+    const stt = await recognizer;
+    if (this.finished) return stt.close();
+    this.stt = stt;
+    for (const f of this.early) stt.write(f);
+    this.early = [];
     await this.afterTurn(reply);
   }
 
   /** Caller audio: PCM Int16 at the transport's rate, any chunk size. */
   pushAudio(pcm: Int16Array): void {
-    if (this.finished || !this.vad || !this.stt) return;
+    if (this.finished || !this.began) return;
     for (const frame of this.chunker.push(pcm)) this.frame(frame);
   }
 
@@ -112,12 +122,12 @@ export class VoiceCall {
   dtmf(key: string): void {
     if (this.finished || !this.began || !/^[0-9*#A-D]$/.test(key)) return;
     this.clearSilence();
-    if (this.speaker.isSpeaking() && this.tuning?.bargeIn !== false && this.speaker.isInterruptible()) this.bargeIn();
+    if (this.speaker.isSpeaking() && this.tuning.bargeIn && this.speaker.isInterruptible()) this.bargeIn();
     if (this.awaitingDtmfOnly) return void this.enqueue(() => this.turn({ type: 'dtmf', digits: key }, null));
     if (key === '#') return this.flushDigits();
     this.digits += key;
     if (this.digitTimer) clearTimeout(this.digitTimer);
-    this.digitTimer = setTimeout(() => this.flushDigits(), this.tuning?.dtmfTimeoutMs ?? 2000);
+    this.digitTimer = setTimeout(() => this.flushDigits(), this.tuning.dtmfTimeoutMs);
     this.digitTimer.unref();
   }
 
@@ -148,34 +158,51 @@ export class VoiceCall {
   }
 
   private frame(frame: Int16Array): void {
-    const stt = this.stt!;
-    for (const e of this.vad!.push(frame)) {
+    for (const e of this.vad.push(frame)) {
       if (e.type === 'speech_start') {
         this.clearSilence();
-        if (this.speaker.isSpeaking() && this.tuning!.bargeIn && this.speaker.isInterruptible()) this.bargeIn();
+        if (this.speaker.isSpeaking() && this.tuning.bargeIn && this.speaker.isInterruptible()) this.bargeIn();
         this.inUtterance = true;
-        for (const f of this.preRoll) stt.write(f);
+        for (const f of this.preRoll) this.hear(f);
         this.preRoll = [];
       } else {
         // The endpoint: the utterance is over (a turn) or was too short to be one (noise).
         this.inUtterance = false;
         const endpointAt = Date.now();
-        const result = stt.finish();
+        const result = this.finishUtterance();
         if (e.type === 'noise') {
           void result.catch(() => {});
           this.applyPendingGrammar();
           continue;
         }
-        const speechEndAt = endpointAt - this.tuning!.vad.endSilenceMs;
+        const speechEndAt = endpointAt - this.tuning.vad.endSilenceMs;
         this.enqueue(() => this.utterance(result, speechEndAt, endpointAt));
       }
     }
-    if (this.inUtterance) stt.write(frame);
+    if (this.inUtterance) this.hear(frame);
     else {
       this.preRoll.push(frame);
       const keep = Math.ceil(PRE_ROLL_MS / 20);
       if (this.preRoll.length > keep) this.preRoll.shift();
     }
+  }
+
+  private hear(frame: Int16Array): void {
+    if (this.stt) this.stt.write(frame);
+    else if (this.early.length < MAX_EARLY_FRAMES) this.early.push(frame);
+  }
+
+  /** Ends the utterance at the recognizer (once it is ready, for one spoken while it loaded). */
+  private finishUtterance(): Promise<SttResult> {
+    if (this.stt) return this.stt.finish();
+    const frames = this.early;
+    this.early = [];
+    return (async () => {
+      while (!this.stt && !this.finished) await new Promise((r) => setTimeout(r, 20));
+      if (!this.stt) return { text: '', confidence: 0, finalizeMs: 0 };
+      for (const f of frames) this.stt.write(f);
+      return this.stt.finish();
+    })();
   }
 
   private async utterance(result: Promise<SttResult>, speechEndAt: number, endpointAt: number): Promise<void> {
@@ -282,7 +309,7 @@ export class VoiceCall {
     if (!g || !this.stt || this.inUtterance) return;
     this.pendingGrammar = null;
     this.grammar = g;
-    void this.stt.setGrammar(g, { texts: this.context ? domainTexts(this.context) : [] }).catch((err: unknown) =>
+    void this.stt.setGrammar(g, { texts: domainTexts(this.context) }).catch((err: unknown) =>
       this.deps.log.warn({ err, call: this.opts.callId }, 'voice: recognition grammar not applied'),
     );
   }
@@ -291,7 +318,7 @@ export class VoiceCall {
   private armSilence(): void {
     this.clearSilence();
     if (this.finished) return;
-    const timeout = this.tuning?.silenceTimeoutMs ?? 7000;
+    const timeout = this.tuning.silenceTimeoutMs;
     void this.speaker.drained().then(() => {
       if (this.finished || this.inUtterance) return;
       this.clearSilence();

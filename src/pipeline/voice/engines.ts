@@ -2,7 +2,8 @@
  * The speech engines of this process's voice calls. The offline engines are shared by every call of a
  * Deps (pocketsphinx pools its decoders; espeak-ng is a process per sentence), created on first use so
  * a server without the speech packages serves everything else and fails only the voice call, with the
- * message naming the packages (src/voice/unavailable.ts).
+ * message naming the packages (src/voice/unavailable.ts). Free speech uses a word-loop grammar: a domain
+ * language model takes far too long to load for each call (src/voice/stt/grammar.ts wordLoopJsgf).
  */
 import type { Deps } from '../../deps.js';
 import { createPocketsphinxEngine } from '../../voice/stt/pocketsphinx.js';
@@ -21,7 +22,7 @@ const offline = new WeakMap<Deps, SpeechEngines>();
 
 export function offlineSpeech(deps: Deps): SpeechEngines {
   let e = offline.get(deps);
-  if (!e) offline.set(deps, (e = { stt: createPocketsphinxEngine(), tts: createEspeakEngine() }));
+  if (!e) offline.set(deps, (e = { stt: createPocketsphinxEngine({ freeSpeech: 'word_loop' }), tts: createEspeakEngine() }));
   return e;
 }
 

@@ -106,6 +106,7 @@ export class MediaStreamConnection {
       transport: this.transport(streamId),
       runtime,
       engines,
+      context: a.context,
       onEnded: () => releaseCall(this.deps, a.orgId, a.callId, call),
     });
     if (!holdCall(this.deps, a.orgId, a.callId, call)) return this.close(CLOSE_POLICY, 'the call already has a stream');
