@@ -10,7 +10,7 @@ import { call, createOrg, type TestOrg } from '../helpers/api.js';
 import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { expectError } from '../http/support.js';
-import { OUR_NUMBER, simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
+import { simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
 import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, startVoiceHarness, streamUrlOf, type VoiceHarness } from './support.js';
 
 const twilioCredsB = { account_sid: `AC${'fedcba9876543210'.repeat(2)}`, auth_token: 'canaryTwilioAuthTokenOrgB' };
