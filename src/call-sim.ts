@@ -100,8 +100,10 @@ export async function runCallSim(o: CallSimOptions, out: NodeJS.WritableStream):
       }
       await listen();
     }
-    if (caller.isOpen) await caller.hangup();
-    else out.write('the agent hung up\n');
+    // The agent may be ending the call: its last words play out before it hangs up.
+    const agentHungUp = await Promise.race([caller.closed.then(() => true), new Promise<false>((r) => setTimeout(() => r(false), 5000))]);
+    if (agentHungUp) out.write('the agent hung up\n');
+    else await caller.hangup();
   } finally {
     await stt.close();
   }

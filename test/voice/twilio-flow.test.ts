@@ -3,6 +3,7 @@ import { createOrg, type TestOrg } from '../helpers/api.js';
 import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { OUR_NUMBER, twilioCreds } from '../fakes/provider-sim/fixtures.js';
+import { parseCallSimArgs, runCallSim } from '../../src/call-sim.js';
 import { callWhen, created, dialIn, latestCall, startVoiceHarness, type VoiceHarness } from './support.js';
 
 const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
@@ -35,6 +36,36 @@ describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`a phone call over Twilio medi
     channel = await created(h.t, org.tokens.admin, '/channels', { name: 'Line', type: 'voice', provider: 'twilio', credentials: twilioCreds, phone_number: OUR_NUMBER, flow_id: flow.id });
   });
   afterAll(async () => h?.close());
+
+  it('a transfer node moves the live call through Twilio\'s call update (new TwiML dialling the number)', async () => {
+    const flow = await created(h.t, org.tokens.admin, '/flows', {
+      name: 'Transfer',
+      nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'xfer', type: 'transfer', data: { phone_number: '+14155552671', message: 'Connecting you now.' } }],
+      edges: [{ id: 'e1', source: 'start', target: 'xfer' }],
+    });
+    const line = await created(h.t, org.tokens.admin, '/channels', { name: 'Transfer line', type: 'voice', provider: 'twilio', credentials: twilioCreds, phone_number: '+14155550199', flow_id: flow.id });
+    const { caller, providerCallId } = await dialIn(h, line);
+    const id = (await latestCall(h.t, org.tokens.admin)).id;
+    await caller.agentSays({ since: 0 });
+    const deadline = Date.now() + 20_000;
+    while (!h.sim.updates.some((u) => u.callId === providerCallId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(h.sim.updates.find((u) => u.callId === providerCallId)?.params).toEqual({ Twiml: '<Response><Dial>+14155552671</Dial></Response>' });
+    const c = await callWhen(h.t, org.tokens.admin, id, (x) => x.status === 'ended');
+    expect(c.ended_reason).toBe('transferred');
+    await caller.hangup();
+  }, 60_000);
+
+  it('converse call-sim phones the channel and reports what the agent says', async () => {
+    const out: string[] = [];
+    await runCallSim(parseCallSimArgs(['--webhook', channel.webhook_url, '--auth-token', twilioCreds.auth_token, '--server', h.local, '--to', OUR_NUMBER,
+      '--account-sid', twilioCreds.account_sid, '--press', '2', '--expect', 'Support is closed.']), { write: (s: string) => out.push(s) } as unknown as NodeJS.WritableStream);
+    const text = out.join('');
+    expect(text).toMatch(/^agent: /);
+    expect(text).toContain('caller presses: 2');
+    expect(text).toMatch(/agent: .*closed/);
+    expect(text).toContain('the agent hung up');
+    expect((await latestCall(h.t, org.tokens.admin)).ended_reason).toBe('completed');
+  }, 60_000);
 
   it('answers with a media stream, runs a DTMF menu, a spoken number and a yes, and records latency per turn', async () => {
     const { caller, answer } = await dialIn(h, channel);

@@ -12,6 +12,7 @@ import { speechFor } from './engines.js';
 import { holdCall, releaseCall } from './live.js';
 import type { StreamProtocol } from './protocols.js';
 import { admitStream, type StreamAdmission } from './stream-token.js';
+import { transferCall } from './transfer.js';
 import type { VoiceTransport } from './transport.js';
 
 /** Frames a provider may send while admission runs (it starts with `connected` and `start`). */
@@ -103,7 +104,7 @@ export class MediaStreamConnection {
     const call = new VoiceCall(this.deps, {
       scope: { orgId: a.orgId },
       callId: a.callId,
-      transport: this.transport(streamId),
+      transport: this.transport(streamId, a),
       runtime,
       engines,
       context: a.context,
@@ -120,9 +121,10 @@ export class MediaStreamConnection {
     });
   }
 
-  private transport(streamId: string): VoiceTransport {
+  private transport(streamId: string, a: Extract<StreamAdmission, { ok: true }>): VoiceTransport {
     const p = this.protocol;
     return {
+      transfer: (to) => transferCall(this.deps, { orgId: a.orgId }, { channelId: a.channelId, callId: a.callId }, to.phone_number),
       sampleRate: p.sampleRate,
       sendAudio: (pcm) => this.send(p.media(streamId, pcm)),
       clearAudio: () => this.send(p.clear(streamId)),

@@ -62,6 +62,12 @@ export function createTwilioClient(opts: ProviderClientOptions = {}): ProviderCl
       return { providerCallId: sid, ...(status ? { status } : {}) };
     },
 
+    /** Twilio's "update a call" with new TwiML: the caller leaves our media stream and is dialled through. */
+    async transferCall(creds, input) {
+      const twiml = `<Response><Dial>${toE164('twilio', input.to)}</Dial></Response>`;
+      await call(creds, 'POST', `/Calls/${encodeURIComponent(input.providerCallId)}.json`, [['Twiml', twiml]]);
+    },
+
     async sendMessage(creds, input: SendMessageInput) {
       const address = (n: string) => `${input.channel === 'whatsapp' ? 'whatsapp:' : ''}${toE164('twilio', n)}`;
       const form: Array<[string, string]> = [
