@@ -20,6 +20,8 @@ import { pipelineRoutes } from './pipeline/http/index.js';
 import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 import { widgetSocketPlugin } from './pipeline/ws/ws-routes.js';
+import { voiceCallbackHook } from './pipeline/voice/hook.js';
+import { voiceStreamPlugin } from './pipeline/voice/stream-routes.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
@@ -89,9 +91,17 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
 
   // Provider callbacks: an encapsulated scope that keeps raw bodies for signature checks (no bearer token).
   // SMS/WhatsApp: inbound messages are claimed and queued, receipts applied, in the recording transaction.
-  await app.register(inboundWebhookPlugin(deps, { afterRecord: afterMessagingCallback }), { prefix: INBOUND_WEBHOOK_PREFIX });
+  // Voice: a call's row and the answer that opens its media stream; status callbacks end or hang up calls.
+  const afterVoiceCallback = voiceCallbackHook(deps);
+  const afterRecord = async (...a: Parameters<typeof afterVoiceCallback>) => {
+    await afterMessagingCallback(...a);
+    return afterVoiceCallback(...a);
+  };
+  await app.register(inboundWebhookPlugin(deps, { afterRecord }), { prefix: INBOUND_WEBHOOK_PREFIX });
   // The web widget: its WebSocket endpoints (credential: the session-url token) and its script and demo page.
-  await app.register(widgetSocketPlugin(deps));
+  // Phone media streams (credential: the signed token of the answer webhook's stream URL), in the same
+  // WebSocket scope.
+  await app.register(widgetSocketPlugin(deps, [voiceStreamPlugin(deps)]));
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));

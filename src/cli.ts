@@ -9,6 +9,7 @@ import { addKeyToKeyringFile } from './platform/vault/keyring.js';
 import { formatRewrapReport, rewrapAllDataKeys } from './platform/vault/rewrap-command.js';
 import { createRuntime, openDatabase, runtimeLoginFrom } from './runtime.js';
 import { createDemo, createDemoOverHttp } from './demo.js';
+import { parseCallSimArgs, runCallSim } from './call-sim.js';
 import { parseChatArgs, runChat } from './cli-chat.js';
 import { readLiveOwner, recordServingUrl } from './platform/db/embedded-lock.js';
 import { createWorker } from './platform/jobs/index.js';
@@ -29,6 +30,8 @@ const USAGE = `converse <command>
                    talk to an agent or a flow in the terminal, through a running server's API
                    (converse chat --help for the options)
   doctor           list the optional speech and browser packages installed, and what a missing one disables
+  call-sim --webhook <url> --auth-token <token> --say "…" --press 1 …
+                   phone a Twilio voice channel as a simulated caller (converse call-sim --help)
 
 Configuration is read from the environment: see docs/configuration.md.`;
 
@@ -164,6 +167,8 @@ async function main(argv: string[]): Promise<void> {
     case 'doctor':
       process.stdout.write(formatDoctorReport(runDoctorChecks()));
       return;
+    case 'call-sim':
+      return runCallSim(parseCallSimArgs(argv.slice(1)), process.stdout);
     case 'chat':
       return runChat({ ...parseChatArgs(argv.slice(1), config.client), input: process.stdin, output: process.stdout });
     case undefined:

@@ -23,6 +23,11 @@ export type EndReason =
   | 'node_limit' // more than max_nodes_per_turn nodes without waiting for the caller
   | 'idle_timeout' // an SMS/WhatsApp thread without messages for the channel's thread_idle_minutes
   | 'opted_out' // the person replied STOP (or another opt-out keyword) on an SMS/WhatsApp thread
+  // A phone call that ended before it was answered (provider status callbacks; src/pipeline/voice/):
+  | 'no_answer'
+  | 'busy'
+  | 'failed'
+  | 'voicemail' // answering-machine detection: a machine picked up
   | 'error'; // an unrecoverable runtime error (recorded with a reason)
 
 // ---------------------------------------------------------------------------------------------------

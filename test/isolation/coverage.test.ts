@@ -54,6 +54,9 @@ const TESTED_BY_HAND: Record<string, string> = {
   // WebSockets, credential = the session-url token of a channel: isolation/widget-socket.test.ts.
   'GET /ws/agent/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',
   'GET /ws/flow/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',
+  // Phone media streams, credential = the signed stream token of a call: test/voice/twilio-calls.test.ts
+  // (no token, a used one, one naming another org's call or channel, another provider's path).
+  'GET /api/v1/voice/stream/:param/*': 'WebSocket: test/voice/twilio-calls.test.ts (stream tokens across orgs, calls, providers)',
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

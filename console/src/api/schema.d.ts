@@ -792,7 +792,8 @@ export interface paths {
         /** Calls and sessions, newest first; filters combine with AND */
         get: operations["calls.list"];
         put?: never;
-        post?: never;
+        /** Dial now: place one outbound phone call; the callee talks with the agent or flow when they answer */
+        post: operations["calls.dial"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5905,6 +5906,75 @@ export interface operations {
             };
         };
     };
+    "calls.dial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    agent_id?: string;
+                    /** Format: uuid */
+                    flow_id?: string;
+                    /**
+                     * Format: uuid
+                     * @description A voice channel (twilio, plivo, exotel) of this organization: the number that calls
+                     */
+                    channel_id: string;
+                    /** @description The number to call (E.164) */
+                    to: string;
+                    /** @description Values for the flow's variables (strings, numbers, booleans) */
+                    variables?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        campaign_id: string | null;
+                        /** @enum {string} */
+                        channel: "text" | "web" | "voice" | "sms" | "whatsapp";
+                        /** @description the channel the session came through (widget, number); null for API sessions */
+                        channel_id: string | null;
+                        /** @enum {string} */
+                        mode: "live" | "test";
+                        /** @enum {string} */
+                        status: "active" | "ended" | "escalated";
+                        /** @enum {string} */
+                        direction: "inbound" | "outbound";
+                        from_number: string | null;
+                        to_number: string | null;
+                        turns: number;
+                        outcome: string | null;
+                        ended_reason: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        started_at: string;
+                        ended_at: string | null;
+                        duration_seconds: number | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
     "calls.get": {
         parameters: {
             query?: never;
@@ -5994,6 +6064,12 @@ export interface operations {
                             model_ttft_ms: number | null;
                             tool_ms: number;
                             total_ms: number;
+                            /** @description voice: end of the caller's speech (endpoint) to the final transcript */
+                            stt_ms: number | null;
+                            /** @description voice: first text given to speech synthesis to its first audio */
+                            tts_ms: number | null;
+                            /** @description voice: end of the caller's speech to the first agent audio sent */
+                            first_audio_ms: number | null;
                         }[];
                         /** @description SMS/WhatsApp messages sent for this call, with their delivery status */
                         messages: {
@@ -6554,6 +6630,12 @@ export interface operations {
                                 model_ttft_ms: number | null;
                                 tool_ms: number;
                                 total_ms: number;
+                                /** @description voice: end of the caller's speech (endpoint) to the final transcript */
+                                stt_ms: number | null;
+                                /** @description voice: first text given to speech synthesis to its first audio */
+                                tts_ms: number | null;
+                                /** @description voice: end of the caller's speech to the first agent audio sent */
+                                first_audio_ms: number | null;
                             }[];
                             /** @description SMS/WhatsApp messages sent for this call, with their delivery status */
                             messages: {

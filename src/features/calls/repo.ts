@@ -51,12 +51,18 @@ export interface NewCall {
   context: Record<string, unknown>;
   variables: Record<string, unknown>;
   started_at: Date;
+  /** Outbound campaign calls (the campaign dialer); null otherwise. */
+  campaign_id?: string | null;
+  /** The provider's id of a phone call (Twilio CallSid, Plivo CallUUID, Exotel CallSid), when known. */
+  provider_call_id?: string | null;
 }
 
 export interface MessageRow { seq: number; role: string; text: string; at: Date; interrupted: boolean; node_id: string | null; agent_id: string | null; turn: number }
 export interface ToolCallRow { seq: number; turn: number; kind: string; name: string; tool_id: string | null; arguments: unknown; status: string; latency_ms: number; error: string | null; at: Date }
 export interface HitRow { seq: number; turn: number; document_id: string; chunk_id: string; score: number; at: Date }
 export interface TurnRow { turn: number; engine_ms: number; db_ms: number; model_ttft_ms: number | null; tool_ms: number; total_ms: number; at: Date }
+/** The marks of a spoken turn (migration 0019), in ms; null where the turn had none. */
+export interface VoiceMarks { stt_ms: number | null; tts_ms: number | null; first_audio_ms: number | null }
 
 const COLUMNS =
   'id, agent_id, flow_id, campaign_id, channel, channel_id, mode, status, direction, from_number, to_number, variables, actions, turns, outcome, ended_reason, started_at, ended_at, created_at, updated_at';
@@ -66,9 +72,12 @@ const COLUMNS =
 
 export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
   const r = await tx.query<CallStateRow>(
-    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning ${COLUMNS}, state, context, version`,
-    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at, c.channel_id ?? null],
+    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id, campaign_id, provider_call_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) returning ${COLUMNS}, state, context, version`,
+    [
+      tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at,
+      c.channel_id ?? null, c.campaign_id ?? null, c.provider_call_id ?? null,
+    ],
   );
   return r.rows[0]!;
 }
@@ -76,6 +85,48 @@ export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
 export async function getCall(tx: Tx, id: string): Promise<CallRow | null> {
   const r = await tx.query<CallRow>(`select ${COLUMNS} from app.calls where org_id = $1 and id = $2`, [tx.orgId, id]);
   return r.rows[0] ?? null;
+}
+
+/** The phone call a provider callback is about: by the channel and the provider's call id. */
+export async function findByProviderCallId(tx: Tx, channelId: string, providerCallId: string): Promise<CallStateRow | null> {
+  const r = await tx.query<CallStateRow>(
+    `select ${COLUMNS}, state, context, version from app.calls where org_id = $1 and channel_id = $2 and provider_call_id = $3`,
+    [tx.orgId, channelId, providerCallId],
+  );
+  return r.rows[0] ?? null;
+}
+
+/**
+ * Records the provider's id of a call placed or answered. Plivo answers with a CallUUID other than the
+ * request id its API returned, so the id of the answer replaces the one of the placement.
+ */
+export async function setProviderCallId(tx: Tx, id: string, providerCallId: string): Promise<boolean> {
+  const r = await tx.query('update app.calls set provider_call_id = $3, updated_at = now() where org_id = $1 and id = $2 returning id', [tx.orgId, id, providerCallId]);
+  return r.rows.length > 0;
+}
+
+export async function getProviderCallId(tx: Tx, id: string): Promise<string | null> {
+  const r = await tx.query<{ provider_call_id: string | null }>('select provider_call_id from app.calls where org_id = $1 and id = $2', [tx.orgId, id]);
+  return r.rows[0]?.provider_call_id ?? null;
+}
+
+/** Barge-in: the last `count` agent lines of the call were cut off by the caller. */
+export async function markAgentLinesInterrupted(tx: Tx, callId: string, count: number): Promise<void> {
+  await tx.query(
+    `update app.call_messages set interrupted = true
+      where org_id = $1 and call_id = $2 and seq in (
+        select seq from app.call_messages where org_id = $1 and call_id = $2 and role = 'agent' order by seq desc limit $3)`,
+    [tx.orgId, callId, count],
+  );
+}
+
+/** The marks of a spoken turn, added once its first audio went out (after the turn's own write). */
+export async function setVoiceMarks(tx: Tx, callId: string, turn: number, m: VoiceMarks): Promise<void> {
+  await tx.query(
+    `update app.call_turns set stt_ms = coalesce($4, stt_ms), tts_ms = coalesce($5, tts_ms), first_audio_ms = coalesce($6, first_audio_ms)
+      where org_id = $1 and call_id = $2 and turn = $3`,
+    [tx.orgId, callId, turn, m.stt_ms, m.tts_ms, m.first_audio_ms],
+  );
 }
 
 export async function getCallState(tx: Tx, id: string): Promise<CallStateRow | null> {
@@ -193,9 +244,9 @@ export async function listHits(tx: Tx, callId: string): Promise<HitRow[]> {
   return r.rows;
 }
 
-export async function listTurns(tx: Tx, callId: string): Promise<TurnRow[]> {
-  const r = await tx.query<TurnRow>(
-    'select turn, engine_ms, db_ms, model_ttft_ms, tool_ms, total_ms, at from app.call_turns where org_id = $1 and call_id = $2 order by turn',
+export async function listTurns(tx: Tx, callId: string): Promise<Array<TurnRow & VoiceMarks>> {
+  const r = await tx.query<TurnRow & VoiceMarks>(
+    'select turn, engine_ms, db_ms, model_ttft_ms, tool_ms, total_ms, stt_ms, tts_ms, first_audio_ms, at from app.call_turns where org_id = $1 and call_id = $2 order by turn',
     [tx.orgId, callId],
   );
   return r.rows;

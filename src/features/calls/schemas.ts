@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ListQuery, Timestamp, toIso } from '../../platform/http/schemas.js';
 import { CallMessageOut } from '../messaging/public.js';
-import type { CallRow, HitRow, MessageRow, ToolCallRow, TurnRow } from './repo.js';
+import type { CallRow, HitRow, MessageRow, ToolCallRow, TurnRow, VoiceMarks } from './repo.js';
 
 export const CALL_STATUSES = ['active', 'ended', 'escalated'] as const;
 export const CALL_CHANNELS = ['text', 'web', 'voice', 'sms', 'whatsapp'] as const;
@@ -64,6 +64,9 @@ export const CallDetailOut = CallOut.extend({
   knowledge_hits: z.array(z.object({ turn: z.number().int(), document_id: z.uuid(), chunk_id: z.uuid(), score: z.number(), at: Timestamp })),
   latency: z.array(z.object({
     turn: z.number().int(), engine_ms: z.number(), db_ms: z.number(), model_ttft_ms: z.number().nullable(), tool_ms: z.number(), total_ms: z.number(),
+    stt_ms: z.number().nullable().describe('voice: end of the caller\'s speech (endpoint) to the final transcript'),
+    tts_ms: z.number().nullable().describe('voice: first text given to speech synthesis to its first audio'),
+    first_audio_ms: z.number().nullable().describe('voice: end of the caller\'s speech to the first agent audio sent'),
   })),
   messages: z.array(CallMessageOut).describe('SMS/WhatsApp messages sent for this call, with their delivery status'),
 });
@@ -105,6 +108,7 @@ export const presentToolCall = (t: ToolCallRow) => ({
   turn: t.turn, kind: t.kind, name: t.name, tool_id: t.tool_id, arguments: t.arguments, status: t.status, latency_ms: t.latency_ms, error: t.error, at: toIso(t.at)!,
 });
 export const presentHit = (h: HitRow) => ({ turn: h.turn, document_id: h.document_id, chunk_id: h.chunk_id, score: h.score, at: toIso(h.at)! });
-export const presentTurn = (t: TurnRow) => ({
+export const presentTurn = (t: TurnRow & VoiceMarks) => ({
   turn: t.turn, engine_ms: t.engine_ms, db_ms: t.db_ms, model_ttft_ms: t.model_ttft_ms, tool_ms: t.tool_ms, total_ms: t.total_ms,
+  stt_ms: t.stt_ms, tts_ms: t.tts_ms, first_audio_ms: t.first_audio_ms,
 });

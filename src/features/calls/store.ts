@@ -8,7 +8,7 @@ import { redactJson, redactText } from '../../platform/privacy/redact.js';
 import { privacySettings } from '../organizations/public.js';
 import * as repo from './repo.js';
 
-export type { CallRow, CallStateRow, CallStatus, CallChannel, CallMode, NewCall, MessageRow, CallUpdate } from './repo.js';
+export type { CallRow, CallStateRow, CallStatus, CallChannel, CallMode, NewCall, MessageRow, CallUpdate, VoiceMarks } from './repo.js';
 
 /** The variables column is what is shown of them: redacted when the org redacts (the state is not). */
 export async function createCall(tx: Tx, call: repo.NewCall): Promise<repo.CallStateRow> {
@@ -36,6 +36,13 @@ export const LIVE_TEXT_ENTRIES = 100;
 export const findOpenThread = (tx: Tx, channelId: string, fromNumber: string): Promise<repo.CallRow | null> => repo.findOpenThread(tx, channelId, fromNumber);
 
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
+
+// Phone calls (src/pipeline/voice/): the provider's call id, barge-in and the marks of spoken turns.
+export const findCallByProviderId = (tx: Tx, channelId: string, providerCallId: string): Promise<repo.CallStateRow | null> => repo.findByProviderCallId(tx, channelId, providerCallId);
+export const setProviderCallId = (tx: Tx, id: string, providerCallId: string): Promise<boolean> => repo.setProviderCallId(tx, id, providerCallId);
+export const readProviderCallId = (tx: Tx, id: string): Promise<string | null> => repo.getProviderCallId(tx, id);
+export const markAgentLinesInterrupted = (tx: Tx, callId: string, count: number): Promise<void> => repo.markAgentLinesInterrupted(tx, callId, count);
+export const setVoiceMarks = (tx: Tx, callId: string, turn: number, marks: repo.VoiceMarks): Promise<void> => repo.setVoiceMarks(tx, callId, turn, marks);
 
 /** The longest transcript entry stored (`call_messages.text`). */
 export const MAX_MESSAGE_TEXT = 32000;

@@ -1,6 +1,8 @@
 /** What other features may use of channels (they never import channels/repo.ts). In the caller's transaction. */
 export { getChannel, type ChannelRow } from './repo.js';
-export { threadIdleMinutes, webhookUrl } from './present.js';
-export { decryptCredentials, providerClient } from './credentials.js';
+export { publicBase, threadIdleMinutes, webhookUrl } from './present.js';
+export { decryptCredentials, decryptField, EXOTEL_TOKEN_FIELD, providerClient } from './credentials.js';
 export { admitWebSession, type Admission } from './session-admit.js';
 export { resumeToken, verifyResumeToken } from './session-token.js';
+/** Single use of a signed token bound to a channel (widget session tokens, voice stream tokens): false when already used. */
+export { spendSessionToken as spendChannelToken } from './repo.js';

@@ -1,3 +1,3 @@
 /** What the session transports may use of recorded provider callbacks (never ./repo.ts). In the caller's transaction. */
 export { getChannelEvent, type ChannelEventRow } from './repo.js';
-export type { InboundHooks, RecordedCallback } from './service.js';
+export type { HookResult, InboundHooks, RecordedCallback } from './service.js';

@@ -54,7 +54,9 @@ function answer(deps: Deps, request: FastifyRequest, reply: FastifyReply, call: 
     return reply.code(err.status).send(err.toBody());
   }
   if ('challenge' in outcome) return reply.code(200).type('text/plain').send(outcome.challenge);
-  // Recording only for now: voice calls get an empty answer document (sessions arrive in a later issue).
+  // A voice webhook's call instructions (the media stream), from the app's hook.
+  if ('answer' in outcome && outcome.answer) return reply.code(200).type(outcome.answer.contentType).send(outcome.answer.body);
+  // Anything else a voice provider posts (status callbacks) gets an empty document.
   if (outcome.provider === 'twilio' || outcome.provider === 'plivo') return reply.code(200).type('application/xml').send(TWIML_EMPTY);
   return reply.code(200).type('text/plain').send('ok');
 }

@@ -58,6 +58,18 @@ export interface RecordedCallback {
   eventId: string;
   params: URLSearchParams;
   json: unknown;
+  /** The query of the URL the provider called (covered by the signature for Twilio and Plivo). */
+  query: URLSearchParams;
+}
+
+/**
+ * What a hook may give back: the document to answer the provider with (a voice webhook's call
+ * instructions), and work to run once the recording transaction committed (never inside it: e.g. ending
+ * a live call, which opens its own transactions).
+ */
+export interface HookResult {
+  answer?: { contentType: string; body: string };
+  afterCommit?: () => Promise<void>;
 }
 
 /**
@@ -66,11 +78,11 @@ export interface RecordedCallback {
  * the session transports' hook (SMS/WhatsApp threads); features do not depend on the runtime.
  */
 export interface InboundHooks {
-  afterRecord?: (tx: Tx, recorded: RecordedCallback) => Promise<void>;
+  afterRecord?: (tx: Tx, recorded: RecordedCallback) => Promise<void | HookResult>;
 }
 
 export type InboundOutcome =
-  | { ok: true; provider: ProviderName; eventId: string }
+  | { ok: true; provider: ProviderName; eventId: string; answer?: HookResult['answer'] }
   | { ok: true; provider: 'meta'; challenge: string }
   | { ok: false; reason: string };
 
@@ -131,7 +143,8 @@ export async function receiveWebhook(deps: Deps, call: InboundCall, hooks: Inbou
     return { ok: false, reason: 'malformed_body' };
   }
 
-  return withOrg(deps.db, { orgId: r.orgId }, async (tx): Promise<InboundOutcome> => {
+  let after: HookResult['afterCommit'];
+  const outcome = await withOrg(deps.db, { orgId: r.orgId }, async (tx): Promise<InboundOutcome> => {
     const channel = r.channel;
     // The decoy never claims a key (its secret is random, so nothing verifies; this is belt and braces).
     const replayGuard: ReplayGuard = { seen: (key, ttlMs) => (channel ? repo.claimReplayKey(tx, channel.id, key, ttlMs) : Promise.resolve(true)) };
@@ -148,10 +161,14 @@ export async function receiveWebhook(deps: Deps, call: InboundCall, hooks: Inbou
     const event = describeEvent(r.provider, verdict.params, verdict.json);
     const eventId = randomUUID();
     await repo.insertChannelEvent(tx, { id: eventId, channelId: r.channel.id, provider: r.provider, ...event });
-    await hooks.afterRecord?.(tx, { channel: r.channel, provider: r.provider, eventId, params: verdict.params, json: verdict.json });
+    const query = new URL(call.rawUrl, 'http://x').searchParams;
+    const hook = await hooks.afterRecord?.(tx, { channel: r.channel, provider: r.provider, eventId, params: verdict.params, json: verdict.json, query });
     await repo.sweepReplayKeys(tx);
-    return { ok: true, provider: r.provider, eventId };
+    after = hook?.afterCommit;
+    return { ok: true, provider: r.provider, eventId, ...(hook?.answer ? { answer: hook.answer } : {}) };
   });
+  if (after) await after().catch((err: unknown) => deps.log.error({ err, channel: call.channelId }, 'webhook: follow-up failed'));
+  return outcome;
 }
 
 /** Meta's subscription handshake (GET with hub.mode/hub.verify_token/hub.challenge). Records nothing. */

@@ -64,9 +64,17 @@ async function loadAgent(tx: Tx, id: string): Promise<ContextAgent & { flow_id?:
     document_ids: documents.map((d) => d.id).sort(),
     tools: tools.map((t) => ({ id: t.id, name: t.name, description: t.description, parameters: t.parameters })),
     mcp_tools: mcpTools,
+    speech: {
+      stt_provider_id: agent.stt.provider_id,
+      tts_provider_id: agent.tts.provider_id,
+      voice: agent.tts.voice ?? agent.voice,
+      settings: isRecord(agent.settings.voice) ? agent.settings.voice : {},
+    },
     flow_id: agent.flow_id,
   };
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * A flow node naming an agent or tool that is not in the org (deleted since the flow was saved; flows

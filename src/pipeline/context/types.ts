@@ -44,6 +44,12 @@ export interface ContextAgent {
   document_ids: string[];
   tools: ContextTool[];
   mcp_tools: ContextMcpTool[];
+  /**
+   * Speech (voice sessions): the agent's `stt`/`tts` providers (null: the offline engines), its voice,
+   * and `settings.voice` (endpointing thresholds, silence, recording; read by src/pipeline/voice/).
+   * Optional: contexts stored before voice calls existed have none.
+   */
+  speech?: { stt_provider_id: string | null; tts_provider_id: string | null; voice: string | null; settings: Record<string, unknown> };
 }
 
 export interface ContextFlow {

@@ -5,7 +5,7 @@ import { Timestamp } from '../../platform/http/schemas.js';
 
 export const SESSION_LIMITS = { maxVariables: 50, maxVariableLength: 2000, maxTextLength: 4000, bodyLimitBytes: 64 * 1024 } as const;
 
-const Variables = z
+export const Variables = z
   .record(VariableName, z.union([z.string().max(SESSION_LIMITS.maxVariableLength), z.number(), z.boolean(), z.null()]))
   .refine((v) => Object.keys(v).length <= SESSION_LIMITS.maxVariables, `at most ${SESSION_LIMITS.maxVariables} variables`)
   .describe('Values for the flow\'s variables (strings, numbers, booleans)');

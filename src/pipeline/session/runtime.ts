@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModel } from 'ai';
 import type { Deps } from '../../deps.js';
-import { createCall, readCallForTurn, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
+import { createCall, readCallForTurn, readCallState, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
 import { escalationHub, type EscalationEvent } from '../../features/escalations/hub.js';
 import { recordEscalationTurn } from '../../features/escalations/store.js';
 import { emitEvent } from '../../features/webhook-endpoints/events.js';
@@ -47,7 +47,21 @@ export interface StartSessionInput {
   direction?: 'inbound' | 'outbound';
   from_number?: string | null;
   to_number?: string | null;
+  /** Phone calls: the dialer's campaign, and the provider's id of the call when known. */
+  campaign_id?: string | null;
+  provider_call_id?: string | null;
 }
+
+/** Telephony outcomes of a call that was never answered (the provider's status callbacks). */
+export type UnansweredReason = 'no_answer' | 'busy' | 'failed' | 'voicemail';
+
+/**
+ * A phone call's row exists before its conversation does (created by the answer webhook or when an
+ * outbound call is placed); the engine starts when the media stream connects (`begin`). Until then its
+ * state is this placeholder, which nothing but `begin`, a hang-up and `endUnanswered` accepts.
+ */
+const NOT_STARTED = 'not_started';
+const isNotStarted = (state: Record<string, unknown>): boolean => state[NOT_STARTED] === true;
 
 /** Options of one turn (escalation routes: the person's action is recorded in the turn's own transaction). */
 export interface TurnOptions {
@@ -55,7 +69,7 @@ export interface TurnOptions {
    * Runs inside the turn's write transaction, after the turn was written; throwing rolls the whole turn
    * back (and the error reaches the caller). `status` is the call's status after the turn.
    */
-  inTurn?: (tx: Tx, turn: { status: CallStatus }) => Promise<void>;
+  inTurn?: (tx: Tx, turn: { status: CallStatus; turn: number }) => Promise<void>;
 }
 
 const STALE_RETRIES = 3;
@@ -160,6 +174,67 @@ export class SessionRuntime {
     return reply;
   }
 
+  /**
+   * A phone call's row, before anyone answered (inside the caller's org transaction: the answer webhook's,
+   * or POST /calls'): the context is loaded and frozen now, the engine starts at `begin`.
+   */
+  async prepare(tx: Tx, input: StartSessionInput & { channel: 'voice' }): Promise<{ id: string; context: SessionContext }> {
+    const ctx = deepFreeze(await loadSessionContext(tx, { agent_id: input.agent_id, flow_id: input.flow_id, channel: 'voice', mode: input.mode ?? 'live' }));
+    const id = randomUUID();
+    const at = new Date();
+    const state = { v: 1, status: 'waiting_input', variables: input.variables ?? {}, turns: 0, started_at: at.getTime(), pending_effect: null, ended_reason: null, [NOT_STARTED]: true };
+    await createCall(tx, {
+      id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', channel_id: input.channel_id ?? null, mode: ctx.mode,
+      direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, to_number: input.to_number ?? null,
+      state, context: ctx as unknown as Record<string, unknown>, variables: input.variables ?? {}, started_at: at,
+      campaign_id: input.campaign_id ?? null, provider_call_id: input.provider_call_id ?? null,
+    });
+    await emitEvent(tx, { type: 'call.started', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', mode: ctx.mode } });
+    return { id, context: ctx };
+  }
+
+  /**
+   * Starts the conversation of a prepared call (its media stream connected): the greeting or the flow's
+   * first nodes, written as turn 0. 409 when it already began or ended.
+   */
+  begin(scope: OrgScope, id: string, sink: SessionSink = {}, opts: TurnOptions = {}): Promise<SessionReply & { context: SessionContext }> {
+    return serialized(key(scope.orgId, id), async () => {
+      const began = performance.now();
+      const call = await withOrg(this.deps.db, scope, (tx) => readCallState(tx, id));
+      if (!call) throw errors.notFound('session');
+      if (!isNotStarted(call.state) || call.status !== 'active') throw errors.conflict('The call has already begun or ended');
+      const dbRead = performance.now() - began;
+      const ctx = deepFreeze(call.context as unknown as SessionContext);
+      const variables = (call.state as { variables?: Record<string, unknown> }).variables ?? {};
+      const r = await this.run(ctx, [], (engineCtx) => this.opts.engine.start(engineCtx, { variables, at: Date.now() }), sink);
+      const status = statusOf(r.state);
+      const wrote = performance.now();
+      const saved = await withOrg(this.deps.db, scope, (tx) => this.persist(tx, id, call.version, 'active', ctx, r, null, { began, dbMs: dbRead, wrote, turn: 0, status, cause: 'start' }, opts));
+      if (!saved) throw errors.conflict('The call has already begun or ended');
+      escalationHub(this.deps).publish(scope.orgId, saved);
+      const reply = this.reply(id, status, r);
+      this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs });
+      return { ...reply, context: ctx };
+    });
+  }
+
+  /**
+   * Ends a phone call that was never answered (no answer, busy, failed, a machine): inside the caller's
+   * transaction (the status callback's recording one). False when it had begun or ended already.
+   */
+  async endUnanswered(tx: Tx, id: string, reason: UnansweredReason): Promise<boolean> {
+    const call = await readCallState(tx, id);
+    if (!call || !isNotStarted(call.state) || call.status !== 'active') return false;
+    const state = { ...call.state, status: 'ended', ended_reason: reason };
+    const row = await writeTurn(tx, id, call.version, {
+      state, variables: call.variables, status: 'ended', turns: 0, actions: [], outcome: reason, ended_reason: reason, ended_at: new Date(),
+    }, { turn: 0, messages: [], tool_calls: [], hits: [], latency: null });
+    if (!row) return false;
+    const ctx = call.context as unknown as SessionContext;
+    await emitEvent(tx, { type: 'call.ended', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: ctx.channel, mode: ctx.mode, outcome: reason, ended_reason: reason, turns: 0 } });
+    return true;
+  }
+
   /** One caller event (text, DTMF, …). 404 for a session not in the org; 409 once it has ended. */
   send(scope: OrgScope, id: string, event: CallerEvent, sink: SessionSink = {}, opts: TurnOptions = {}): Promise<SessionReply> {
     return serialized(key(scope.orgId, id), () => this.apply(scope, id, event, sink, false, opts));
@@ -186,6 +261,13 @@ export class SessionRuntime {
       if (state.status === 'ended' && state.ended_reason !== 'handed_off') {
         if (idempotentEnd) return { id, status: call.status, messages: [], variables: call.variables, ended_reason: call.ended_reason, awaiting: null };
         throw errors.conflict('The session has ended');
+      }
+      if (isNotStarted(call.state)) {
+        // A phone call nobody answered yet: only a hang-up means something (it ends it).
+        if (event.type !== 'hangup') throw errors.conflict('The call has not been answered yet');
+        const ended = await withOrg(this.deps.db, scope, (tx) => this.endUnanswered(tx, id, 'no_answer'));
+        if (ended) return { id, status: 'ended', messages: [], variables: call.variables, ended_reason: 'no_answer', awaiting: null };
+        continue;
       }
       const ctx = deepFreeze(call.context as unknown as SessionContext);
       // The caller's words are part of the history an agent sees, also when a flow node hands over to
@@ -244,7 +326,7 @@ export class SessionRuntime {
       },
     );
     if (!row) return null;
-    await opts.inTurn?.(tx, { status: t.status });
+    await opts.inTurn?.(tx, { status: t.status, turn: t.turn });
     const handoff = r.outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff') ?? null;
     // Only turns that hand off, or happen in an escalated session, touch the queue (no extra query otherwise).
     const escalations = handoff !== null || before === 'escalated' || t.status === 'escalated'

@@ -15,10 +15,15 @@ import { registerWidgetAssets } from './widget-routes.js';
 
 const first = (v: unknown): unknown => (Array.isArray(v) ? v[0] : v);
 
-export function widgetSocketPlugin(deps: Deps) {
+/**
+ * `alsoWith`: other WebSocket endpoints (the phone media streams), registered in this scope because
+ * @fastify/websocket must be registered once per server (each registration routes every upgrade).
+ */
+export function widgetSocketPlugin(deps: Deps, alsoWith: Array<(app: FastifyInstance) => Promise<void>> = []) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     // The cap applies in the WebSocket parser: a bigger frame is never buffered, the connection closes (1009).
     await app.register(websocket, { options: { maxPayload: deps.config.widget.maxFrameBytes } });
+    for (const routes of alsoWith) await app.register(routes);
     const hub = new WidgetHub(deps, deps.config.widget);
     app.addHook('onClose', async () => hub.shutdown());
     registerWidgetAssets(app, deps);

@@ -59,6 +59,7 @@ export function createPlivoClient(opts: ProviderClientOptions = {}): ProviderCli
         request.hangup_method = 'POST';
       }
       if (input.ringTimeoutSec) request.ring_timeout = Math.round(input.ringTimeoutSec);
+      if (input.machineDetection) request.machine_detection = 'true';
       const body = asRecord(await call(creds, 'POST', 'Call/', request));
       const id = asString(body.request_uuid);
       if (!id) throw missingField('plivo', 'request_uuid');

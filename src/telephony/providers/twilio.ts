@@ -54,11 +54,18 @@ export function createTwilioClient(opts: ProviderClientOptions = {}): ProviderCl
         for (const event of ['initiated', 'ringing', 'answered', 'completed']) form.push(['StatusCallbackEvent', event]);
       }
       if (input.ringTimeoutSec) form.push(['Timeout', String(Math.round(input.ringTimeoutSec))]);
+      if (input.machineDetection) form.push(['MachineDetection', 'Enable']);
       const body = asRecord(await call(creds, 'POST', '/Calls.json', form));
       const sid = asString(body.sid);
       if (!sid) throw missingField('twilio', 'sid');
       const status = asString(body.status);
       return { providerCallId: sid, ...(status ? { status } : {}) };
+    },
+
+    /** Twilio's "update a call" with new TwiML: the caller leaves our media stream and is dialled through. */
+    async transferCall(creds, input) {
+      const twiml = `<Response><Dial>${toE164('twilio', input.to)}</Dial></Response>`;
+      await call(creds, 'POST', `/Calls/${encodeURIComponent(input.providerCallId)}.json`, [['Twiml', twiml]]);
     },
 
     async sendMessage(creds, input: SendMessageInput) {

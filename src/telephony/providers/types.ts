@@ -58,6 +58,8 @@ export interface PlaceCallInput {
   statusCallbackUrl?: string;
   /** Seconds to ring before giving up. */
   ringTimeoutSec?: number;
+  /** Answering-machine detection (Twilio, Plivo): the answer/status callbacks say when a machine picked up. */
+  machineDetection?: boolean;
 }
 
 export interface PlacedCall {
@@ -90,5 +92,7 @@ export interface ProviderClient<P extends ProviderName = ProviderName> {
   /** One cheap authenticated lookup; resolves with non-secret account info or throws ProviderError. */
   verifyCredentials(creds: ProviderCredentialsMap[P]): Promise<AccountInfo>;
   placeCall(creds: ProviderCredentialsMap[P], input: PlaceCallInput): Promise<PlacedCall>;
+  /** Moves a live call to another number (the session's `transfer`); providers without a transfer API omit it. */
+  transferCall?(creds: ProviderCredentialsMap[P], input: { providerCallId: string; to: string }): Promise<void>;
   sendMessage(creds: ProviderCredentialsMap[P], input: SendMessageInput): Promise<SentMessage>;
 }

@@ -82,3 +82,14 @@ export function grammarToJsgf(grammar: RecognitionGrammar, isKnown: (word: strin
   const body = Object.entries(rules).map(([name, rule]) => `<${name}> = ${rule};`);
   return ['#JSGF V1.0;', 'grammar converse;', `public <utterance> = ${main};`, ...body, ''].join('\n');
 }
+
+/**
+ * Free speech as a loop over a vocabulary (the words of the agent's prompt, flow and knowledge): far
+ * cheaper to load than a language model (pocketsphinx builds an n-gram search over its whole
+ * 130k-word dictionary: tens of seconds on a loaded machine), at the cost of word order knowledge.
+ */
+export function wordLoopJsgf(words: readonly string[]): string | null {
+  const kept = [...new Set(words.filter((w) => /^[a-z']+$/.test(w)))];
+  if (kept.length === 0) return null;
+  return ['#JSGF V1.0;', 'grammar converse;', 'public <utterance> = <word>+;', `<word> = (${kept.join(' | ')});`, ''].join('\n');
+}

@@ -3,7 +3,7 @@ import { findKoffi, findPocketsphinx, type PocketsphinxFiles } from '../availabi
 import { Resampler } from '../media/resample.js';
 import { POCKETSPHINX_PACKAGES, SpeechUnavailableError } from '../unavailable.js';
 import { buildDomainLm } from './domain-lm.js';
-import { grammarToJsgf, grammarWords } from './grammar.js';
+import { grammarToJsgf, grammarWords, wordLoopJsgf } from './grammar.js';
 import { DECODER_SAMPLE_RATE, UTTERANCE_PADDING_SECONDS, decoderArgs, featParams, profileFor, type AcousticProfile } from './pocketsphinx-config.js';
 import { POCKETSPHINX_WORKER_SOURCE } from './pocketsphinx-worker-source.js';
 import type { DomainText, RecognitionGrammar, SttEngine, SttResult, SttSession, SttStartOptions } from './types.js';
@@ -17,7 +17,16 @@ export interface PocketsphinxOptions {
   files?: PocketsphinxFiles;
   /** Idle decoders kept per profile. */
   maxIdle?: number;
+  /**
+   * Free speech: a bigram `language_model` of the domain text (the default; more accurate, but loading it
+   * takes seconds to tens of seconds, see wordLoopJsgf), or a `word_loop` grammar over its vocabulary
+   * (loads in well under a second: what live calls use, src/pipeline/voice/engines.ts).
+   */
+  freeSpeech?: 'language_model' | 'word_loop';
 }
+
+/** Words any caller may use in free speech besides the domain's own. */
+const COMMON_WORDS = 'yes no hello hi thanks thank you please what when where how who why can i you we my your is are the a an to for of in on and or it that this do does have need want would like about help'.split(' ');
 
 const LOG_BASE = Math.log(1.0001); // pocketsphinx's default -logbase
 
@@ -102,7 +111,7 @@ export function createPocketsphinxEngine(options: PocketsphinxOptions = {}): Stt
     async start(start: SttStartOptions): Promise<SttSession> {
       const profile = profileFor(start.sampleRate);
       const worker = await acquire(profile);
-      const session = new PocketsphinxSession(worker, start, () => void release(profile, worker));
+      const session = new PocketsphinxSession(worker, start, () => void release(profile, worker), options.freeSpeech ?? 'language_model');
       try {
         await session.setGrammar(start.grammar ?? { kind: 'free' }, start.languageModel);
       } catch (error) {
@@ -129,6 +138,7 @@ class PocketsphinxSession implements SttSession {
     private readonly worker: DecoderWorker,
     private readonly options: SttStartOptions,
     private readonly onClose: () => void,
+    private readonly freeSpeech: 'language_model' | 'word_loop',
   ) {
     const onPartial = options.onPartial;
     worker.onPartial = onPartial ? (text) => onPartial({ text }) : null;
@@ -167,6 +177,12 @@ class PocketsphinxSession implements SttSession {
     if (jsgf) return this.worker.call('jsgf', { text: jsgf });
     const texts = languageModel?.texts ?? [];
     const vocabulary = [...new Set(texts.join(' ').toLowerCase().match(/[a-z']+/g) ?? [])];
+    if (this.freeSpeech === 'word_loop') {
+      const words = [...vocabulary, ...COMMON_WORDS];
+      const inDictionary = new Set(await this.worker.call<string[]>('lookup', { words }));
+      const loop = wordLoopJsgf(words.filter((w) => inDictionary.has(w)));
+      if (loop) return this.worker.call('jsgf', { text: loop });
+    }
     const lmKnown = new Set([...known, ...(await this.worker.call<string[]>('lookup', { words: vocabulary }))]);
     await this.worker.call('lm', { arpa: buildDomainLm(texts, (w) => lmKnown.has(w)) });
   }

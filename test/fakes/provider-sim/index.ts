@@ -27,12 +27,12 @@ import { exotelRoute } from './routes-exotel.js';
 import { metaRoute } from './routes-meta.js';
 import { plivoRoute } from './routes-plivo.js';
 import { twilioRoute } from './routes-twilio.js';
-import type { RouteHandler, SimAccounts, SimCall, SimMessage, SimRequestLog, SimState } from './state.js';
+import type { RouteHandler, SimAccounts, SimCall, SimCallUpdate, SimMessage, SimRequestLog, SimState } from './state.js';
 
 export * from './callbacks.js';
 export * from './payloads.js';
 export * from './resplit.js';
-export type { SimAccounts, SimCall, SimMessage, SimRequestLog } from './state.js';
+export type { SimAccounts, SimCall, SimCallUpdate, SimMessage, SimRequestLog } from './state.js';
 
 const ROUTES: Record<ProviderName, RouteHandler> = { twilio: twilioRoute, plivo: plivoRoute, exotel: exotelRoute, meta: metaRoute };
 const MAX_BODY = 1024 * 1024;
@@ -41,6 +41,8 @@ export interface ProviderSim {
   /** Per-provider API base URLs to pass as the clients' `baseUrl` (Meta's includes the Graph version). */
   baseUrls: Record<ProviderName, string>;
   calls: SimCall[];
+  /** Changes to live calls (Twilio call updates: transfers). */
+  updates: SimCallUpdate[];
   messages: SimMessage[];
   requests: SimRequestLog[];
   /** Makes the next REST request to `provider` fail with this status and JSON body. */
@@ -93,6 +95,7 @@ export async function startProviderSim(opts: { accounts?: SimAccounts; fetch?: t
   const state: SimState = {
     accounts: { twilio: a.twilio ?? [], plivo: a.plivo ?? [], exotel: a.exotel ?? [], meta: a.meta ?? [] },
     calls: [],
+    updates: [],
     messages: [],
     requests: [],
     failures: new Map(),
@@ -132,6 +135,7 @@ export async function startProviderSim(opts: { accounts?: SimAccounts; fetch?: t
   const sim: ProviderSim = {
     baseUrls: { twilio: `${origin}/twilio`, plivo: `${origin}/plivo`, exotel: `${origin}/exotel`, meta: `${origin}/meta/v21.0` },
     calls: state.calls,
+    updates: state.updates,
     messages: state.messages,
     requests: state.requests,
     failNext: (provider, status, body) => void state.failures.set(provider, { status, body }),

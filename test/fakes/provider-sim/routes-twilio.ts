@@ -1,7 +1,7 @@
 import { hexId, parseBasic, type RouteContext, type RouteResult } from './state.js';
 
 /** Twilio REST 2010-04-01 subset: account fetch, create call, create message. Basic auth sid:token. */
-const PATH = /^\/2010-04-01\/Accounts\/([^/]+?)(\.json|\/Calls\.json|\/Messages\.json)$/;
+const PATH = /^\/2010-04-01\/Accounts\/([^/]+?)(\.json|\/Calls\.json|\/Messages\.json|\/Calls\/[^/]+\.json)$/;
 
 const authError = (): RouteResult => ({
   status: 401,
@@ -26,6 +26,12 @@ export function twilioRoute(ctx: RouteContext): RouteResult {
   }
   if (ctx.method !== 'POST') return { status: 405, body: { code: 20004, message: 'Method not allowed', status: 405 } };
   const form = new URLSearchParams(ctx.body);
+  if (resource!.startsWith('/Calls/')) {
+    // Update a call (e.g. new TwiML to transfer it): recorded on the simulator's `updates`.
+    const callSid = resource!.slice('/Calls/'.length, -'.json'.length);
+    ctx.state.updates.push({ provider: 'twilio', callId: callSid, params: Object.fromEntries(form), at: Date.now() });
+    return { status: 200, body: { sid: callSid, account_sid: account.account_sid, status: 'in-progress' } };
+  }
   const to = form.get('To');
   const from = form.get('From');
   if (!to) return badRequest(21201, "A 'To' phone number is required.");

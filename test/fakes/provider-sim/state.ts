@@ -47,9 +47,18 @@ export interface SimRequestLog {
   status: number;
 }
 
+/** A change to a live call (Twilio's call update: new TwiML, e.g. a transfer). */
+export interface SimCallUpdate {
+  provider: ProviderName;
+  callId: string;
+  params: Record<string, string>;
+  at: number;
+}
+
 export interface SimState {
   accounts: Required<SimAccounts>;
   calls: SimCall[];
+  updates: SimCallUpdate[];
   messages: SimMessage[];
   requests: SimRequestLog[];
   /** One-shot forced failures per provider (e.g. a 500 whose body echoes a credential). */
