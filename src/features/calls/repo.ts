@@ -43,6 +43,8 @@ export interface NewCall {
   channel: CallChannel;
   /** The channel (widget, SMS/WhatsApp number, phone line) the session came through; null for API text sessions. */
   channel_id?: string | null;
+  /** The campaign an outbound call belongs to (src/pipeline/campaigns/). */
+  campaign_id?: string | null;
   mode: CallMode;
   direction: 'inbound' | 'outbound';
   from_number: string | null;
@@ -66,9 +68,9 @@ const COLUMNS =
 
 export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
   const r = await tx.query<CallStateRow>(
-    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) returning ${COLUMNS}, state, context, version`,
-    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at, c.channel_id ?? null],
+    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id, campaign_id)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) returning ${COLUMNS}, state, context, version`,
+    [tx.orgId, c.id, c.agent_id, c.flow_id, c.channel, c.mode, c.direction, c.from_number, c.to_number, JSON.stringify(c.state), JSON.stringify(c.context), JSON.stringify(c.variables), c.started_at, c.channel_id ?? null, c.campaign_id ?? null],
   );
   return r.rows[0]!;
 }
@@ -103,6 +105,16 @@ export async function updateCallState(tx: Tx, id: string, expected: number, u: C
             version = version + 1, updated_at = now()
       where org_id = $1 and id = $2 and version = $3 returning ${COLUMNS}`,
     [tx.orgId, id, expected, JSON.stringify(u.state), JSON.stringify(u.variables), u.status, u.turns, JSON.stringify(u.actions), u.outcome, u.ended_reason, u.ended_at],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Ends a call that never connected (the provider refused it): no turn, no transcript. Null when already ended. */
+export async function endUnconnectedCall(tx: Tx, id: string, reason: string): Promise<CallRow | null> {
+  const r = await tx.query<CallRow>(
+    `update app.calls set status = 'ended', ended_reason = $3, ended_at = now(), version = version + 1, updated_at = now()
+      where org_id = $1 and id = $2 and status <> 'ended' returning ${COLUMNS}`,
+    [tx.orgId, id, reason],
   );
   return r.rows[0] ?? null;
 }
