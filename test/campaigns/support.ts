@@ -35,6 +35,8 @@ export async function startCampaignHarness(opts: { testDb?: TestDb; keyring?: Ke
     config: { publicUrl: PUBLIC_URL, allowPrivateNetwork: true, providerBaseUrls: sim.baseUrls },
   });
   const engines: CampaignEngine[] = [];
+  // Engines of this harness only visit its own orgs: test files share the PostgreSQL database.
+  const orgs = new Set<string>();
   const clock = {
     at: null as Date | null,
     now() {
@@ -50,11 +52,15 @@ export async function startCampaignHarness(opts: { testDb?: TestDb; keyring?: Ke
     sim,
     clock,
     engine(o = {}) {
-      const e = createCampaignEngine(t.deps, { pollIntervalMs: 20, now: () => clock.now(), ...o });
+      const e = createCampaignEngine(t.deps, { pollIntervalMs: 20, now: () => clock.now(), onlyOrgs: orgs, ...o });
       engines.push(e);
       return e;
     },
-    newOrg: (name) => newCampaignOrg(t.app, name),
+    newOrg: async (name) => {
+      const org = await newCampaignOrg(t.app, name);
+      orgs.add(org.id);
+      return org;
+    },
     close: async () => {
       await Promise.all(engines.map((e) => e.stop()));
       await t.close();

@@ -50,6 +50,8 @@ export interface CampaignEngineOptions {
   placedTimeoutSeconds?: number;
   /** Orgs visited per tick (default 1000). */
   maxOrgsPerTick?: number;
+  /** Only these orgs' work (tests and benchmarks that share one database with other runs). */
+  onlyOrgs?: ReadonlySet<string>;
 }
 
 export interface DialDecision {
@@ -142,7 +144,8 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
   }
 
   async function tick() {
-    const orgs = await withoutOrg(deps.db, (q) => campaignWorkOrgs(q, opts.maxOrgsPerTick ?? 1000));
+    const all = await withoutOrg(deps.db, (q) => campaignWorkOrgs(q, opts.maxOrgsPerTick ?? 1000));
+    const orgs = opts.onlyOrgs ? all.filter((o) => opts.onlyOrgs!.has(o)) : all;
     let claimed = 0;
     let settled = 0;
     for (const orgId of orgs) {
