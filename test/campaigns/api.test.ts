@@ -5,6 +5,7 @@ import { withOrg } from '../../src/platform/db/with-org.js';
 import { call } from '../helpers/api.js';
 import { modeName } from '../helpers/harness.js';
 import { expectError } from '../http/support.js';
+import { multipart } from './multipart.js';
 import { ALWAYS, contactsOf, newCampaign, ok, startCampaignHarness, type CampaignHarness, type CampaignOrg } from './support.js';
 
 let h: CampaignHarness;
@@ -14,13 +15,6 @@ beforeAll(async () => {
   org = await h.newOrg();
 });
 afterAll(async () => h?.close());
-
-export function multipart(file: Buffer | string, field = 'file', filename = 'contacts.csv') {
-  const boundary = '----converse-test-boundary';
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${filename}"\r\nContent-Type: text/csv\r\n\r\n`);
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  return { payload: Buffer.concat([head, Buffer.isBuffer(file) ? file : Buffer.from(file), tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
 
 async function importCsv(campaignId: string, file: Buffer | string, token = org.token) {
   const m = multipart(file);
