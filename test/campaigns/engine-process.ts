@@ -22,7 +22,7 @@ const config = loadConfig({ LOG_LEVEL: 'silent' } as NodeJS.ProcessEnv, {
 });
 const deps = buildDeps({ config, db, keyring: parseKeyring(env.ENGINE_KEY!, 'test key'), log: createLogger('silent') });
 const engine = createCampaignEngine(deps, {
-  pollIntervalMs: 20,
+  pollIntervalMs: Number(env.ENGINE_POLL_MS ?? 20),
   dialingTimeoutSeconds: Number(env.ENGINE_DIALING_TIMEOUT ?? 120),
   onlyOrgs: new Set(env.ENGINE_ORGS!.split(',')),
 });
