@@ -66,20 +66,13 @@ async function round(h: CampaignHarness, engines: number): Promise<Round> {
     await addContacts(h.app, org, c.id, batch);
     campaigns.push({ id: c.id, token: org.token });
   }
-  // Workers run for days: a warm-up campaign first exercises each process's dialing path once.
-  const warm = await h.newOrg(`Warm-up ${engines}`);
-  const warmCampaign = await newCampaign(h.app, warm, { max_concurrency: 50, max_attempts: 1 });
-  const warmPhones = Array.from({ length: 30 * engines }, (_, k) => `+9192${String(offset + k).padStart(8, '0')}`);
-  await addContacts(h.app, warm, warmCampaign.id, warmPhones);
   const env = {
     ENGINE_DATABASE_URL: process.env.DATABASE_URL!, ENGINE_KEY: KEY, ENGINE_PUBLIC_URL: PUBLIC_URL,
-    ENGINE_TWILIO_BASE: h.sim.baseUrls.twilio, ENGINE_ORGS: [...orgs, warm.id].join(','), ENGINE_POLL_MS: '250',
+    ENGINE_TWILIO_BASE: h.sim.baseUrls.twilio, ENGINE_ORGS: orgs.join(','), ENGINE_POLL_MS: '250',
   };
   const children = await Promise.all(Array.from({ length: engines }, () => startEngine(env)));
   const seen = () => h.sim.calls.filter((c) => phones.has(c.to));
   try {
-    await ok(h.app, 'POST', `/campaigns/${warmCampaign.id}/start`, warm.token);
-    while (h.sim.calls.filter((c) => warmPhones.includes(c.to)).length < warmPhones.length) await new Promise((r) => setTimeout(r, 50));
     const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
     await ok(h.app, 'POST', `/campaigns/${campaigns[0]!.id}/start`, campaigns[0]!.token);
     const t0 = Date.now();
