@@ -16,6 +16,7 @@ import { dropOrgParams, rejectOrgInBody } from './platform/http/tenant-guard.js'
 import { authenticator } from './features/auth/authenticate.js';
 import { featureRoutes } from './features/index.js';
 import { escalationHub } from './features/escalations/hub.js';
+import { closeStatsStreams } from './features/campaigns/stats.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
 import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
@@ -105,6 +106,7 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   registerRoutes(app, deps, authenticator, [...featureRoutes, ...pipelineRoutes, ...(opts.extraRoutes ?? [])]);
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));
+  app.addHook('preClose', async () => closeStatsStreams(deps));
   // The web console at `/` (static files, a catch-all GET that explicit routes and /api/* always win over).
   installConsole(app, deps.config.consoleDir);
   return app;

@@ -14,6 +14,7 @@ import { parseChatArgs, runChat } from './cli-chat.js';
 import { readLiveOwner, recordServingUrl } from './platform/db/embedded-lock.js';
 import { createWorker } from './platform/jobs/index.js';
 import { allJobs, allSchedules } from './jobs.js';
+import { createCampaignEngine } from './pipeline/campaigns/engine.js';
 import { formatDoctorReport, runDoctorChecks } from './voice/doctor.js';
 
 const USAGE = `converse <command>
@@ -39,16 +40,18 @@ async function serve(config: Config, log: Logger): Promise<void> {
   const runtime = await createRuntime(config, { log });
   const app = await buildApp(runtime.deps);
   const worker = config.workerInProcess ? createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds, schedules: allSchedules }) : null;
+  const dialer = config.workerInProcess ? createCampaignEngine(runtime.deps) : null;
   onShutdownSignal(log, 'shutting down: draining requests and the running jobs', async () => {
     // Stop accepting; in-flight requests and the jobs already running finish; then the database closes.
     // A keep-alive connection whose request finishes while draining would hold close() open until its
     // idle timeout: close connections as they turn idle.
     const idle = setInterval(() => app.server.closeIdleConnections(), 100);
-    await Promise.all([app.close().finally(() => clearInterval(idle)), worker?.stop()]);
+    await Promise.all([app.close().finally(() => clearInterval(idle)), worker?.stop(), dialer?.stop()]);
     await runtime.close();
   });
   await app.listen({ port: config.port, host: config.host });
   worker?.start();
+  dialer?.start();
   const url = servingUrl(app.server.address(), config.host);
   // `converse demo` (and an operator) read the lock to find the server that owns the embedded database.
   if (!config.databaseUrl) await recordServingUrl(config.embeddedDbDir, url);
@@ -86,12 +89,14 @@ async function runWorker(config: Config, log: Logger): Promise<void> {
   if (!config.databaseUrl) throw new ConfigError('`converse worker` needs DATABASE_URL: the embedded database belongs to `converse serve`, which runs background work itself');
   const runtime = await createRuntime(config, { log });
   const worker = createWorker(runtime.deps, allJobs, { concurrency: config.workerConcurrency, leaseSeconds: config.jobLeaseSeconds, schedules: allSchedules });
+  const dialer = createCampaignEngine(runtime.deps);
   onShutdownSignal(log, 'worker stopping: finishing running jobs', async () => {
-    await worker.stop();
+    await Promise.all([worker.stop(), dialer.stop()]);
     await runtime.close();
   });
   worker.start();
-  log.info({ worker: worker.id, jobs: allJobs.map((j) => j.name) }, 'worker started');
+  dialer.start();
+  log.info({ worker: worker.id, dialer: dialer.id, jobs: allJobs.map((j) => j.name) }, 'worker started');
 }
 
 async function runMigrate(config: Config, log: Logger): Promise<void> {

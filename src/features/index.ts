@@ -16,6 +16,7 @@ import { webhookEndpointRoutes } from './webhook-endpoints/routes.js';
 import { providerRoutes } from './providers/routes.js';
 import { dncRoutes } from './dnc/routes.js';
 import { escalationRoutes } from './escalations/routes.js';
+import { campaignRoutes } from './campaigns/routes.js';
 
 /** Every feature's routes. A new feature adds one line here and rows to test/isolation/matrix. */
 export const featureRoutes: RouteDef[] = [
@@ -38,4 +39,5 @@ export const featureRoutes: RouteDef[] = [
   ...providerRoutes,
   ...dncRoutes,
   ...escalationRoutes,
+  ...campaignRoutes,
 ];

@@ -3,7 +3,7 @@ import type { RawQuery } from '../../src/platform/db/driver.js';
 /** Tables in schema app without org_id: global by design, listed in docs/security.md. */
 export const GLOBAL_TABLES = ['users'];
 /** The reviewed SECURITY DEFINER allow-list (docs/security.md "Cross-org doors"). */
-export const DEFINER_ALLOW_LIST = ['claim_due_jobs', 'auth_find_user', 'auth_user_orgs', 'auth_resolve_refresh_token', 'auth_resolve_api_key', 'auth_resolve_invite', 'resolve_channel_org', 'vault_key_orgs', 'knowledge_search_chunks', 'queue_privacy_jobs'];
+export const DEFINER_ALLOW_LIST = ['claim_due_jobs', 'auth_find_user', 'auth_user_orgs', 'auth_resolve_refresh_token', 'auth_resolve_api_key', 'auth_resolve_invite', 'resolve_channel_org', 'vault_key_orgs', 'knowledge_search_chunks', 'queue_privacy_jobs', 'campaign_work_orgs'];
 
 /**
  * ISOLATION.md "How it is proven" #1 as queries over the system catalogs. Returns one line per problem;

@@ -51,6 +51,7 @@ const EXEMPT_PREFIXES: Record<string, string> = { '/docs': 'Swagger UI and its s
 /** Tested for every role and both orgs by hand, outside the JSON runner (the file says where). */
 const TESTED_BY_HAND: Record<string, string> = {
   'POST /api/v1/knowledge/upload': 'multipart: knowledge.matrix.test.ts runs the role table by hand',
+  'POST /api/v1/campaigns/:param/contacts/import': 'multipart: campaigns.matrix.test.ts runs the role table by hand',
   // WebSockets, credential = the session-url token of a channel: isolation/widget-socket.test.ts.
   'GET /ws/agent/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',
   'GET /ws/flow/:param': 'WebSocket: isolation/widget-socket.test.ts (both orgs, own/other org/missing)',

@@ -973,6 +973,197 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Campaigns, newest first; filter by status */
+        get: operations["campaigns.list"];
+        put?: never;
+        /** Create a campaign (status draft) */
+        post: operations["campaigns.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["campaigns.get"];
+        put?: never;
+        post?: never;
+        /** Delete a campaign and its contacts (not while running or paused: cancel first); its calls stay */
+        delete: operations["campaigns.delete"];
+        options?: never;
+        head?: never;
+        /** Change a campaign (running/paused: not its agent, flow or channel; finished: only its name) */
+        patch: operations["campaigns.update"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start dialing (draft → running); emits campaign.started */
+        post: operations["campaigns.start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop placing new calls (running → paused); calls in progress finish */
+        post: operations["campaigns.pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dial again (paused → running) */
+        post: operations["campaigns.resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End the campaign for good (→ cancelled); contacts not yet called are cancelled */
+        post: operations["campaigns.cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts per contact status and outcome, attempts, answer rate; with Accept: text/event-stream, a live stream of them */
+        get: operations["campaigns.stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Results per contact as CSV (spreadsheet-safe: formula-like cells are prefixed with an apostrophe) */
+        get: operations["campaigns.export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contacts of the campaign, newest first; filter by status */
+        get: operations["campaigns.contacts.list"];
+        put?: never;
+        /** Add contacts (JSON array, at most 10000); rejections name the array index */
+        post: operations["campaigns.contacts.add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/contacts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import contacts from a CSV (multipart `file`, UTF-8): a `phone` column, optional `name` and `timezone`, other columns become custom data */
+        post: operations["campaigns.contacts.import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{id}/contacts/{contact_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["campaigns.contacts.get"];
+        put?: never;
+        post?: never;
+        /** Delete a contact and its personal data (not while it is being called) */
+        delete: operations["campaigns.contacts.delete"];
+        options?: never;
+        head?: never;
+        /** Change a contact that is still waiting for its call */
+        patch: operations["campaigns.contacts.update"];
+        trace?: never;
+    };
     "/api/v1/sessions": {
         parameters: {
             query?: never;
@@ -6361,10 +6552,10 @@ export interface operations {
                         data: {
                             phone: string;
                             /**
-                             * @description manual (POST /dnc) or the channel type on which the person replied STOP
+                             * @description manual (POST /dnc), the channel type on which the person replied STOP, or voice_opt_out (a campaign call ended with outcome opt_out)
                              * @enum {string}
                              */
-                            source: "manual" | "sms_opt_out" | "whatsapp_opt_out";
+                            source: "manual" | "sms_opt_out" | "whatsapp_opt_out" | "voice_opt_out";
                             created_at: string;
                         }[];
                         next_cursor: string | null;
@@ -6398,10 +6589,10 @@ export interface operations {
                     "application/json": {
                         phone: string;
                         /**
-                         * @description manual (POST /dnc) or the channel type on which the person replied STOP
+                         * @description manual (POST /dnc), the channel type on which the person replied STOP, or voice_opt_out (a campaign call ended with outcome opt_out)
                          * @enum {string}
                          */
-                        source: "manual" | "sms_opt_out" | "whatsapp_opt_out";
+                        source: "manual" | "sms_opt_out" | "whatsapp_opt_out" | "voice_opt_out";
                         created_at: string;
                     };
                 };
@@ -6718,6 +6909,840 @@ export interface operations {
                             from_number: string | null;
                             status: string;
                         };
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "draft" | "running" | "paused" | "completed" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            agent_id: string | null;
+                            flow_id: string | null;
+                            channel_id: string | null;
+                            timezone: string;
+                            calling_window: {
+                                days: number[];
+                                start: string;
+                                end: string;
+                            };
+                            default_region: string | null;
+                            max_concurrency: number;
+                            max_attempts: number;
+                            retry_delay_seconds: number;
+                            retry_on: string[];
+                            /**
+                             * @description read-only: changed by start, pause, resume, cancel and the engine
+                             * @enum {string}
+                             */
+                            status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                            started_at: string | null;
+                            finished_at: string | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                            /** @description RFC 3339 UTC timestamp */
+                            updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: string;
+                    agent_id?: string | null;
+                    flow_id?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description a voice channel of this organization
+                     */
+                    channel_id: string;
+                    /** @description IANA time zone, e.g. America/New_York: the calling window of contacts without their own */
+                    timezone: string;
+                    /**
+                     * @default {
+                     *       "days": [
+                     *         1,
+                     *         2,
+                     *         3,
+                     *         4,
+                     *         5
+                     *       ],
+                     *       "start": "09:00",
+                     *       "end": "18:00"
+                     *     }
+                     */
+                    calling_window?: {
+                        /** @description ISO weekdays, 1 = Monday … 7 = Sunday */
+                        days: number[];
+                        /** @description local time the window opens, e.g. 09:00 */
+                        start: string;
+                        /** @description local time it closes (exclusive), e.g. 18:00 */
+                        end: string;
+                    };
+                    /** @description country for numbers written without +country code; default: the channel number's country */
+                    default_region?: string | null;
+                    /** @default 1 */
+                    max_concurrency?: number;
+                    /** @default 3 */
+                    max_attempts?: number;
+                    /** @default 3600 */
+                    retry_delay_seconds?: number;
+                    /**
+                     * @default [
+                     *       "no_answer",
+                     *       "busy",
+                     *       "failed"
+                     *     ]
+                     */
+                    retry_on?: ("no_answer" | "busy" | "failed" | "voicemail")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "campaigns.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name?: string;
+                    agent_id?: string | null;
+                    flow_id?: string | null;
+                    /**
+                     * Format: uuid
+                     * @description a voice channel of this organization
+                     */
+                    channel_id?: string;
+                    /** @description IANA time zone, e.g. America/New_York: the calling window of contacts without their own */
+                    timezone?: string;
+                    calling_window?: {
+                        /** @description ISO weekdays, 1 = Monday … 7 = Sunday */
+                        days: number[];
+                        /** @description local time the window opens, e.g. 09:00 */
+                        start: string;
+                        /** @description local time it closes (exclusive), e.g. 18:00 */
+                        end: string;
+                    };
+                    /** @description country for numbers written without +country code; default: the channel number's country */
+                    default_region?: string | null;
+                    max_concurrency?: number;
+                    max_attempts?: number;
+                    retry_delay_seconds?: number;
+                    retry_on?: ("no_answer" | "busy" | "failed" | "voicemail")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        name: string;
+                        agent_id: string | null;
+                        flow_id: string | null;
+                        channel_id: string | null;
+                        timezone: string;
+                        calling_window: {
+                            days: number[];
+                            start: string;
+                            end: string;
+                        };
+                        default_region: string | null;
+                        max_concurrency: number;
+                        max_attempts: number;
+                        retry_delay_seconds: number;
+                        retry_on: string[];
+                        /**
+                         * @description read-only: changed by start, pause, resume, cancel and the engine
+                         * @enum {string}
+                         */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        started_at: string | null;
+                        finished_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        campaign_id: string;
+                        /** @enum {string} */
+                        status: "draft" | "running" | "paused" | "completed" | "cancelled";
+                        contacts: {
+                            total: number;
+                            pending: number;
+                            dialing: number;
+                            completed: number;
+                            failed: number;
+                            opted_out: number;
+                            skipped: number;
+                            cancelled: number;
+                        };
+                        /** @description attempts per outcome */
+                        outcomes: {
+                            [key: string]: number;
+                        };
+                        attempts: {
+                            total: number;
+                            in_progress: number;
+                        };
+                        /** @description answered attempts / ended attempts; null before any ended */
+                        answer_rate: number | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description text/csv */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    "campaigns.contacts.list": {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                status?: "pending" | "dialing" | "completed" | "failed" | "opted_out" | "skipped" | "cancelled";
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            campaign_id: string;
+                            phone: string;
+                            name: string | null;
+                            timezone: string | null;
+                            data: {
+                                [key: string]: unknown;
+                            };
+                            /** @enum {string} */
+                            status: "pending" | "dialing" | "completed" | "failed" | "opted_out" | "skipped" | "cancelled";
+                            attempts: number;
+                            /** @description when a pending contact is due */
+                            next_attempt_at: string | null;
+                            last_outcome: (("completed" | "no_answer" | "busy" | "failed" | "voicemail" | "opt_out") | string) | null;
+                            last_attempt_at: string | null;
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                            /** @description RFC 3339 UTC timestamp */
+                            updated_at: string;
+                        }[];
+                        next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.contacts.add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description E.164, or national with the campaign's default region */
+                    phone: string;
+                    name?: string | null;
+                    /** @description IANA zone; default: the number's country where it has one zone, else the campaign's */
+                    timezone?: string | null;
+                    /** @description custom fields, usable as {{variables}} in the agent and flow */
+                    data?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                }[];
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        rejected: {
+                            /** @description CSV: the line number (header = 1); JSON: the array index */
+                            row: number;
+                            reason: string;
+                        }[];
+                        /** @description all rejections (the list stops at 10,000) */
+                        rejected_count: number;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.contacts.import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        imported: number;
+                        rejected: {
+                            /** @description CSV: the line number (header = 1); JSON: the array index */
+                            row: number;
+                            reason: string;
+                        }[];
+                        /** @description all rejections (the list stops at 10,000) */
+                        rejected_count: number;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.contacts.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        campaign_id: string;
+                        phone: string;
+                        name: string | null;
+                        timezone: string | null;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "dialing" | "completed" | "failed" | "opted_out" | "skipped" | "cancelled";
+                        attempts: number;
+                        /** @description when a pending contact is due */
+                        next_attempt_at: string | null;
+                        last_outcome: (("completed" | "no_answer" | "busy" | "failed" | "voicemail" | "opt_out") | string) | null;
+                        last_attempt_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
+    "campaigns.contacts.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "campaigns.contacts.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                contact_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description E.164, or national with the campaign's default region */
+                    phone?: string;
+                    name?: string | null;
+                    /** @description IANA zone; default: the number's country where it has one zone, else the campaign's */
+                    timezone?: string | null;
+                    data?: {
+                        [key: string]: string | number | boolean | null;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        /** Format: uuid */
+                        campaign_id: string;
+                        phone: string;
+                        name: string | null;
+                        timezone: string | null;
+                        data: {
+                            [key: string]: unknown;
+                        };
+                        /** @enum {string} */
+                        status: "pending" | "dialing" | "completed" | "failed" | "opted_out" | "skipped" | "cancelled";
+                        attempts: number;
+                        /** @description when a pending contact is due */
+                        next_attempt_at: string | null;
+                        last_outcome: (("completed" | "no_answer" | "busy" | "failed" | "voicemail" | "opt_out") | string) | null;
+                        last_attempt_at: string | null;
+                        /** @description RFC 3339 UTC timestamp */
+                        created_at: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        updated_at: string;
                     };
                 };
             };

@@ -43,6 +43,8 @@ export interface NewCall {
   channel: CallChannel;
   /** The channel (widget, SMS/WhatsApp number, phone line) the session came through; null for API text sessions. */
   channel_id?: string | null;
+  /** The campaign an outbound call belongs to (src/pipeline/campaigns/). */
+  campaign_id?: string | null;
   mode: CallMode;
   direction: 'inbound' | 'outbound';
   from_number: string | null;
@@ -51,8 +53,6 @@ export interface NewCall {
   context: Record<string, unknown>;
   variables: Record<string, unknown>;
   started_at: Date;
-  /** Outbound campaign calls (the campaign dialer); null otherwise. */
-  campaign_id?: string | null;
   /** The provider's id of a phone call (Twilio CallSid, Plivo CallUUID, Exotel CallSid), when known. */
   provider_call_id?: string | null;
 }
@@ -154,6 +154,16 @@ export async function updateCallState(tx: Tx, id: string, expected: number, u: C
             version = version + 1, updated_at = now()
       where org_id = $1 and id = $2 and version = $3 returning ${COLUMNS}`,
     [tx.orgId, id, expected, JSON.stringify(u.state), JSON.stringify(u.variables), u.status, u.turns, JSON.stringify(u.actions), u.outcome, u.ended_reason, u.ended_at],
+  );
+  return r.rows[0] ?? null;
+}
+
+/** Ends a call that never connected (the provider refused it): no turn, no transcript. Null when already ended. */
+export async function endUnconnectedCall(tx: Tx, id: string, reason: string): Promise<CallRow | null> {
+  const r = await tx.query<CallRow>(
+    `update app.calls set status = 'ended', ended_reason = $3, ended_at = now(), version = version + 1, updated_at = now()
+      where org_id = $1 and id = $2 and status <> 'ended' returning ${COLUMNS}`,
+    [tx.orgId, id, reason],
   );
   return r.rows[0] ?? null;
 }

@@ -35,6 +35,9 @@ export const LIVE_TEXT_ENTRIES = 100;
 /** The sender's newest open SMS/WhatsApp thread on the channel (active or escalated), or null. */
 export const findOpenThread = (tx: Tx, channelId: string, fromNumber: string): Promise<repo.CallRow | null> => repo.findOpenThread(tx, channelId, fromNumber);
 
+/** An outbound call the provider refused: ended at once with `reason` (e.g. failed). */
+export const endUnconnectedCall = (tx: Tx, id: string, reason: string): Promise<repo.CallRow | null> => repo.endUnconnectedCall(tx, id, reason);
+
 export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | null> => repo.getCallState(tx, id);
 
 // Phone calls (src/pipeline/voice/): the provider's call id, barge-in and the marks of spoken turns.

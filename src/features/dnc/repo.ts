@@ -41,3 +41,9 @@ export async function listDnc(tx: Tx, opts: { after: string | null; limit: numbe
   );
   return r.rows;
 }
+
+export async function listedAmong(tx: Tx, phones: readonly string[]): Promise<Set<string>> {
+  if (phones.length === 0) return new Set();
+  const r = await tx.query<{ phone: string }>('select phone from app.dnc where org_id = $1 and phone = any($2::text[])', [tx.orgId, phones]);
+  return new Set(r.rows.map((x) => x.phone));
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const DNC_SOURCES = ['manual', 'sms_opt_out', 'whatsapp_opt_out'] as const;
+export const DNC_SOURCES = ['manual', 'sms_opt_out', 'whatsapp_opt_out', 'voice_opt_out'] as const;
 export type DncSource = (typeof DNC_SOURCES)[number];
 
 export const AddDncBody = z.strictObject({ phone: z.string().trim().min(3).max(32).describe('E.164, e.g. +14155550100') });
@@ -11,7 +11,7 @@ export const DncParams = z.strictObject({ phone: z.string().min(1).max(64) });
 
 export const DncEntryOut = z.object({
   phone: z.string(),
-  source: z.enum(DNC_SOURCES).describe('manual (POST /dnc) or the channel type on which the person replied STOP'),
+  source: z.enum(DNC_SOURCES).describe('manual (POST /dnc), the channel type on which the person replied STOP, or voice_opt_out (a campaign call ended with outcome opt_out)'),
   created_at: z.string(),
 });
 export type DncEntryOut = z.infer<typeof DncEntryOut>;
