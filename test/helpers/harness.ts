@@ -86,6 +86,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     keyring,
     close: async () => {
       await app.close();
+      await deps.notify?.close();
       if (!opts.testDb) await testDb.close();
     },
   };
