@@ -68,6 +68,8 @@ export interface NotifierOptions {
   log: Logger;
   /** Tests: another channel, so parallel test files never see each other. */
   channel?: string;
+  /** As pg_stat_activity shows the connection (default `converse-notify`). */
+  applicationName?: string;
 }
 
 interface Envelope {
@@ -122,7 +124,7 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
 
   async function connect(): Promise<void> {
     if (closed) return;
-    const c = new pg.Client({ connectionString: opts.url, application_name: 'converse-notify', keepAlive: true, connectionTimeoutMillis: 10_000 });
+    const c = new pg.Client({ connectionString: opts.url, application_name: opts.applicationName ?? 'converse-notify', keepAlive: true, connectionTimeoutMillis: 10_000 });
     // Once it serves (failures while connecting are the catch below's).
     const lost = (err?: Error) => {
       if (client !== c) return;
