@@ -25,13 +25,13 @@ async function listening(t: TestApp): Promise<Instance> {
   return { t, port, w: { t, base: `http://127.0.0.1:${port}`, close: () => t.close() } };
 }
 
-export async function startTwoInstances(): Promise<{ a: Instance; b: Instance; close(): Promise<void> }> {
+export async function startTwoInstances(): Promise<{ a: Instance; b: Instance; channel: string; close(): Promise<void> }> {
   const notifyChannel = `cv_test_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
   const ta = await createTestApp({ notifyChannel });
   const tb = await createTestApp({ testDb: ta.testDb, keyring: ta.keyring, notifyChannel });
   const a = await listening(ta);
   const b = await listening(tb);
-  return { a, b, close: async () => { await tb.close(); await ta.close(); } };
+  return { a, b, channel: notifyChannel, close: async () => { await tb.close(); await ta.close(); } };
 }
 
 /** An org whose web channel talks to an agent that can hand off to a person (the caller asks for one). */
