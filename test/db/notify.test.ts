@@ -5,9 +5,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { buildDeps } from '../../src/deps.js';
+import { createDatabase } from '../../src/platform/db/database.js';
+import { createPostgresDriver } from '../../src/platform/db/driver.js';
 import { createPgNotifier, MAX_PAYLOAD_BYTES, type Notifier } from '../../src/platform/db/notify.js';
 import { createLogger } from '../../src/platform/log/logger.js';
-import { isPostgres, openTestDb, type TestDb } from '../helpers/harness.js';
+import { isPostgres, openTestDb, testKeyring, type TestDb } from '../helpers/harness.js';
 
 const reason = 'LISTEN/NOTIFY is PostgreSQL mode only (embedded mode is one process per database folder, so in-process delivery is complete)';
 if (!isPostgres) console.warn(`test/db/notify.test.ts skipped: ${reason}`);
@@ -20,6 +24,21 @@ async function until(check: () => boolean, what: string, ms = 15_000): Promise<v
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('the notify connection in Deps', () => {
+  it('exists in PostgreSQL mode with a notify URL (no connection until first used), and not in embedded mode', async () => {
+    const log = createLogger('silent');
+    const url = 'postgres://converse_app@127.0.0.1:1/none';
+    const pgDb = createDatabase(createPostgresDriver(url, { max: 1 }));
+    const withUrl = buildDeps({ config: loadConfig({ DATABASE_URL: url }), db: pgDb, keyring: testKeyring(), log });
+    expect(withUrl.notify).not.toBeNull();
+    expect(withUrl.notify!.stats()).toEqual({ sent: 0, received: 0, ignored: 0, dropped: 0, reconnects: 0, pid: null });
+    await withUrl.notify!.close();
+    await pgDb.driver.close();
+    const embedded = { ...pgDb, mode: 'embedded' as const };
+    expect(buildDeps({ config: loadConfig({}), db: embedded, keyring: testKeyring(), log }).notify).toBeNull();
+  });
+});
 
 describe.skipIf(!isPostgres)('LISTEN/NOTIFY connection (PostgreSQL)', () => {
   let t: TestDb;

@@ -93,4 +93,20 @@ describe.skipIf(!isPostgres)('two API instances on one PostgreSQL: live events c
     expect(JSON.stringify(seenByY)).not.toContain(sessionId);
     for (const r of [onA, onB, otherOrgOnB]) r.cancel();
   });
+
+  it("when B's listening connection is lost and back, B's streams end with `resync` (events may have been missed); a new stream gets A's events again", async () => {
+    const onB = await stream(b, x.org.tokens.support_agent);
+    const pid = b.t.deps.notify!.stats().pid;
+    expect(pid).toEqual(expect.any(Number));
+    const killed = await a.t.testDb.admin.transaction((q) => q<{ ok: boolean }>('select pg_terminate_backend($1) as ok', [pid]));
+    expect(killed.rows).toEqual([{ ok: true }]);
+    expect(await onB.until((e) => e.event === 'closed')).toEqual([{ event: 'closed', data: { reason: 'resync' } }]);
+    expect(await onB.next()).toBeNull();
+    expect(b.t.deps.notify!.stats().reconnects).toBe(1);
+
+    const again = await stream(b, x.org.tokens.support_agent);
+    const { escalationId } = await handedOffSession(a.t.app, x.org, x.agentId);
+    expect((await again.until((e) => e.event === 'created')).at(-1)!.data.escalation.id).toBe(escalationId);
+    again.cancel();
+  });
 });

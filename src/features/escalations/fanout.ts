@@ -8,6 +8,8 @@
  * org; then it re-reads the escalation (and the turn's entries) inside THAT org's transaction: an id that
  * is not the org's reads nothing and the notification is dropped. Events reach only that org's streams.
  * The escalation is shown as it is when read (a quick claim after a creation may show as claimed).
+ * Delivery is at most once; after a lost connection this process's streams are ended so that clients
+ * resynchronize.
  */
 import { z } from 'zod';
 import type { Deps } from '../../deps.js';
@@ -37,6 +39,9 @@ export function attachEscalationFanout(deps: Deps, hub: EscalationHub): void {
       notify.publish(KIND, notice);
     }
   });
+  // Events made elsewhere while this process's connection was down are lost to it: its streams end
+  // (`closed`, reason `resync`), and clients reconnect and list the queue again (docs/escalations.md).
+  notify.onReconnect(() => hub.closeAll('resync'));
   notify.subscribe(KIND, (body) => {
     const parsed = Notice.safeParse(body);
     if (!parsed.success || (parsed.data.y === 'message') !== (parsed.data.t !== undefined)) return notify.reject();

@@ -43,6 +43,8 @@ export interface NotifierStats {
   /** Own notifications dropped (queue full, too large, or a failed send). */
   dropped: number;
   reconnects: number;
+  /** The listening connection's backend pid (pg_stat_activity), null while disconnected. */
+  pid: number | null;
 }
 
 export interface Notifier {
@@ -57,6 +59,11 @@ export interface Notifier {
    * the database keep the order notifications arrived in, per session or org.
    */
   inOrder(key: string, fn: () => Promise<void>): void;
+  /**
+   * Called each time the connection is back after a loss: notifications sent meanwhile were missed, so
+   * subscribers that cannot tolerate a gap resynchronize (the escalation streams end and reconnect).
+   */
+  onReconnect(fn: () => void): () => void;
   /** Listening, and a ping to itself came back within `timeoutMs`. False otherwise (it keeps trying). */
   ready(timeoutMs?: number): Promise<boolean>;
   stats(): NotifierStats;
@@ -97,10 +104,11 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(channel)) throw new Error('notify: invalid channel name');
   const { log } = opts;
   const handlers = new Map<string, Set<NotifyHandler>>();
-  const stats: NotifierStats = { sent: 0, received: 0, ignored: 0, dropped: 0, reconnects: 0 };
+  const stats: Omit<NotifierStats, 'pid'> = { sent: 0, received: 0, ignored: 0, dropped: 0, reconnects: 0 };
   const queue: string[] = [];
   const tails = new Map<string, Promise<void>>();
   const pingWaiters = new Map<string, () => void>();
+  const reconnected = new Set<() => void>();
   let client: pg.Client | null = null;
   let pid: number | null = null;
   let started = false;
@@ -108,6 +116,8 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
   let sending = false;
   let attempt = 0;
   let retry: NodeJS.Timeout | undefined;
+  /** A connection that served was lost (a first connection that needed retries is no reconnection). */
+  let lostOnce = false;
   let connected: { promise: Promise<void>; resolve: () => void } = deferred();
 
   function deferred() {
@@ -130,6 +140,7 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
       if (client !== c) return;
       client = null;
       pid = null;
+      lostOnce = true;
       connected = deferred();
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
@@ -151,10 +162,20 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
       }
       client = c;
       pid = r.rows[0]!.pid;
-      if (attempt > 0) stats.reconnects++;
+      const after = attempt > 0 && lostOnce;
       attempt = 0;
       connected.resolve();
       flush();
+      if (after) {
+        stats.reconnects++;
+        for (const fn of [...reconnected]) {
+          try {
+            fn();
+          } catch (err) {
+            log.warn({ err }, 'a notify reconnect handler failed');
+          }
+        }
+      }
     } catch (err) {
       c.removeAllListeners('notification');
       void c.end().catch(() => undefined);
@@ -247,6 +268,10 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
       start();
       enqueue(JSON.stringify({ v: 1, k: kind, d: body }));
     },
+    onReconnect(fn) {
+      reconnected.add(fn);
+      return () => reconnected.delete(fn);
+    },
     reject() {
       stats.ignored++;
     },
@@ -277,7 +302,7 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
         pingWaiters.delete(nonce);
       }
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, pid }),
     async close() {
       if (closed) return;
       closed = true;
