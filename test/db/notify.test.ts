@@ -84,6 +84,20 @@ describe.skipIf(!isPostgres)('LISTEN/NOTIFY connection (PostgreSQL)', () => {
     expect(a.stats().dropped).toBe(0);
   });
 
+  it('delivers a burst published at once (more than one statement\'s batch, while a send is in flight) completely and in order', async () => {
+    fresh();
+    const a = notifier();
+    const b = notifier();
+    const got: number[] = [];
+    b.subscribe('x', (d) => got.push((d as { i: number }).i));
+    expect(await a.ready()).toBe(true);
+    expect(await b.ready()).toBe(true);
+    for (let i = 0; i < 3000; i++) a.publish('x', { i });
+    await until(() => got.length === 3000, 'the whole burst', 60_000);
+    expect(got).toEqual(Array.from({ length: 3000 }, (_, i) => i));
+    expect(a.stats().dropped).toBe(0);
+  });
+
   it('drops what is not a valid envelope (not JSON, another version, no body) and counts it; keeps delivering', async () => {
     fresh();
     const b = notifier();

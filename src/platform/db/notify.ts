@@ -28,8 +28,10 @@ import type { Logger } from '../log/logger.js';
 export const NOTIFY_CHANNEL = 'converse_live';
 /** PostgreSQL refuses payloads of 8000 bytes or more. */
 export const MAX_PAYLOAD_BYTES = 7999;
-/** Own notifications waiting for the connection; beyond this the oldest are dropped. */
-const MAX_QUEUED = 1000;
+/** Own notifications waiting for the connection (or for the send in flight); beyond this the oldest are dropped. */
+const MAX_QUEUED = 10_000;
+/** Notifications per statement (at most ~4 MB of payload). */
+const MAX_BATCH = 500;
 const BACKOFF_MIN_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -234,12 +236,12 @@ export function createPgNotifier(opts: NotifierOptions): Notifier {
     flush();
   }
 
-  /** One statement for everything queued: NOTIFYs of one transaction are delivered together, in order. */
+  /** One statement for what is queued (up to MAX_BATCH): NOTIFYs of one transaction are delivered together, in order. */
   function flush(): void {
     const c = client;
     if (sending || !c || queue.length === 0) return;
     sending = true;
-    const batch = queue.splice(0, queue.length);
+    const batch = queue.splice(0, MAX_BATCH);
     c.query('select pg_notify($1, p) from unnest($2::text[]) with ordinality as t(p, n) order by n', [channel, batch])
       .then(() => {
         stats.sent += batch.length;
