@@ -9,7 +9,9 @@
  * and no caller's words travel on a channel every database role can listen to. The receiver does
  * nothing unless it holds a subscriber of that session; then it re-reads the turn's transcript entries
  * inside THAT org's transaction (a session id that is not the org's reads nothing: dropped), with the
- * words really said where the org stores them redacted, as the live session sees them.
+ * words really said where the org stores them redacted, as the live session sees them (except on the
+ * turn that ends the session: its live text is cleared in that same write, so a remote subscriber gets
+ * the stored, redacted, text), clipped as stored (32,000 characters).
  *
  * The reply messages are the turn's last `n` entries (the runtime writes the caller's entry, if any,
  * then one entry per reply message). A status of `ended` is believed only when the stored call has
