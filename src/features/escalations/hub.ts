@@ -33,6 +33,7 @@ export interface StreamSubscriber {
 
 export class EscalationHub {
   private readonly byOrg = new Map<string, Set<StreamSubscriber>>();
+  private readonly published = new Set<(orgId: string, events: readonly EscalationEvent[]) => void>();
 
   /** Adds a subscriber of `orgId` unless that org already has `max`; returns its unsubscribe, or null when full. */
   subscribe(orgId: string, sub: StreamSubscriber, max: number): (() => void) | null {
@@ -45,8 +46,6 @@ export class EscalationHub {
       if (set.size === 0 && this.byOrg.get(orgId) === set) this.byOrg.delete(orgId);
     };
   }
-
-  private readonly published = new Set<(orgId: string, events: readonly EscalationEvent[]) => void>();
 
   /** Events of a change this process committed: its own streams of the org, then the observers (the fan-out). */
   publish(orgId: string, events: readonly EscalationEvent[]): void {
