@@ -18,6 +18,7 @@ import { featureRoutes } from './features/index.js';
 import { escalationHub } from './features/escalations/hub.js';
 import { closeStatsStreams } from './features/campaigns/stats.js';
 import { pipelineRoutes } from './pipeline/http/index.js';
+import { sessionRuntime } from './pipeline/index.js';
 import { afterMessagingCallback } from './pipeline/messaging/hook.js';
 import { INBOUND_WEBHOOK_PREFIX, inboundWebhookPlugin } from './features/webhooks-inbound/routes.js';
 import { widgetSocketPlugin } from './pipeline/ws/ws-routes.js';
@@ -107,6 +108,16 @@ export async function buildApp(deps: Deps, opts: BuildAppOptions = {}): Promise<
   // Open escalation streams would hold the server's close until their clients leave: end them first.
   app.addHook('preClose', async () => escalationHub(deps).closeAll('shutdown'));
   app.addHook('preClose', async () => closeStatsStreams(deps));
+  // PostgreSQL mode: live events cross instances (platform/db/notify.ts). Listening from the start, so a
+  // stream or socket opened right after boot misses nothing; a notify URL that cannot deliver (PgBouncer
+  // in transaction mode) is reported here, and the instance then serves its own events only.
+  if (deps.notify) {
+    escalationHub(deps);
+    sessionRuntime(deps);
+    if (!(await deps.notify.ready())) {
+      deps.log.error('live events do not cross instances: the notify connection did not receive its own test notification (CONVERSE_NOTIFY_DATABASE_URL must reach PostgreSQL directly, not PgBouncer in transaction mode)');
+    }
+  }
   // The web console at `/` (static files, a catch-all GET that explicit routes and /api/* always win over).
   installConsole(app, deps.config.consoleDir);
   return app;

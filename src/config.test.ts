@@ -24,3 +24,14 @@ describe('default language model configuration', () => {
     expect(() => loadConfig({ CONVERSE_LLM_BASE_URL: 'ftp://x', CONVERSE_LLM_MODEL: 'm' })).toThrow(ConfigError);
   });
 });
+
+describe('the cross-process notify connection (CONVERSE_NOTIFY_DATABASE_URL)', () => {
+  it('is DATABASE_URL by default, its own URL when set (a direct URL when DATABASE_URL goes through PgBouncer), and unset in embedded mode', () => {
+    expect(loadConfig({}).notifyDatabaseUrl).toBeUndefined();
+    expect(loadConfig({ CONVERSE_NOTIFY_DATABASE_URL: 'postgres://converse_app@db:5432/c' }).notifyDatabaseUrl).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://converse_app@pgbouncer:6432/c' }).notifyDatabaseUrl).toBe('postgres://converse_app@pgbouncer:6432/c');
+    expect(loadConfig({ DATABASE_URL: 'postgres://converse_app@pgbouncer:6432/c', CONVERSE_NOTIFY_DATABASE_URL: 'postgres://converse_app@db:5432/c' }).notifyDatabaseUrl)
+      .toBe('postgres://converse_app@db:5432/c');
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://a@b/c', CONVERSE_NOTIFY_DATABASE_URL: 'not a url' })).toThrow(/CONVERSE_NOTIFY_DATABASE_URL/);
+  });
+});

@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   CONVERSE_HOME: z.string().min(1).default('./.converse'),
   DATABASE_URL: z.string().url().optional(),
   MIGRATION_DATABASE_URL: z.string().url().optional(),
+  CONVERSE_NOTIFY_DATABASE_URL: z.string().url().optional(),
   CONVERSE_MASTER_KEY: z.string().min(1).optional(),
   CONVERSE_MASTER_KEY_FILE: z.string().min(1).optional(),
   LOG_LEVEL: LogLevel.default('info'),
@@ -75,6 +76,11 @@ export interface Config {
   keysDir: string;
   databaseUrl: string | undefined;
   migrationDatabaseUrl: string | undefined;
+  /**
+   * The listening connection of the cross-process fan-out (platform/db/notify.ts): PostgreSQL mode only,
+   * default DATABASE_URL; must reach PostgreSQL directly (not PgBouncer in transaction mode).
+   */
+  notifyDatabaseUrl: string | undefined;
   masterKey: string | undefined;
   masterKeyFile: string | undefined;
   logLevel: LogLevelName;
@@ -156,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     keysDir: path.join(home, 'keys'),
     databaseUrl: e.DATABASE_URL,
     migrationDatabaseUrl: e.MIGRATION_DATABASE_URL,
+    notifyDatabaseUrl: e.DATABASE_URL ? (e.CONVERSE_NOTIFY_DATABASE_URL ?? e.DATABASE_URL) : undefined,
     masterKey: e.CONVERSE_MASTER_KEY,
     masterKeyFile: e.CONVERSE_MASTER_KEY_FILE,
     logLevel: e.LOG_LEVEL,

@@ -1,6 +1,7 @@
 import type { Config } from './config.js';
 import type { Database } from './platform/db/database.js';
 import type { Logger } from './platform/log/logger.js';
+import { createPgNotifier, type Notifier } from './platform/db/notify.js';
 import { createTokenService, type TokenService } from './platform/auth/tokens.js';
 import { createRateLimiter, type RateLimiter } from './platform/http/rate-limit.js';
 import { createSafeFetch, type SafeFetch } from './platform/outbound/index.js';
@@ -22,6 +23,11 @@ export interface Deps {
   vault: Vault;
   /** Signs short-lived web-session tokens (platform/auth/session-tokens.ts; the widget's claims: channels/session-token.ts). */
   webSessions: WebSessionTokens;
+  /**
+   * The cross-process fan-out (platform/db/notify.ts) in PostgreSQL mode; null in embedded mode (one
+   * process) or without a notify URL. It connects on first use; whoever closes the database closes it.
+   */
+  notify: Notifier | null;
 }
 
 export const ACCESS_TOKEN_KEY_PURPOSE = 'access-token-signing:v1';
@@ -46,6 +52,7 @@ export function buildDeps(input: { config: Config; db: Database; keyring: Keyrin
     safeFetch: createSafeFetch({ allowPrivateNetwork: config.allowPrivateNetwork }),
     vault: createDbVault({ keyring, db }),
     webSessions: createWebSessionTokens(deriveKey(keyring, WEB_SESSION_KEY_PURPOSE)),
+    notify: db.mode === 'postgres' && config.notifyDatabaseUrl ? createPgNotifier({ url: config.notifyDatabaseUrl, log }) : null,
     ...overrides,
   };
 }

@@ -72,7 +72,7 @@ export async function createRuntime(config: Config, opts: { log?: Logger; migrat
     await verifyRuntimeRole(db);
     const keyring = await loadOrCreateKeyring(config, log);
     const deps = buildDeps({ config, db, keyring, log });
-    return { deps, keyring, close: () => db.driver.close() };
+    return { deps, keyring, close: async () => { await deps.notify?.close(); await db.driver.close(); } };
   } catch (err) {
     await db.driver.close();
     throw err;

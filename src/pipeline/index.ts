@@ -11,6 +11,7 @@ import type { Deps } from '../deps.js';
 import type { OrgScope } from '../platform/db/with-org.js';
 import { startEngine, stepEngine } from './engine/index.js';
 import { attachMessagingTransport } from './messaging/transport.js';
+import { attachSessionFanout } from './session/fanout.js';
 import type { Engine } from './session/drive.js';
 import { SessionRuntime, type StartSessionInput } from './session/runtime.js';
 import type { SessionSink } from './session/transport.js';
@@ -38,6 +39,8 @@ export function sessionRuntime(deps: Deps): SessionRuntime {
     runtimes.set(deps, rt);
     // Live SMS/WhatsApp turns go out to the person in the thread, whichever transport or request ran them.
     attachMessagingTransport(deps, rt.bus);
+    // PostgreSQL mode: turns reach the session's subscribers on other processes, and theirs this one.
+    attachSessionFanout(deps, rt.bus);
   }
   return rt;
 }

@@ -13,47 +13,7 @@ import { createTestApp, modeName, type TestApp } from '../helpers/harness.js';
 import { expectError } from '../http/support.js';
 import { created, createAgent, say } from '../sessions/support.js';
 import { handedOffSession, post } from './support.js';
-
-interface SseEvent { event: string; data: any } // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** Reads server-sent events from a byte stream, one `next()` at a time. */
-class SseReader {
-  private buffer = '';
-  private readonly decoder = new TextDecoder();
-  constructor(private readonly reader: ReadableStreamDefaultReader<Uint8Array>, private readonly disconnect: () => void = () => undefined) {}
-
-  async next(): Promise<SseEvent | null> {
-    for (;;) {
-      const cut = this.buffer.indexOf('\n\n');
-      if (cut >= 0) {
-        const block = this.buffer.slice(0, cut);
-        this.buffer = this.buffer.slice(cut + 2);
-        const lines = block.split('\n').filter((l) => !l.startsWith(':') && !l.startsWith('retry:'));
-        if (lines.length === 0) continue; // a heartbeat comment
-        const event = lines.find((l) => l.startsWith('event: '))?.slice(7) ?? 'message';
-        const data = lines.find((l) => l.startsWith('data: '))?.slice(6);
-        return { event, data: data === undefined ? null : JSON.parse(data) };
-      }
-      const { value, done } = await this.reader.read();
-      if (done) return null;
-      this.buffer += this.decoder.decode(value, { stream: true });
-    }
-  }
-
-  /** Events up to and including the first that matches. */
-  async until(match: (e: SseEvent) => boolean): Promise<SseEvent[]> {
-    const seen: SseEvent[] = [];
-    for (;;) {
-      const e = await this.next();
-      if (e === null) throw new Error(`stream ended before the expected event; saw ${JSON.stringify(seen.map((s) => s.event))}`);
-      seen.push(e);
-      if (match(e)) return seen;
-    }
-  }
-
-  /** The client goes away. */
-  cancel = () => this.disconnect();
-}
+import { ReadableStreamFromNode, SseReader } from './sse.js';
 
 describe(`GET /escalations/stream (${modeName})`, () => {
   let t: TestApp;
@@ -163,13 +123,3 @@ describe(`GET /escalations/stream (${modeName})`, () => {
     expect(escalationHub(own.deps).connections(a.id)).toBe(0);
   });
 });
-
-/** A Node stream as a web ReadableStream of bytes. */
-function ReadableStreamFromNode(s: NodeJS.ReadableStream): ReadableStream<Uint8Array> {
-  return new ReadableStream({
-    start(controller) {
-      s.on('data', (chunk: Buffer | string) => controller.enqueue(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : new Uint8Array(chunk)));
-      s.on('end', () => controller.close());
-    },
-  });
-}

@@ -9,6 +9,7 @@ import { createDatabase, type Database } from '../../src/platform/db/database.js
 import { createPgliteDriver, createPostgresDriver, openPglite, type Driver } from '../../src/platform/db/driver.js';
 import { migrate } from '../../src/platform/db/migrate.js';
 import { verifyRuntimeRole } from '../../src/platform/db/boot-check.js';
+import { createPgNotifier } from '../../src/platform/db/notify.js';
 import { createLogger, type Logger } from '../../src/platform/log/logger.js';
 import { parseKeyring, type Keyring } from '../../src/platform/vault/keyring.js';
 import { runtimeLoginFrom } from '../../src/runtime.js';
@@ -66,6 +67,11 @@ export interface TestAppOptions {
   keyring?: Keyring;
   /** Default true. Only bench/http-mix.ts's no-isolation baseline (a superuser connection) turns it off. */
   verifyRuntimeRole?: boolean;
+  /**
+   * PostgreSQL only: this app's cross-process fan-out (src/platform/db/notify.ts) on a channel of the
+   * test's own, so test files running in parallel on one database never see each other's notifications.
+   */
+  notifyChannel?: string;
 }
 
 export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
@@ -76,7 +82,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     ...opts.config,
   });
   const keyring = opts.keyring ?? testKeyring();
-  const deps = buildDeps({ config, db: testDb.db, keyring, log: opts.log ?? createLogger('silent') });
+  const log = opts.log ?? createLogger('silent');
+  if (opts.notifyChannel && !isPostgres) throw new Error('notifyChannel: PostgreSQL mode only');
+  const notify = opts.notifyChannel ? { notify: createPgNotifier({ url: process.env.DATABASE_URL!, log, channel: opts.notifyChannel }) } : {};
+  const deps = buildDeps({ config, db: testDb.db, keyring, log, ...notify });
   const app = await buildApp(deps);
   await app.ready();
   return {
@@ -86,6 +95,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     keyring,
     close: async () => {
       await app.close();
+      await deps.notify?.close();
       if (!opts.testDb) await testDb.close();
     },
   };

@@ -225,6 +225,15 @@ export async function upsertTurn(tx: Tx, callId: string, t: TurnRow): Promise<vo
   );
 }
 
+/** The transcript entries one turn wrote, in order (primary key (org_id, call_id, seq): one call's rows). */
+export async function listTurnMessages(tx: Tx, callId: string, turn: number): Promise<MessageRow[]> {
+  const r = await tx.query<MessageRow>(
+    'select seq, role, text, at, interrupted, node_id, agent_id, turn from app.call_messages where org_id = $1 and call_id = $2 and turn = $3 order by seq',
+    [tx.orgId, callId, turn],
+  );
+  return r.rows;
+}
+
 export async function listMessages(tx: Tx, callId: string, opts: { last?: number } = {}): Promise<MessageRow[]> {
   if (opts.last !== undefined) {
     const r = await tx.query<MessageRow>(

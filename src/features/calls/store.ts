@@ -30,6 +30,20 @@ export async function readCallForTurn(tx: Tx, id: string, opts: { historyLimit: 
   return { call, history: history.map((m) => (said.has(m.seq) ? { ...m, text: said.get(m.seq)! } : m)) };
 }
 
+/**
+ * One stored turn of a live session as its transports show it (another process ran it: the session bus
+ * and the escalation stream across processes): the call and the entries that turn wrote, with the words
+ * really said where they were stored redacted (as readCallForTurn). Null when the call is not this org's.
+ */
+export async function readTurn(tx: Tx, id: string, turn: number): Promise<{ call: repo.CallRow; messages: repo.MessageRow[] } | null> {
+  const call = await repo.getCall(tx, id);
+  if (!call) return null;
+  const messages = await repo.listTurnMessages(tx, id, turn);
+  if (messages.length === 0) return { call, messages };
+  const said = new Map((await repo.getLiveText(tx, id)).map((e) => [e.seq, e.text]));
+  return { call, messages: messages.map((m) => (said.has(m.seq) ? { ...m, text: said.get(m.seq)! } : m)) };
+}
+
 /** Live text kept per session: enough for any history limit the runtime uses for the model. */
 export const LIVE_TEXT_ENTRIES = 100;
 /** The sender's newest open SMS/WhatsApp thread on the channel (active or escalated), or null. */

@@ -4,12 +4,14 @@
  * `GET /escalations/stream` connections of THAT organization receive it. Subscriptions are keyed by the
  * org of the subscriber's verified credential; an event is delivered only to its own org's set.
  *
- * In-process only: a connection sees what this process did. With several API processes, the scale-out
- * path is PostgreSQL LISTEN/NOTIFY on one channel carrying (org_id, escalation_id, event type) — never
- * content — and each process re-reading the escalation inside that org's transaction before it
- * publishes locally (docs/escalations.md "Running several processes").
+ * Across processes (PostgreSQL mode, ./fanout.ts): `publish` also hands the events to `onPublish`
+ * observers, which send (org_id, escalation_id, event type[, turn]) — never content — over
+ * LISTEN/NOTIFY; each other process re-reads the escalation inside that org's transaction and hands it
+ * to `deliver`, which reaches its own streams of that org only (docs/escalations.md "Running several
+ * processes").
  */
 import type { Deps } from '../../deps.js';
+import { attachEscalationFanout } from './fanout.js';
 import type { EscalationOut } from './schemas.js';
 
 export type EscalationEventType = 'created' | 'claimed' | 'message' | 'released' | 'closed';
@@ -19,6 +21,8 @@ export interface EscalationEvent {
   escalation: EscalationOut;
   /** For `message`: the transcript entries of the turn (the caller's words or the person's). */
   messages?: Array<{ role: string; text: string; at: string }>;
+  /** For `message`: the turn of the call those entries belong to (how another process re-reads them). */
+  turn?: number;
 }
 
 export interface StreamSubscriber {
@@ -29,6 +33,7 @@ export interface StreamSubscriber {
 
 export class EscalationHub {
   private readonly byOrg = new Map<string, Set<StreamSubscriber>>();
+  private readonly published = new Set<(orgId: string, events: readonly EscalationEvent[]) => void>();
 
   /** Adds a subscriber of `orgId` unless that org already has `max`; returns its unsubscribe, or null when full. */
   subscribe(orgId: string, sub: StreamSubscriber, max: number): (() => void) | null {
@@ -42,7 +47,19 @@ export class EscalationHub {
     };
   }
 
+  /** Events of a change this process committed: its own streams of the org, then the observers (the fan-out). */
   publish(orgId: string, events: readonly EscalationEvent[]): void {
+    this.deliver(orgId, events);
+    if (events.length > 0) for (const observer of this.published) observer(orgId, events);
+  }
+
+  onPublish(observer: (orgId: string, events: readonly EscalationEvent[]) => void): () => void {
+    this.published.add(observer);
+    return () => this.published.delete(observer);
+  }
+
+  /** To this process's streams of `orgId` only (also events another process published, re-read here). */
+  deliver(orgId: string, events: readonly EscalationEvent[]): void {
     const set = this.byOrg.get(orgId);
     if (!set) return;
     for (const event of events) for (const sub of [...set]) sub.send(event);
@@ -63,6 +80,9 @@ const hubs = new WeakMap<Deps, EscalationHub>();
 /** The process's hub for these Deps (the session runtime, the routes and the streams share it). */
 export function escalationHub(deps: Deps): EscalationHub {
   let hub = hubs.get(deps);
-  if (!hub) hubs.set(deps, (hub = new EscalationHub()));
+  if (!hub) {
+    hubs.set(deps, (hub = new EscalationHub()));
+    attachEscalationFanout(deps, hub);
+  }
   return hub;
 }

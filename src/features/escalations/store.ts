@@ -13,6 +13,8 @@ import { ESCALATION_LIMITS, presentEscalation } from './schemas.js';
 
 export interface EscalationTurn {
   call_id: string;
+  /** The turn's number in the call's records (a `message` event names it, so another process can re-read it). */
+  turn: number;
   /** The caller event that caused the turn (`text`, `human_message`, `hangup`, `release`, …). */
   cause: string;
   /** The turn's handoff (a flow node, the agent's tool, the offline responder), if it handed off. */
@@ -46,5 +48,5 @@ export async function recordEscalationTurn(tx: Tx, t: EscalationTurn): Promise<E
     return [{ type: 'closed', escalation: presentEscalation((await repo.getEscalation(tx, open.id))!) }];
   }
   if (t.messages.length === 0) return [];
-  return [{ type: 'message', escalation: presentEscalation(open), messages: t.messages.map((m) => ({ role: m.role, text: m.text, at: m.at.toISOString() })) }];
+  return [{ type: 'message', escalation: presentEscalation(open), turn: t.turn, messages: t.messages.map((m) => ({ role: m.role, text: m.text, at: m.at.toISOString() })) }];
 }

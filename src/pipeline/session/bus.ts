@@ -4,10 +4,12 @@
  * `human_message` turn from an HTTP request; the widget connection of that session, or the SMS thread's
  * sender, receives the reply through here.
  *
- * In-process only: a subscriber sees the turns run by this process. With several API processes, a
- * transport's connection and the request that runs the turn may be on different processes; the
- * scale-out path (ARCHITECTURE.md) is PostgreSQL LISTEN/NOTIFY carrying (org, session, version), with
- * the subscriber re-reading the turn inside its own org's transaction.
+ * Across processes (PostgreSQL mode, ./fanout.ts): a transport's connection and the request that runs
+ * the turn may be on different processes. Every published turn is also handed to `onPublish` observers
+ * (the fan-out sends (org, session, turn) over LISTEN/NOTIFY); another process re-reads the turn inside
+ * that org's transaction and hands it to `deliverRemote`, which reaches the session's own subscribers
+ * only. `subscribeAll` transports (SMS/WhatsApp sending through a provider's REST API) deliver from the
+ * process that ran the turn, so they never see remote updates (no message is sent twice).
  *
  * Isolation: a subscription names its org and session; `subscribeAll` is for transports that route by
  * the update's own org and channel (never by anything the caller sent).
@@ -26,6 +28,13 @@ export interface SessionUpdate {
   reply: SessionReply;
   /** The turn's engine outputs as produced (actions with their own fields, e.g. a send_message's text and recipient). */
   outputs: readonly Output[];
+  /** The turn's number in the call's records (0 = the start): how another process finds the turn's transcript. */
+  turn?: number;
+  /**
+   * Set on a turn another process ran (./fanout.ts): re-read from the database, its reply carries the
+   * turn's messages and status (no variables beyond the stored ones, no `awaiting`) and `outputs` is empty.
+   */
+  remote?: true;
 }
 
 export type SessionListener = (update: SessionUpdate) => void | Promise<void>;
@@ -34,6 +43,7 @@ export type ListenerErrorHandler = (err: unknown, update: SessionUpdate) => void
 export class SessionBus {
   private readonly bySession = new Map<string, Set<SessionListener>>();
   private readonly all = new Set<SessionListener>();
+  private readonly published = new Set<(update: SessionUpdate) => void>();
 
   constructor(private readonly onError: ListenerErrorHandler = () => undefined) {}
 
@@ -57,7 +67,33 @@ export class SessionBus {
 
   /** Called by the runtime after a turn is stored. Listeners never break the turn: errors go to onError. */
   publish(update: SessionUpdate): void {
-    const listeners = [...(this.bySession.get(`${update.orgId}:${update.sessionId}`) ?? []), ...this.all];
+    this.deliver([...(this.bySession.get(`${update.orgId}:${update.sessionId}`) ?? []), ...this.all], update);
+    for (const observer of this.published) {
+      try {
+        observer(update);
+      } catch (err) {
+        this.onError(err, update);
+      }
+    }
+  }
+
+  /** Every locally published turn, after its listeners (the cross-process fan-out). */
+  onPublish(observer: (update: SessionUpdate) => void): () => void {
+    this.published.add(observer);
+    return () => this.published.delete(observer);
+  }
+
+  /** A turn another process ran: to that session's subscribers only (never `subscribeAll`, never `onPublish`). */
+  deliverRemote(update: SessionUpdate & { remote: true }): void {
+    this.deliver([...(this.bySession.get(`${update.orgId}:${update.sessionId}`) ?? [])], update);
+  }
+
+  /** Whether this process has a subscriber of that session (a remote turn is read only then). */
+  has(orgId: string, sessionId: string): boolean {
+    return (this.bySession.get(`${orgId}:${sessionId}`)?.size ?? 0) > 0;
+  }
+
+  private deliver(listeners: readonly SessionListener[], update: SessionUpdate): void {
     for (const listener of listeners) {
       try {
         const r = listener(update);

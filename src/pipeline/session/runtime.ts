@@ -170,7 +170,7 @@ export class SessionRuntime {
     });
     escalationHub(this.deps).publish(scope.orgId, escalations ?? []);
     const reply = this.reply(id, status, r);
-    this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs });
+    this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: input.channel_id ?? null, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs, turn: 0 });
     return reply;
   }
 
@@ -213,7 +213,7 @@ export class SessionRuntime {
       if (!saved) throw errors.conflict('The call has already begun or ended');
       escalationHub(this.deps).publish(scope.orgId, saved);
       const reply = this.reply(id, status, r);
-      this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs });
+      this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: 'start', reply, outputs: r.outputs, turn: 0 });
       return { ...reply, context: ctx };
     });
   }
@@ -283,7 +283,7 @@ export class SessionRuntime {
       if (saved) {
         escalationHub(this.deps).publish(scope.orgId, saved);
         const reply = this.reply(id, status, r);
-        this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply, outputs: r.outputs });
+        this.bus.publish({ orgId: scope.orgId, sessionId: id, channel: ctx.channel, channelId: call.channel_id, mode: ctx.mode, cause: event.type, reply, outputs: r.outputs, turn: call.version - 1 });
         return reply;
       }
       this.deps.log.info({ call: id, org: scope.orgId, attempt }, 'session advanced elsewhere; retrying from the stored state');
@@ -330,7 +330,7 @@ export class SessionRuntime {
     const handoff = r.outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff') ?? null;
     // Only turns that hand off, or happen in an escalated session, touch the queue (no extra query otherwise).
     const escalations = handoff !== null || before === 'escalated' || t.status === 'escalated'
-      ? await recordEscalationTurn(tx, { call_id: id, cause: t.cause, handoff, escalated: t.status === 'escalated', messages })
+      ? await recordEscalationTurn(tx, { call_id: id, turn: t.turn, cause: t.cause, handoff, escalated: t.status === 'escalated', messages })
       : [];
     // Once per call, when it is over: an escalated call is not over until the person closes it or the caller leaves.
     if (ended && before !== 'ended') {
