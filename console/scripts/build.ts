@@ -34,6 +34,7 @@ export async function consoleIsStale(): Promise<boolean> {
  * later `npm start` would then serve. Setting `mode` alone is not enough, so NODE_ENV is set for the
  * build's duration (callers await it before doing anything else).
  */
+/* eslint-disable no-restricted-properties -- the build tool's own mode switch, not the app's configuration */
 export async function buildConsole(): Promise<void> {
   const previous = process.env.NODE_ENV;
   process.env.NODE_ENV = 'production';
@@ -44,6 +45,7 @@ export async function buildConsole(): Promise<void> {
     else process.env.NODE_ENV = previous;
   }
 }
+/* eslint-enable no-restricted-properties */
 
 /**
  * Builds if stale. Concurrent callers (two browser test files) take turns through a lock directory:
