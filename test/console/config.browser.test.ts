@@ -2,7 +2,8 @@
  * The configuration screens in Chromium: tools (with a test run against a local HTTP server and the
  * assignment to an agent), MCP servers (discovery, per-agent allowed tools), providers (write-only key,
  * test), web channels (snippet and a live preview that answers), webhook endpoints (secret once, a
- * delivery), privacy settings, and a viewer who can read all of it but change nothing.
+ * delivery, editing the events, a redelivery), privacy settings, and a viewer who can read all of it
+ * but change nothing.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -212,6 +213,23 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     const delivered = receiver.received.find((r) => r.url === '/hooks');
     expect(delivered?.headers['converse-signature']).toMatch(/^t=\d+,v1=[0-9a-f]+$/);
     expect(await page.content()).not.toContain(secret);
+
+    // Edit the events (the form starts from the saved values).
+    const endpointId = page.url().split('/').pop()!;
+    await page.getByRole('button', { name: 'Edit endpoint' }).click();
+    expect(await page.getByRole('checkbox', { name: /^call\.started/ }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: /^call\.ended/ }).check();
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    expect(await shown(page.getByText('Events: call.started, call.ended'))).toBe(true);
+    expect((await call(s.t.app, { method: 'GET', url: `/webhook-endpoints/${endpointId}`, token })).json().events).toEqual(['call.started', 'call.ended']);
+
+    // Redeliver: a second delivery of the same event reaches the receiver with the identical document.
+    await page.getByRole('button', { name: 'Redeliver' }).click();
+    await eventually(() => table.getByRole('cell', { name: '200', exact: true }).count(), { timeout: 40_000 }).toBeGreaterThanOrEqual(2);
+    const hooks = receiver.received.filter((r) => r.url === '/hooks' && r.headers['converse-event'] === 'call.started');
+    expect(hooks).toHaveLength(2);
+    expect(hooks[1]!.body).toBe(hooks[0]!.body);
+    expect(hooks[1]!.headers['converse-delivery']).not.toBe(hooks[0]!.headers['converse-delivery']);
   });
 
   it('saves the privacy settings', async () => {
@@ -298,6 +316,10 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     await page.getByRole('link', { name: 'Webhooks' }).click();
     expect(await shown(page.getByRole('link', { name: `${receiver.origin}/v` }))).toBe(true);
     expect(await page.getByRole('button', { name: 'Create endpoint' }).count()).toBe(0);
+    await page.getByRole('link', { name: `${receiver.origin}/v` }).click();
+    expect(await shown(page.getByText('Events: call.ended'))).toBe(true);
+    expect(await page.getByRole('button', { name: 'Edit endpoint' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete endpoint' }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'Settings' }).click();
     expect(await page.getByRole('switch', { name: 'Redact personal data' }).isDisabled()).toBe(true);
