@@ -149,9 +149,24 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     await eventually(() => page.getByTestId('provider-test-result').textContent()).toMatch(/^ok\d+ ms$/);
     expect(await page.content()).not.toContain('sk-console-test-key');
 
+    // Each speech picker offers only the kinds the API accepts for that role.
+    const token = await accessToken(page);
+    await post(token, '/providers', { name: 'Ears', kind: 'deepgram', credentials: { api_key: 'dg-console-key' } });
+    await post(token, '/providers', { name: 'Voice', kind: 'elevenlabs', credentials: { api_key: 'el-console-key' } });
+
     await page.goto('/agents/new');
     await page.getByLabel('Language model provider', { exact: true }).first().click();
     expect(await shown(page.getByRole('option', { name: 'Local model (openai_compatible, fake-model)' }))).toBe(true);
+    await page.keyboard.press('Escape');
+    const optionsOf = async (label: string) => {
+      await page.getByLabel(label, { exact: true }).first().click();
+      await page.getByRole('option').first().waitFor();
+      const names = await page.getByRole('option').allTextContents();
+      await page.keyboard.press('Escape');
+      return names;
+    };
+    expect(await optionsOf('Speech recognition')).toEqual(['Ears (deepgram)']);
+    expect(await optionsOf('Speech synthesis')).toEqual(['Voice (elevenlabs)']);
   });
 
   it('creates a web channel, shows the embed snippet and a live preview that answers', async () => {
