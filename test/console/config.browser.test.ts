@@ -2,7 +2,8 @@
  * The configuration screens in Chromium: tools (with a test run against a local HTTP server and the
  * assignment to an agent), MCP servers (discovery, per-agent allowed tools), providers (write-only key,
  * test), web channels (snippet and a live preview that answers), webhook endpoints (secret once, a
- * delivery), privacy settings, and a viewer who can read all of it but change nothing.
+ * delivery, editing the events, a redelivery), privacy settings, and a viewer who can read all of it
+ * but change nothing.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -148,9 +149,24 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     await eventually(() => page.getByTestId('provider-test-result').textContent()).toMatch(/^ok\d+ ms$/);
     expect(await page.content()).not.toContain('sk-console-test-key');
 
+    // Each speech picker offers only the kinds the API accepts for that role.
+    const token = await accessToken(page);
+    await post(token, '/providers', { name: 'Ears', kind: 'deepgram', credentials: { api_key: 'dg-console-key' } });
+    await post(token, '/providers', { name: 'Voice', kind: 'elevenlabs', credentials: { api_key: 'el-console-key' } });
+
     await page.goto('/agents/new');
     await page.getByLabel('Language model provider', { exact: true }).first().click();
     expect(await shown(page.getByRole('option', { name: 'Local model (openai_compatible, fake-model)' }))).toBe(true);
+    await page.keyboard.press('Escape');
+    const optionsOf = async (label: string) => {
+      await page.getByLabel(label, { exact: true }).first().click();
+      await page.getByRole('option').first().waitFor();
+      const names = await page.getByRole('option').allTextContents();
+      await page.keyboard.press('Escape');
+      return names;
+    };
+    expect(await optionsOf('Speech recognition')).toEqual(['Ears (deepgram)']);
+    expect(await optionsOf('Speech synthesis')).toEqual(['Voice (elevenlabs)']);
   });
 
   it('creates a web channel, shows the embed snippet and a live preview that answers', async () => {
@@ -212,6 +228,23 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     const delivered = receiver.received.find((r) => r.url === '/hooks');
     expect(delivered?.headers['converse-signature']).toMatch(/^t=\d+,v1=[0-9a-f]+$/);
     expect(await page.content()).not.toContain(secret);
+
+    // Edit the events (the form starts from the saved values).
+    const endpointId = page.url().split('/').pop()!;
+    await page.getByRole('button', { name: 'Edit endpoint' }).click();
+    expect(await page.getByRole('checkbox', { name: /^call\.started/ }).isChecked()).toBe(true);
+    await page.getByRole('checkbox', { name: /^call\.ended/ }).check();
+    await page.getByRole('button', { name: 'Save endpoint' }).click();
+    expect(await shown(page.getByText('Events: call.started, call.ended'))).toBe(true);
+    expect((await call(s.t.app, { method: 'GET', url: `/webhook-endpoints/${endpointId}`, token })).json().events).toEqual(['call.started', 'call.ended']);
+
+    // Redeliver: a second delivery of the same event reaches the receiver with the identical document.
+    await page.getByRole('button', { name: 'Redeliver' }).click();
+    await eventually(() => table.getByRole('cell', { name: '200', exact: true }).count(), { timeout: 40_000 }).toBeGreaterThanOrEqual(2);
+    const hooks = receiver.received.filter((r) => r.url === '/hooks' && r.headers['converse-event'] === 'call.started');
+    expect(hooks).toHaveLength(2);
+    expect(hooks[1]!.body).toBe(hooks[0]!.body);
+    expect(hooks[1]!.headers['converse-delivery']).not.toBe(hooks[0]!.headers['converse-delivery']);
   });
 
   it('saves the privacy settings', async () => {
@@ -298,6 +331,10 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     await page.getByRole('link', { name: 'Webhooks' }).click();
     expect(await shown(page.getByRole('link', { name: `${receiver.origin}/v` }))).toBe(true);
     expect(await page.getByRole('button', { name: 'Create endpoint' }).count()).toBe(0);
+    await page.getByRole('link', { name: `${receiver.origin}/v` }).click();
+    expect(await shown(page.getByText('Events: call.ended'))).toBe(true);
+    expect(await page.getByRole('button', { name: 'Edit endpoint' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Delete endpoint' }).count()).toBe(0);
 
     await page.getByRole('link', { name: 'Settings' }).click();
     expect(await page.getByRole('switch', { name: 'Redact personal data' }).isDisabled()).toBe(true);

@@ -16,6 +16,7 @@ describe(`isolation matrix: MCP servers and webhook endpoints (${modeName})`, ()
     mcp = await startFakeMcp();
     Object.assign(env, { echo: echo.origin, mcp: mcp.origin });
     t = await createTestApp({ config: { allowPrivateNetwork: true } });
+    env.deps = t.deps;
     fx = await createMatrixFixtures(t.app);
     await seedToolsMcpWebhooks(fx);
   });

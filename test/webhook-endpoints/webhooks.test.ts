@@ -196,6 +196,60 @@ describe(`outbound webhooks (${modeName})`, () => {
     expectError(await call(t.app, { method: 'DELETE', url: `/webhook-endpoints/${endpoint.id}`, token: a.tokens.admin }), 404);
   });
 
+  it('edits an endpoint: events, URL (address policy applies), description; the secret stays', async () => {
+    const a = await freshOrg();
+    const created = (await subscribe(a, ['call.ended'])).json();
+    const path = `/hook/${randomUUID()}`;
+    const patch = (body: unknown, org = a, id = created.id, app = t.app) => call(app, { method: 'PATCH', url: `/webhook-endpoints/${id}`, token: org.tokens.admin, body });
+    const res = await patch({ url: `${receiver.origin}${path}`, events: ['document.ready', 'call.ended'], description: 'edited' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ id: created.id, url: `${receiver.origin}${path}`, events: ['document.ready', 'call.ended'], description: 'edited', secret: { configured: true } });
+    expect(res.json().signing_secret).toBeUndefined();
+    expect((await patch({ description: 'only this' })).json()).toMatchObject({ events: ['document.ready', 'call.ended'], description: 'only this' });
+    // The new subscription is what events fan out to, signed with the original secret.
+    await emit(a, 'document.ready', { document_id: randomUUID() });
+    await runDueDeliveries(t.deps, [a.id]);
+    const [req] = requestsTo(path);
+    expect(verifyWebhookSignature({ secret: created.signing_secret, header: req!.headers['converse-signature'] as string, body: req!.body })).toBe(true);
+    for (const bad of [{}, { events: [] }, { events: ['call.exploded'] }, { url: 'ftp://x/' }, { signing_secret: 'x' }]) expectError(await patch(bad), 400);
+    expect(expectError(await patch({ url: 'http://169.254.169.254/hook' }), 422).details?.[0]).toMatchObject({ reason: 'metadata_address' });
+    expectError(await patch({ description: 'x' }, b), 404);
+    expect(await auditText(t.app, a.tokens.owner)).toContain('webhook_endpoint.updated');
+  });
+
+  it('redelivers a finished delivery as a new delivery of the same event; 409 while queued', async () => {
+    const a = await freshOrg();
+    const path = `/hook/${randomUUID()}`;
+    const endpoint = (await subscribe(a, ['call.ended'], path)).json();
+    const emitted = await emit(a, 'call.ended', { call_id: randomUUID() });
+    const original = emitted.deliveryIds[0]!;
+    const redeliver = (org: TestOrg, deliveryId = original, endpointId = endpoint.id) =>
+      call(t.app, { method: 'POST', url: `/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/redeliver`, token: org.tokens.admin });
+    expect(expectError(await redeliver(a), 409).message).toMatch(/still queued/);
+    await runDueDeliveries(t.deps, [a.id]);
+
+    const res = await redeliver(a);
+    expect(res.statusCode, res.body).toBe(202);
+    const fresh = res.json();
+    expect(fresh).toMatchObject({ endpoint_id: endpoint.id, event_id: emitted.eventId, event_type: 'call.ended', status: 'pending', attempts: 0, history: [] });
+    expect(fresh.id).not.toBe(original);
+    await runDueDeliveries(t.deps, [a.id]);
+    const reqs = requestsTo(path);
+    expect(reqs).toHaveLength(2);
+    expect(reqs[1]!.headers['converse-delivery']).toBe(fresh.id);
+    expect(reqs[1]!.body).toBe(reqs[0]!.body); // the identical signed document: same event id
+    expect(verifyWebhookSignature({ secret: endpoint.signing_secret, header: reqs[1]!.headers['converse-signature'] as string, body: reqs[1]!.body })).toBe(true);
+    const list = await deliveries(a, endpoint.id);
+    expect(list.map((d) => [d.id, d.status])).toEqual(expect.arrayContaining([[original, 'succeeded'], [fresh.id, 'succeeded']]));
+
+    // Another org's endpoint or delivery, and a delivery under the wrong endpoint, are all 404.
+    expectError(await redeliver(b), 404);
+    const other = (await subscribe(a, ['call.started'])).json();
+    expectError(await redeliver(a, original, other.id), 404);
+    expectError(await redeliver(a, randomUUID()), 404);
+    expect(await auditText(t.app, a.tokens.owner)).toContain('webhook_delivery.redelivered');
+  });
+
   it('keeps signing secrets out of audit rows, logs and the database', async () => {
     expect(secrets.length).toBeGreaterThan(5);
     const audit = await auditText(t.app, a.tokens.owner);

@@ -762,7 +762,8 @@ export interface paths {
         delete: operations["webhook_endpoints.delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change the URL, the events or the description. The signing secret stays. */
+        patch: operations["webhook_endpoints.update"];
         trace?: never;
     };
     "/api/v1/webhook-endpoints/{id}/deliveries": {
@@ -776,6 +777,23 @@ export interface paths {
         get: operations["webhook_endpoints.deliveries"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Queue a new delivery of a finished delivery's event (same event id). 409 while the delivery is still pending or retrying. */
+        post: operations["webhook_endpoints.redeliver"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5980,6 +5998,47 @@ export interface operations {
             };
         };
     };
+    "webhook_endpoints.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    url?: string;
+                    events?: ("call.started" | "call.ended" | "escalation.created" | "campaign.started" | "campaign.completed" | "document.ready" | "document.failed")[];
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        url: string;
+                        events: string[];
+                        description: string;
+                        secret: {
+                            /** @enum {boolean} */
+                            configured: true;
+                        };
+                        created_at: string;
+                        updated_at: string;
+                    };
+                };
+            };
+        };
+    };
     "webhook_endpoints.deliveries": {
         parameters: {
             query?: {
@@ -6026,6 +6085,52 @@ export interface operations {
                             }[];
                         }[];
                         next_cursor: string | null;
+                    };
+                };
+            };
+        };
+    };
+    "webhook_endpoints.redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                delivery_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        endpoint_id: string;
+                        event_id: string;
+                        event_type: string;
+                        /** @enum {string} */
+                        status: "pending" | "retrying" | "succeeded" | "failed";
+                        attempts: number;
+                        response_status: number | null;
+                        duration_ms: number | null;
+                        error: string | null;
+                        next_attempt_at: string | null;
+                        delivered_at: string | null;
+                        created_at: string;
+                        updated_at: string;
+                        history: {
+                            attempt: number;
+                            response_status: number | null;
+                            duration_ms: number;
+                            error: string | null;
+                            next_attempt_at: string | null;
+                            at: string;
+                        }[];
                     };
                 };
             };

@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import type { Database } from '../../platform/db/database.js';
 import { withOrg } from '../../platform/db/with-org.js';
 import { defineJob, JobPayloadBase, PermanentJobError } from '../../platform/jobs/index.js';
+import { emitEvent } from '../webhook-endpoints/events.js';
 import { isExtractionError, UnsupportedTypeError } from './ingest/index.js';
 import { buildIndex, embeddingInput, type SourceBytes } from './pipeline.js';
 import * as repo from './repo.js';
@@ -84,6 +85,7 @@ export async function processDocument(deps: Deps, t: IngestTarget): Promise<Inge
         embeddingModel: embedder && embeddings ? embedder.model : null,
         sizeBytes: src.bytes.length,
       });
+      await emitEvent(tx, { type: 'document.ready', data: documentEventData(current, { status: 'ready', chunk_count: built.chunks.length }) });
       return true;
     });
     return written ? { kind: 'ready', chunks: built.chunks.length } : { kind: 'skipped' };
@@ -101,9 +103,18 @@ export async function processDocument(deps: Deps, t: IngestTarget): Promise<Inge
       // A failed document has no chunks: a failed reindex must not leave the old text searchable.
       await searchRepo.deleteChunks(tx, doc.id);
       await repo.markFailed(tx, doc.id, message, contentType);
+      await emitEvent(tx, { type: 'document.failed', data: documentEventData(current, { status: 'failed', error: message }) });
     });
     return { kind: 'failed', message };
   }
+}
+
+/**
+ * The `document.ready` / `document.failed` webhook data, written in the transaction that sets the
+ * status (so the event goes out if and only if that commits): ids and facts, never the content.
+ */
+function documentEventData(doc: repo.DocumentRow, facts: { status: 'ready'; chunk_count: number } | { status: 'failed'; error: string }) {
+  return { document_id: doc.id, name: doc.name, source: doc.source, generation: doc.generation, ...facts };
 }
 
 /** User-facing reason and whether retrying could help. Unknown errors never expose their text. */

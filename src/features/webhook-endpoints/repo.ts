@@ -86,6 +86,16 @@ export async function deleteEndpoint(tx: Tx, id: string): Promise<EndpointRow | 
   return r.rows[0] ?? null;
 }
 
+export async function updateEndpoint(tx: Tx, id: string, patch: { url?: string; events?: string[]; description?: string }): Promise<EndpointRow | null> {
+  const r = await tx.query<EndpointRow>(
+    `update app.webhook_endpoints
+        set url = coalesce($3, url), events = coalesce($4::text[], events), description = coalesce($5, description), updated_at = now()
+      where org_id = $1 and id = $2 returning ${COLUMNS}`,
+    [tx.orgId, id, patch.url ?? null, patch.events ?? null, patch.description ?? null],
+  );
+  return r.rows[0] ?? null;
+}
+
 /** Ids of the org's endpoints subscribed to `eventType`. */
 export async function subscribedEndpointIds(tx: Tx, eventType: string): Promise<string[]> {
   const r = await tx.query<{ id: string }>('select id from app.webhook_endpoints where org_id = $1 and events @> array[$2]::text[] order by created_at, id', [tx.orgId, eventType]);
@@ -97,6 +107,15 @@ export async function insertDelivery(tx: Tx, d: { id: string; endpointId: string
     'insert into app.webhook_deliveries (org_id, id, endpoint_id, event_id, event_type, payload) values ($1, $2, $3, $4, $5, $6)',
     [tx.orgId, d.id, d.endpointId, d.eventId, d.eventType, JSON.stringify(d.payload)],
   );
+}
+
+/** One delivery of one endpoint, with the stored event document (for a redelivery). */
+export async function getDelivery(tx: Tx, endpointId: string, id: string): Promise<(DeliveryRow & { payload: unknown }) | null> {
+  const r = await tx.query<DeliveryRow & { payload: unknown }>(
+    `select ${DELIVERY_COLUMNS}, payload from app.webhook_deliveries where org_id = $1 and endpoint_id = $2 and id = $3`,
+    [tx.orgId, endpointId, id],
+  );
+  return r.rows[0] ?? null;
 }
 
 export async function getDeliveryToSend(tx: Tx, id: string): Promise<DeliveryToSend | null> {

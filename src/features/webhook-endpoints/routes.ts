@@ -1,8 +1,8 @@
 import { decodeCursor } from '../../platform/http/pagination.js';
 import { route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams, ListQuery, listOf } from '../../platform/http/schemas.js';
-import { CreatedEndpointOut, CreateEndpointBody, DeliveryOut, EndpointOut, WEBHOOK_LIMITS } from './schemas.js';
-import { createEndpoint, deleteEndpoint, getEndpoint, listDeliveries, listEndpoints } from './service.js';
+import { CreatedEndpointOut, CreateEndpointBody, DeliveryOut, DeliveryParams, EndpointOut, UpdateEndpointBody, WEBHOOK_LIMITS } from './schemas.js';
+import { createEndpoint, deleteEndpoint, getEndpoint, listDeliveries, listEndpoints, redeliver, updateEndpoint } from './service.js';
 
 const tags = ['webhook-endpoints'];
 
@@ -41,6 +41,19 @@ export const webhookEndpointRoutes: RouteDef[] = [
     txHandler: ({ tx, params }) => getEndpoint(tx, params.id),
   }),
   route({
+    method: 'PATCH',
+    url: '/webhook-endpoints/:id',
+    operation: 'webhook_endpoints.update',
+    summary: 'Change the URL, the events or the description. The signing secret stays.',
+    permission: 'config:write',
+    tags,
+    params: IdParams,
+    body: UpdateEndpointBody,
+    bodyLimit: WEBHOOK_LIMITS.bodyLimitBytes,
+    response: { 200: EndpointOut },
+    handler: ({ deps, principal, params, body, meta }) => updateEndpoint(deps, principal, params.id, body, meta),
+  }),
+  route({
     method: 'DELETE',
     url: '/webhook-endpoints/:id',
     operation: 'webhook_endpoints.delete',
@@ -61,5 +74,17 @@ export const webhookEndpointRoutes: RouteDef[] = [
     query: ListQuery,
     response: { 200: listOf(DeliveryOut) },
     txHandler: ({ tx, params, query }) => listDeliveries(tx, params.id, { cursor: decodeCursor(query.cursor), limit: query.limit }),
+  }),
+  route({
+    method: 'POST',
+    url: '/webhook-endpoints/:id/deliveries/:delivery_id/redeliver',
+    operation: 'webhook_endpoints.redeliver',
+    summary: "Queue a new delivery of a finished delivery's event (same event id). 409 while the delivery is still pending or retrying.",
+    permission: 'config:write',
+    tags,
+    params: DeliveryParams,
+    status: 202,
+    response: { 202: DeliveryOut },
+    txHandler: ({ tx, principal, params, meta }) => redeliver(tx, principal, params.id, params.delivery_id, meta),
   }),
 ];

@@ -28,16 +28,27 @@ const Url = z
     }
   }, 'must be an absolute http or https URL without credentials');
 
+const Events = z
+  .array(z.enum(EVENT_TYPES))
+  .min(1)
+  .max(EVENT_TYPES.length)
+  .refine((e) => new Set(e).size === e.length, 'duplicate events');
+const Description = z.string().max(500);
+
 export const CreateEndpointBody = z.strictObject({
   url: Url,
-  events: z
-    .array(z.enum(EVENT_TYPES))
-    .min(1)
-    .max(EVENT_TYPES.length)
-    .refine((e) => new Set(e).size === e.length, 'duplicate events'),
-  description: z.string().max(500).default(''),
+  events: Events,
+  description: Description.default(''),
 });
 export type CreateEndpointBody = z.infer<typeof CreateEndpointBody>;
+
+/** Every field optional; the signing secret is not editable (delete and recreate to rotate it). */
+export const UpdateEndpointBody = z
+  .strictObject({ url: Url.optional(), events: Events.optional(), description: Description.optional() })
+  .refine((b) => b.url !== undefined || b.events !== undefined || b.description !== undefined, 'nothing to update');
+export type UpdateEndpointBody = z.infer<typeof UpdateEndpointBody>;
+
+export const DeliveryParams = z.strictObject({ id: z.uuid(), delivery_id: z.uuid() });
 
 export const EndpointOut = z.object({
   id: z.string(),

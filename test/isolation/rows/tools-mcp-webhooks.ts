@@ -10,6 +10,9 @@
  * really run, against loopback fakes (`env`), so a 200 proves the route works, not just that it routes.
  */
 import { randomUUID } from 'node:crypto';
+import type { Deps } from '../../../src/deps.js';
+import * as webhookRepo from '../../../src/features/webhook-endpoints/repo.js';
+import { withOrg } from '../../../src/platform/db/with-org.js';
 import { call } from '../../helpers/api.js';
 import { rowsFor, type Caller, type MatrixFixtures, type MatrixRow, type Operation, type OrgName, type Resource } from '../matrix.js';
 
@@ -18,7 +21,7 @@ export const WRITERS: readonly Caller[] = ['owner', 'admin', 'api_key'];
 const ORGS = ['A', 'B'] as const;
 
 /** Set by the test file before rows run: origins of the loopback fakes and the fixtures. */
-export const env: { echo: string; mcp: string; fx: MatrixFixtures | undefined } = { echo: '', mcp: '', fx: undefined };
+export const env: { echo: string; mcp: string; fx: MatrixFixtures | undefined; deps: Deps | undefined } = { echo: '', mcp: '', fx: undefined, deps: undefined };
 const seed = (org: OrgName, key: string) => env.fx?.seeds[org][key] ?? `{seed ${key}}`;
 
 async function owner(fx: MatrixFixtures, org: OrgName, method: 'GET' | 'POST', url: string, body?: unknown) {
@@ -60,6 +63,28 @@ export const endpointResource: Resource = {
   name: 'webhook endpoint',
   create: (fx, org) => ownerCreate(fx, org, '/webhook-endpoints', endpointBody()),
   snapshot: async (fx, org, id) => ({ endpoint: await ownerGet(fx, org, `/webhook-endpoints/${id}`), deliveries: await ownerGet(fx, org, `/webhook-endpoints/${id}/deliveries`) }),
+};
+/**
+ * A finished (succeeded) delivery of the org's seed endpoint. No API creates one directly, so it is
+ * written with the feature's own repo, exactly as emitEvent and the delivery job would leave it.
+ */
+const deliveryResource: Resource = {
+  name: 'webhook delivery',
+  create: async (fx, org) => {
+    const id = randomUUID();
+    const eventId = randomUUID();
+    const payload = { id: eventId, type: 'call.ended', created_at: new Date().toISOString(), data: { call_id: randomUUID() } };
+    await withOrg(env.deps!.db, { orgId: fx.orgs[org].id }, async (tx) => {
+      await webhookRepo.insertDelivery(tx, { id, endpointId: fx.seeds[org].endpoint!, eventId, eventType: 'call.ended', payload });
+      await webhookRepo.recordAttempt(tx, { deliveryId: id, attempt: 1, status: 'succeeded', responseStatus: 200, durationMs: 5, error: null, nextAttemptAt: null });
+    });
+    fx.ids[org].add(id);
+    return id;
+  },
+  snapshot: async (fx, org, id) => {
+    const list = (await ownerGet(fx, org, `/webhook-endpoints/${fx.seeds[org].endpoint}/deliveries?limit=200`)) as { data: Array<{ id: string }> };
+    return list.data.find((d) => d.id === id) ?? null;
+  },
 };
 /** An agent, seen through what it is assigned (tools and MCP servers). */
 const agentResource: Resource = {
@@ -141,6 +166,7 @@ const ops = {
   endpointsList: { name: 'webhook_endpoints.list', method: 'GET', path: '/webhook-endpoints?limit=200', listIds: ids, mustList: (fx, org) => [fx.seeds[org].endpoint!] },
   endpointsCreate: { name: 'webhook_endpoints.create', method: 'POST', path: '/webhook-endpoints', body: endpointBody, registers: reg },
   endpointGet: { name: 'webhook_endpoints.get', method: 'GET', path: '/webhook-endpoints/:id', resource: endpointResource },
+  endpointPatch: { name: 'webhook_endpoints.update', method: 'PATCH', path: '/webhook-endpoints/:id', resource: endpointResource, body: () => ({ events: ['call.ended', 'call.started'], description: 'patched' }) },
   endpointDelete: { name: 'webhook_endpoints.delete', method: 'DELETE', path: '/webhook-endpoints/:id', resource: endpointResource },
   endpointDeliveries: { name: 'webhook_endpoints.deliveries', method: 'GET', path: '/webhook-endpoints/:id/deliveries', resource: endpointResource },
 } satisfies Record<string, Operation>;
@@ -158,6 +184,9 @@ const perOrg = (org: OrgName) =>
     },
     assignServerToAgent: { name: 'mcp_servers.agent.assign', label: 'agent', method: 'POST', get path() { return `/mcp-servers/agent/:id/assign/${seed(org, 'server')}`; }, resource: agentResource },
     unassignServer: { name: 'mcp_servers.agent.unassign', label: 'server', method: 'DELETE', get path() { return `/mcp-servers/agent/${seed(org, 'agent')}/assign/:id`; }, resource: assignedServerResource },
+    redeliver: {
+      name: 'webhook_endpoints.redeliver', method: 'POST', get path() { return `/webhook-endpoints/${seed(org, 'endpoint')}/deliveries/:id/redeliver`; }, resource: deliveryResource,
+    },
     unassignServerFromAgent: { name: 'mcp_servers.agent.unassign', label: 'agent', method: 'DELETE', get path() { return `/mcp-servers/agent/:id/assign/${seed(org, 'server')}`; }, resource: agentWithServerResource },
   }) satisfies Record<string, Operation>;
 
@@ -189,6 +218,8 @@ export const mcpWebhookRows: MatrixRow[] = [
   ...rowsFor(ops.endpointsList, { allowed: READERS, ok: 200 }),
   ...rowsFor(ops.endpointsCreate, { allowed: WRITERS, ok: 201 }),
   ...rowsFor(ops.endpointGet, { allowed: READERS, ok: 200 }),
+  ...rowsFor(ops.endpointPatch, { allowed: WRITERS, ok: 200 }),
   ...rowsFor(ops.endpointDelete, { allowed: WRITERS, ok: 204 }),
   ...rowsFor(ops.endpointDeliveries, { allowed: READERS, ok: 200 }),
+  ...perOrgRows((o) => [[o.redeliver, 202]]),
 ];

@@ -9,6 +9,7 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
+import { canFillSpeechRole } from '../providers/kinds';
 import { Assignments } from './Assignments';
 
 type Agent = Get<'/api/v1/agents/{id}'>;
@@ -96,7 +97,7 @@ export function AgentEditPage() {
 
   const all = providers.data?.data ?? [];
   const llmOptions = all.filter((p) => LLM_KINDS.has(p.kind)).map((p) => ({ value: p.id, label: `${p.name} (${p.kind}${p.default_model ? `, ${p.default_model}` : ''})` }));
-  const speechOptions = all.filter((p) => !LLM_KINDS.has(p.kind)).map((p) => ({ value: p.id, label: `${p.name} (${p.kind})` }));
+  const speechOptions = (role: 'stt' | 'tts') => all.filter((p) => canFillSpeechRole(p.kind, role)).map((p) => ({ value: p.id, label: `${p.name} (${p.kind})` }));
   const readOnly = !canWrite;
 
   if (agent.error) return <ErrorAlert error={agent.error} title="Agent not available" />;
@@ -151,10 +152,10 @@ export function AgentEditPage() {
                   <TextInput label="Model" placeholder="The provider's default model" {...form.getInputProps('llm_model')} />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
-                  <Select label="Speech recognition" placeholder="Offline recognizer" data={speechOptions} clearable {...form.getInputProps('stt_provider_id')} />
+                  <Select label="Speech recognition" placeholder="Offline recognizer" data={speechOptions('stt')} clearable {...form.getInputProps('stt_provider_id')} />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
-                  <Select label="Speech synthesis" placeholder="Offline voice" data={speechOptions} clearable {...form.getInputProps('tts_provider_id')} />
+                  <Select label="Speech synthesis" placeholder="Offline voice" data={speechOptions('tts')} clearable {...form.getInputProps('tts_provider_id')} />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
                   <TextInput label="Voice" placeholder="The provider's voice id" {...form.getInputProps('tts_voice')} />

@@ -12,3 +12,10 @@ export type ProviderKind = (typeof PROVIDER_KINDS)[number]['value'];
 
 export const kindLabel = (kind: string) => PROVIDER_KINDS.find((k) => k.value === kind)?.label ?? kind;
 export const isLanguageModel = (kind: string) => PROVIDER_KINDS.find((k) => k.value === kind)?.group === 'Language model';
+
+/**
+ * Which kinds the API accepts in an agent's speech roles (src/features/providers/schemas.ts
+ * SPEECH_ROLE_KINDS): only Deepgram recognizes; an `openai` key also speaks.
+ */
+export const SPEECH_ROLE_KINDS = { stt: ['deepgram'], tts: ['elevenlabs', 'openai_speech', 'openai'] } as const satisfies Record<'stt' | 'tts', readonly ProviderKind[]>;
+export const canFillSpeechRole = (kind: string, role: keyof typeof SPEECH_ROLE_KINDS) => (SPEECH_ROLE_KINDS[role] as readonly string[]).includes(kind);

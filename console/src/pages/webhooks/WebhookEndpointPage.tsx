@@ -1,5 +1,6 @@
-import { Badge, Code, Paper, Stack, Table, Text, Title } from '@mantine/core';
+import { Badge, Button, Code, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import { api, unwrap, type Row } from '../../api/client';
 import { useCan } from '../../auth/useSession';
@@ -10,6 +11,7 @@ import { LoadMore } from '../../components/LoadMore';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
+import { EndpointForm, type EndpointValues, type EventType } from './EndpointForm';
 
 type Delivery = Row<'/api/v1/webhook-endpoints/{id}/deliveries'>;
 const COLORS = { pending: 'gray', retrying: 'orange', succeeded: 'green', failed: 'red' } as const;
@@ -17,8 +19,8 @@ const unsettled = (d: Delivery) => d.status === 'pending' || d.status === 'retry
 
 /**
  * One endpoint and its delivery log: status, attempts (with each attempt's answer), response code,
- * duration and error. The API has no edit or redeliver for endpoints: a new URL or event set is a new
- * endpoint (with a new secret).
+ * duration and error. Writers can edit the URL, events and description (the secret stays) and
+ * redeliver a finished delivery (a new delivery of the same event; the API refuses one still queued).
  */
 export function WebhookEndpointPage() {
   const { id } = useParams();
@@ -30,6 +32,21 @@ export function WebhookEndpointPage() {
     enabled: endpoint.isSuccess,
     // Poll while the first page is empty or something is still on its way.
     refetchInterval: (rows) => (rows.length === 0 || rows.some(unsettled) ? 3000 : false),
+  });
+  const [editing, setEditing] = useState(false);
+  const update = useMutation({
+    mutationFn: (v: EndpointValues) => unwrap(api.PATCH('/api/v1/webhook-endpoints/{id}', { params: { path: { id: id! } }, body: v })),
+    onSuccess: (saved) => (
+      notifySaved('Endpoint saved'),
+      setEditing(false),
+      queries.setQueryData(['webhook-endpoint', id], saved),
+      void queries.invalidateQueries({ queryKey: ['webhook-endpoints'] })
+    ),
+  });
+  const redeliver = useMutation({
+    mutationFn: (deliveryId: string) => unwrap(api.POST('/api/v1/webhook-endpoints/{id}/deliveries/{delivery_id}/redeliver', { params: { path: { id: id!, delivery_id: deliveryId } } })),
+    onSuccess: () => (notifySaved('Redelivery queued'), void queries.invalidateQueries({ queryKey: ['webhook-deliveries', id] })),
+    onError: notifyError,
   });
   const remove = useMutation({
     mutationFn: () => unwrap(api.DELETE('/api/v1/webhook-endpoints/{id}', { params: { path: { id: id! } } })),
@@ -51,7 +68,24 @@ export function WebhookEndpointPage() {
           )
         }
       />
-      {e && (
+      {e && editing && (
+        <Paper withBorder p="md" mb="lg">
+          <Title order={4} mb="sm">
+            Edit endpoint
+          </Title>
+          <EndpointForm
+            initial={{ url: e.url, description: e.description, events: e.events as EventType[] }}
+            submitLabel="Save endpoint"
+            loading={update.isPending}
+            onSubmit={(v) => update.mutate(v)}
+          />
+          <ErrorAlert error={update.error} title="Could not save the endpoint" />
+          <Button variant="subtle" mt="sm" onClick={() => (setEditing(false), update.reset())}>
+            Cancel
+          </Button>
+        </Paper>
+      )}
+      {e && !editing && (
         <Paper withBorder p="md" mb="lg">
           <Stack gap={4}>
             <Text size="sm">
@@ -59,9 +93,13 @@ export function WebhookEndpointPage() {
             </Text>
             <Text size="sm">Events: {e.events.join(', ')}</Text>
             <Text size="sm">Signing secret: configured (shown only when the endpoint was created).</Text>
-            <Text size="sm" c="dimmed">
-              To change the URL or the events, create a new endpoint and delete this one.
-            </Text>
+            {canWrite && (
+              <Group mt="xs">
+                <Button variant="light" onClick={() => setEditing(true)}>
+                  Edit endpoint
+                </Button>
+              </Group>
+            )}
           </Stack>
         </Paper>
       )}
@@ -81,6 +119,7 @@ export function WebhookEndpointPage() {
               <Table.Th>Response</Table.Th>
               <Table.Th>Duration</Table.Th>
               <Table.Th>Created</Table.Th>
+              {canWrite && <Table.Th>Actions</Table.Th>}
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -111,6 +150,14 @@ export function WebhookEndpointPage() {
                 <Table.Td>{d.response_status ?? '—'}</Table.Td>
                 <Table.Td>{d.duration_ms === null ? '—' : `${d.duration_ms} ms`}</Table.Td>
                 <Table.Td>{new Date(d.created_at).toLocaleString()}</Table.Td>
+                {canWrite && (
+                  <Table.Td>
+                    {/* A queued delivery is still the queue's to send; the API answers 409 for it. */}
+                    <Button size="xs" variant="light" disabled={unsettled(d)} loading={redeliver.isPending && redeliver.variables === d.id} onClick={() => redeliver.mutate(d.id)}>
+                      Redeliver
+                    </Button>
+                  </Table.Td>
+                )}
               </Table.Tr>
             ))}
           </Table.Tbody>
