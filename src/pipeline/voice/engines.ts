@@ -10,7 +10,7 @@ import { createPocketsphinxEngine } from '../../voice/stt/pocketsphinx.js';
 import type { SttEngine } from '../../voice/stt/types.js';
 import { createEspeakEngine } from '../../voice/tts/espeak.js';
 import type { TtsEngine } from '../../voice/tts/types.js';
-import { SpeechUnavailableError } from '../../voice/unavailable.js';
+import { resolveSpeechEngines } from '../agent/speech.js';
 import type { SessionContext } from '../context/types.js';
 
 export interface SpeechEngines {
@@ -34,13 +34,32 @@ export async function closeSpeech(deps: Deps): Promise<void> {
 }
 
 /**
- * The engines of a call's agent. Cloud engines (an agent with an stt/tts provider) are not available in
- * this version: such a call fails with a clear message instead of silently using the offline ones.
+ * The engines of a call's agent: the offline ones, or the cloud engines its `stt`/`tts` providers name
+ * (this org's, keys decrypted by agent/speech.ts outside any transaction). A provider that is gone or
+ * refuses its role fails the call with that error rather than silently falling back to offline speech.
+ * Recognition model: the provider's default (the agent's `stt.model` is not in the frozen context).
  */
-export function speechFor(deps: Deps, ctx: SessionContext): SpeechEngines {
-  const speech = ctx.agent_id ? ctx.agents[ctx.agent_id]?.speech : undefined;
-  if (speech?.stt_provider_id || speech?.tts_provider_id) {
-    throw new SpeechUnavailableError('cloud speech', 'cloud speech engines are not available in this version of Converse', "remove the provider from the agent's stt/tts to use the offline engines");
-  }
-  return offlineSpeech(deps);
+export async function speechFor(deps: Deps, ctx: SessionContext): Promise<SpeechEngines> {
+  const agent = ctx.agent_id ? ctx.agents[ctx.agent_id] : undefined;
+  const speech = agent?.speech;
+  if (!speech?.stt_provider_id && !speech?.tts_provider_id) return offlineSpeech(deps);
+  const selected = await resolveSpeechEngines(
+    deps,
+    { orgId: ctx.org_id },
+    { stt: { provider_id: speech.stt_provider_id, model: null }, tts: { provider_id: speech.tts_provider_id, voice: speech.voice }, language: agent?.language ?? null },
+    lazyOffline(deps),
+  );
+  return { stt: selected.stt, tts: selected.tts };
+}
+
+/** The offline engines, built only if the agent's selection uses one (a cloud-only agent needs no packages). */
+function lazyOffline(deps: Deps): SpeechEngines {
+  return {
+    get stt() {
+      return offlineSpeech(deps).stt;
+    },
+    get tts() {
+      return offlineSpeech(deps).tts;
+    },
+  };
 }

@@ -8,7 +8,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Deps } from '../../deps.js';
 import { sessionRuntime } from '../index.js';
 import { VoiceCall } from './call.js';
-import { speechFor } from './engines.js';
+import { speechFor, type SpeechEngines } from './engines.js';
 import { holdCall, releaseCall } from './live.js';
 import type { StreamProtocol } from './protocols.js';
 import { admitStream, type StreamAdmission } from './stream-token.js';
@@ -93,14 +93,19 @@ export class MediaStreamConnection {
     }
     this.streamId = streamId;
     const runtime = sessionRuntime(this.deps);
-    let engines;
-    try {
-      engines = speechFor(this.deps, a.context);
-    } catch (err) {
-      this.deps.log.error({ err, call: a.callId }, 'voice call could not begin');
-      void runtime.end({ orgId: a.orgId }, a.callId).catch(() => {});
-      return this.close(1011, 'speech is unavailable');
-    }
+    void speechFor(this.deps, a.context).then(
+      (engines) => this.run(streamId, a, runtime, engines),
+      (err: unknown) => {
+        this.deps.log.error({ err, call: a.callId }, 'voice call could not begin');
+        void runtime.end({ orgId: a.orgId }, a.callId).catch(() => {});
+        this.close(1011, 'speech is unavailable');
+      },
+    );
+  }
+
+  private run(streamId: string, a: Extract<StreamAdmission, { ok: true }>, runtime: ReturnType<typeof sessionRuntime>, engines: SpeechEngines): void {
+    // The caller hung up while the engines were being resolved: the call never began, end it.
+    if (this.closed) return void runtime.end({ orgId: a.orgId }, a.callId).catch(() => {});
     const call = new VoiceCall(this.deps, {
       scope: { orgId: a.orgId },
       callId: a.callId,
