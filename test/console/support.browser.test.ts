@@ -13,7 +13,6 @@ import { OUR_NUMBER, simAccounts, twilioCreds } from '../fakes/provider-sim/fixt
 import { inviteAndAccept, PASSWORD, uniqueEmail } from '../helpers/api.js';
 import { accessToken, eventually, hasChromium, shown, signUpInBrowser, startConsole, type ConsoleServer } from '../helpers/browser.js';
 import { bookingFlow } from '../messaging/support.js';
-import { isPostgres } from '../helpers/harness.js';
 
 const CALLER = '+14155550177';
 /** Each test drives a server, a worker and a browser on a shared 2-core machine. */
@@ -135,11 +134,7 @@ describe.skipIf(!hasChromium)('console (browser): escalation queue and message t
     expect((await api('GET', `/calls/${session.id}`)).status).toBe('active');
   }, BUDGET);
 
-  // Embedded mode only: on the PostgreSQL run every test file shares one database and one job queue, so
-  // another file's polling worker (with its own provider simulator) can claim this thread's inbound job
-  // and send the replies to that simulator. Each embedded test app has its own database. The thread's
-  // server side is covered on PostgreSQL by test/messaging, which runs its jobs itself.
-  it.skipIf(isPostgres)('the call view shows an SMS thread with each message’s delivery status, and the latency chart', async () => {
+  it('the call view shows an SMS thread with each message’s delivery status, and the latency chart', async () => {
     const flow = await api('POST', '/flows', bookingFlow);
     const channel = await api('POST', '/channels', { name: 'SMS', type: 'sms', provider: 'twilio', credentials: twilioCreds, phone_number: OUR_NUMBER, flow_id: flow.id });
     const r = await sim.sendTwilioCallback(channel.webhook_url, twilioInboundMessage({ accountSid: twilioCreds.account_sid, from: CALLER, to: OUR_NUMBER, body: 'Ada' }), twilioCreds.auth_token);

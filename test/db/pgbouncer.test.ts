@@ -30,7 +30,8 @@ describe.skipIf(!url || !isPostgres)('behind PgBouncer in transaction mode', () 
   const keyOf = new Map<string, string>();
 
   beforeAll(async () => {
-    t = await openTestDb();
+    // The database PgBouncer fronts: the one the run was started with, not this file's own.
+    t = await openTestDb({ shared: true });
     // 12 clients over PgBouncer's 2 server connections.
     db = openThrough(url!, 12);
     for (const org of orgs) {

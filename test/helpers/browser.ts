@@ -38,9 +38,8 @@ export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleSe
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
   const url = `http://127.0.0.1:${address.port}`;
-  // Polls at half a second: on the PostgreSQL run every test file shares one job queue, and a fast poll
-  // here claims other files' jobs (which then run with this app's configuration) more often.
-  const worker = createWorker(t.deps, allJobs, { concurrency: 2, pollIntervalMs: 500 });
+  // Every test file has a database (and so a job queue) of its own, in both modes.
+  const worker = createWorker(t.deps, allJobs, { concurrency: 2, pollIntervalMs: 100 });
   worker.start();
   const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,

@@ -24,7 +24,6 @@ export interface TestDb {
   close(): Promise<void>;
 }
 
-/** A database for one test file: the shared migrated PostgreSQL, or a fresh in-memory PGlite. */
 /** The migrated snapshot from the global setup; none outside vitest (benchmarks reuse these helpers). */
 function pgliteSnapshot(): string {
   if (!process.env.VITEST) return '';
@@ -35,11 +34,18 @@ function pgliteSnapshot(): string {
   }
 }
 
-export async function openTestDb(): Promise<TestDb> {
+/**
+ * A database for one test file: its own PostgreSQL database (test/setup/database.ts), or a private copy
+ * of the migrated PGlite. `shared`: the database the PostgreSQL run was started with instead, for a test
+ * that must meet something outside the suite on it (PgBouncer fronts that one).
+ */
+export async function openTestDb(opts: { shared?: boolean } = {}): Promise<TestDb> {
   if (isPostgres) {
-    const appUrl = process.env.DATABASE_URL!;
+    const env = process.env;
+    const appUrl = (opts.shared && env.CONVERSE_TEST_SHARED_DATABASE_URL) || env.DATABASE_URL!;
+    const adminUrl = (opts.shared && env.CONVERSE_TEST_SHARED_MIGRATION_DATABASE_URL) || env.MIGRATION_DATABASE_URL!;
     const db = createDatabase(createPostgresDriver(appUrl, { max: 10, preparedStatements: true, pipeline: true }), runtimeLoginFrom(appUrl).user);
-    const admin = createPostgresDriver(process.env.MIGRATION_DATABASE_URL!, { max: 2 });
+    const admin = createPostgresDriver(adminUrl, { max: 2 });
     return { db, admin, close: async () => { await db.driver.close(); await admin.close(); } };
   }
   const snapshot = pgliteSnapshot();

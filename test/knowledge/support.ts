@@ -45,8 +45,8 @@ export async function getDoc(app: FastifyInstance, token: string, id: string) {
 
 /**
  * Runs the real worker (createWorker(...).runOnce()) until the document leaves queued/processing.
- * PostgreSQL mode shares one database between test files: the worker claims the oldest due jobs first,
- * so it may have to work through other files' jobs before reaching this one (hence a time budget).
+ * Every test file has a database (and job queue) of its own, so only this file's jobs are there; the
+ * budget covers a slow parse on a loaded machine.
  */
 export async function settle(deps: Deps, app: FastifyInstance, token: string, id: string, budgetMs = 90_000) {
   const worker = createWorker(deps, allJobs, { concurrency: 4 });

@@ -13,7 +13,6 @@ describe(`document webhook events from knowledge ingestion (${modeName})`, () =>
   let t: TestApp;
   let receiver: TestServer;
   let token: string;
-  let orgId: string;
   let secret: string;
   const path = `/hook/${randomUUID()}`;
   const received = () => receiver.requests.filter((r) => r.url === path);
@@ -23,7 +22,6 @@ describe(`document webhook events from knowledge ingestion (${modeName})`, () =>
     receiver = await startHttpServer((_req, res) => void res.writeHead(200).end());
     const s = await signup(t.app, 'Document events');
     token = s.access_token;
-    orgId = s.organization.id;
     const res = await call(t.app, { method: 'POST', url: '/webhook-endpoints', token, body: { url: `${receiver.origin}${path}`, events: ['document.ready', 'document.failed'] } });
     expect(res.statusCode, res.body).toBe(201);
     secret = res.json().signing_secret;
@@ -34,7 +32,7 @@ describe(`document webhook events from knowledge ingestion (${modeName})`, () =>
   });
 
   const deliveredFor = async (documentId: string) => {
-    await runDueDeliveries(t.deps, [orgId]);
+    await runDueDeliveries(t.deps);
     const reqs = received().filter((r) => (JSON.parse(r.body) as { data: { document_id: string } }).data.document_id === documentId);
     expect(reqs).toHaveLength(1);
     const req = reqs[0]!;

@@ -81,7 +81,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     const documentId = randomUUID();
     const emitted = await emit(a, 'document.ready', { document_id: documentId, chunk_count: 3 });
     expect(emitted.deliveryIds).toHaveLength(1);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
 
     const [req] = requestsTo(path);
     expect(requestsTo(bystander)).toHaveLength(0); // not subscribed to this event
@@ -109,7 +109,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     plan = [500, 503];
     await emit(a, 'call.ended', { call_id: randomUUID() });
 
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     let [d] = await deliveries(a, endpoint.id);
     expect(d).toMatchObject({ status: 'retrying', attempts: 1, response_status: 500, error: 'endpoint answered HTTP 500' });
     const wait1 = Date.parse(d!.next_attempt_at) - Date.now();
@@ -118,11 +118,11 @@ describe(`outbound webhooks (${modeName})`, () => {
     // The queue will run it exactly then (within a second), and not before.
     const [runAt] = await jobRunAt(t.deps, a.id);
     expect(Math.abs(runAt!.getTime() - Date.parse(d!.next_attempt_at))).toBeLessThan(1500);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     expect(requestsTo(path)).toHaveLength(1);
 
     await fastForward(t.deps, a.id);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     [d] = await deliveries(a, endpoint.id);
     expect(d).toMatchObject({ status: 'retrying', attempts: 2, response_status: 503 });
     const wait2 = Date.parse(d!.next_attempt_at) - Date.now();
@@ -130,7 +130,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     expect(wait2).toBeLessThan(121_000);
 
     await fastForward(t.deps, a.id);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     [d] = await deliveries(a, endpoint.id);
     expect(d).toMatchObject({ status: 'succeeded', attempts: 3, response_status: 200, next_attempt_at: null });
     expect(d!.history.map((h: { response_status: number }) => h.response_status)).toEqual([500, 503, 200]);
@@ -145,7 +145,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     plan = Array(WEBHOOK_MAX_ATTEMPTS).fill(500);
     await emit(a, 'call.ended', { call_id: randomUUID() });
     for (let i = 0; i < WEBHOOK_MAX_ATTEMPTS + 1; i++) {
-      await runDueDeliveries(t.deps, [a.id]);
+      await runDueDeliveries(t.deps);
       await fastForward(t.deps, a.id);
     }
     plan = [];
@@ -163,7 +163,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     const path = `/hook/${randomUUID()}`;
     const endpoint = (await subscribe(a, ['call.ended'], path)).json(); // saved where private networks are allowed…
     await emit(a, 'call.ended', { call_id: randomUUID() });
-    await runDueDeliveries(strict.deps, [a.id]); // …delivered where they are not
+    await runDueDeliveries(strict.deps); // …delivered where they are not
     const [d] = await deliveries(a, endpoint.id);
     expect(d).toMatchObject({ status: 'failed', attempts: 1, response_status: null });
     expect(d!.error).toMatch(/refused/);
@@ -175,7 +175,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     const endpointA = (await subscribe(a, ['document.failed'], pathA)).json();
     const emitted = await emit(b, 'document.ready', { document_id: randomUUID() });
     await withOrg(t.deps.db, { orgId: b.id }, (tx) => emitEvent(tx, { type: 'document.failed', data: { error: 'x' } }));
-    await runDueDeliveries(t.deps, [a.id, b.id]);
+    await runDueDeliveries(t.deps);
     expect(emitted.deliveryIds).toEqual([]);
     expect(requestsTo(pathA)).toHaveLength(0);
     expect(await deliveries(a, endpointA.id)).toEqual([]);
@@ -189,7 +189,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     const endpoint = (await subscribe(a, ['call.ended'], path)).json();
     await emit(a, 'call.ended', { call_id: randomUUID() });
     expect((await call(t.app, { method: 'DELETE', url: `/webhook-endpoints/${endpoint.id}`, token: a.tokens.admin })).statusCode).toBe(204);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     expect(requestsTo(path)).toHaveLength(0);
     expect(await jobRunAt(t.deps, a.id)).toEqual([]);
     expectError(await call(t.app, { method: 'GET', url: `/webhook-endpoints/${endpoint.id}/deliveries`, token: a.tokens.admin }), 404);
@@ -208,7 +208,7 @@ describe(`outbound webhooks (${modeName})`, () => {
     expect((await patch({ description: 'only this' })).json()).toMatchObject({ events: ['document.ready', 'call.ended'], description: 'only this' });
     // The new subscription is what events fan out to, signed with the original secret.
     await emit(a, 'document.ready', { document_id: randomUUID() });
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     const [req] = requestsTo(path);
     expect(verifyWebhookSignature({ secret: created.signing_secret, header: req!.headers['converse-signature'] as string, body: req!.body })).toBe(true);
     for (const bad of [{}, { events: [] }, { events: ['call.exploded'] }, { url: 'ftp://x/' }, { signing_secret: 'x' }]) expectError(await patch(bad), 400);
@@ -226,14 +226,14 @@ describe(`outbound webhooks (${modeName})`, () => {
     const redeliver = (org: TestOrg, deliveryId = original, endpointId = endpoint.id) =>
       call(t.app, { method: 'POST', url: `/webhook-endpoints/${endpointId}/deliveries/${deliveryId}/redeliver`, token: org.tokens.admin });
     expect(expectError(await redeliver(a), 409).message).toMatch(/still queued/);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
 
     const res = await redeliver(a);
     expect(res.statusCode, res.body).toBe(202);
     const fresh = res.json();
     expect(fresh).toMatchObject({ endpoint_id: endpoint.id, event_id: emitted.eventId, event_type: 'call.ended', status: 'pending', attempts: 0, history: [] });
     expect(fresh.id).not.toBe(original);
-    await runDueDeliveries(t.deps, [a.id]);
+    await runDueDeliveries(t.deps);
     const reqs = requestsTo(path);
     expect(reqs).toHaveLength(2);
     expect(reqs[1]!.headers['converse-delivery']).toBe(fresh.id);
