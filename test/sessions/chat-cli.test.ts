@@ -18,6 +18,8 @@ describe(`converse chat (${modeName})`, () => {
   let org: TestOrg;
   let agentId: string;
   let url: string;
+  // Each test starts one or two CLI processes (tsx compiles on start): slow on a loaded machine.
+  const PROCESS_BUDGET = 120_000;
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -44,7 +46,7 @@ describe(`converse chat (${modeName})`, () => {
     expect(detail.statusCode, detail.body).toBe(200);
     const callerLines = detail.json().transcript.filter((m: { role: string }) => m.role === 'caller').map((m: { text: string }) => m.text);
     expect(callerLines).toEqual(['How many days do I have to return a product?', 'bye']);
-  });
+  }, PROCESS_BUDGET);
 
   it('signs in with email and password from the environment and continues a session with --session, then /end', async () => {
     const first = await chat(['--agent', agentId, '--url', url], '/quit\n', { CONVERSE_EMAIL: org.ownerEmail, CONVERSE_PASSWORD: PASSWORD });
@@ -56,7 +58,7 @@ describe(`converse chat (${modeName})`, () => {
     expect(again.stdout).toMatch(/-- session ended/);
     const s = await call(t.app, { method: 'GET', url: `/sessions/${id}`, token: org.tokens.member });
     expect(s.json().status).toBe('ended');
-  });
+  }, PROCESS_BUDGET);
 
   it('refuses without a target or with a bad key, with a clear message and no stack trace', async () => {
     const noTarget = await chat(['--url', url, '--api-key', org.apiKey], '');
@@ -66,5 +68,5 @@ describe(`converse chat (${modeName})`, () => {
     expect(badKey.code).toBe(1);
     expect(badKey.stderr).toMatch(/401 unauthorized/);
     expect(badKey.stderr).not.toMatch(/\n\s+at /);
-  });
+  }, PROCESS_BUDGET);
 });
