@@ -16,10 +16,11 @@ import type { HookResult, RecordedCallback } from '../../features/webhooks-inbou
 import type { Tx } from '../../platform/db/types.js';
 import { sessionRuntime } from '../index.js';
 import type { UnansweredReason } from '../session/runtime.js';
-import { hangupAnswer, readVoiceCallback, streamAnswer, streamBase, type VoiceCallback } from './answer.js';
+import { hangupAnswer, readVoiceCallback, streamAnswer, streamBase, transferAnswer, type VoiceCallback } from './answer.js';
 import { liveCall } from './live.js';
 import { VOICE_STREAM_PATH } from './stream-routes.js';
 import { signStreamToken } from './stream-token.js';
+import { TRANSFER_CHECK_EVENT, TRANSFER_EVENT } from './transfer.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type VoiceProvider = 'twilio' | 'plivo' | 'exotel';
@@ -37,6 +38,10 @@ export function voiceCallbackHook(deps: Deps) {
     let call = ours !== null ? (UUID_RE.test(ours) ? await readCallState(tx, ours) : null) : await findCallByProviderId(tx, r.channel.id, cb.providerCallId);
     // Only this channel's calls: an id from another channel (or org: RLS) is no call at all.
     if (call && (call.channel_id !== r.channel.id || call.channel !== 'voice')) call = null;
+    const event = r.query.get('event');
+    if (event === TRANSFER_EVENT || event === TRANSFER_CHECK_EVENT) {
+      return { answer: transferAnswer(provider, call && transferTarget(call), event === TRANSFER_CHECK_EVENT ? 'check' : 'connect', r.channel.phone_number) };
+    }
     if (isStatus) return call ? statusUpdate(deps, tx, call, cb) : undefined;
 
     if (call) {
@@ -61,6 +66,13 @@ export function voiceCallbackHook(deps: Deps) {
     const token = signStreamToken(deps.webSessions, { org_id: tx.orgId, channel_id: r.channel.id, call_id: call.id, provider });
     return { answer: streamAnswer(provider, `${streamBase(base)}${VOICE_STREAM_PATH}/${provider}/${token}`, call.id) };
   };
+}
+
+/** The number of the call's last recorded transfer (the session's `transfer` action), if it ended transferred. */
+function transferTarget(call: CallStateRow): string | null {
+  if (call.status !== 'ended' || call.ended_reason !== 'transferred') return null;
+  const last = call.actions.filter((a): a is { type: 'transfer'; phone_number?: unknown } => typeof a === 'object' && a !== null && (a as { type?: unknown }).type === 'transfer').at(-1);
+  return typeof last?.phone_number === 'string' ? last.phone_number : null;
 }
 
 function unansweredReason(cb: VoiceCallback): UnansweredReason | null {
