@@ -97,8 +97,9 @@ describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`phone calls over Plivo and Ex
     expect(run.passthru).toBe(200);
     expect(run.connect?.dialed).toEqual([TRANSFER_TO]);
     expect(JSON.parse(run.connect!.instructions!.body)).toEqual({ fetch_after_attempt: false, destination: { numbers: [TRANSFER_TO] }, outgoing_phone_number: exotelTransfer.phone_number });
-    // A call Converse does not know on this channel: no number.
+    // A call Converse does not know on this channel, or a request naming no call: no number.
     expect(await exotelFlowAfter(exotelTransfer, 'f'.repeat(32), from)).toEqual({ passthru: 302, connect: null });
+    expect((await h.sim.sendExotelCallback(`${exotelTransfer.webhook_url}?event=transfer_check`, { CallFrom: from }, { method: 'GET' })).status).toBe(302);
   }, 60_000);
 
   it('a call that hangs up before its stream begins ends as the provider says (Plivo busy, Exotel no-answer)', async () => {

@@ -8,6 +8,8 @@
  *   URL carries a token bound to the org, the channel and the call. A machine answering → voicemail.
  * - a status callback: a call that ends before it began gets `no_answer`, `busy`, `failed` or
  *   `voicemail`; a call in conversation that the far end ended is hung up once the transaction committed.
+ * - a transferred call's next step (`?event=transfer`: Plivo's aleg_url, Exotel's Connect applet;
+ *   `?event=transfer_check`: Exotel's Passthru): the number the session recorded (./transfer.ts).
  */
 import type { Deps } from '../../deps.js';
 import { findCallByProviderId, readCallState, setProviderCallId, type CallStateRow } from '../../features/calls/store.js';
@@ -32,16 +34,16 @@ export function voiceCallbackHook(deps: Deps) {
     if (r.channel.type !== 'voice' || r.provider === 'meta') return;
     const provider: VoiceProvider = r.provider;
     const cb = readVoiceCallback(provider, r.params);
-    if (!cb.providerCallId) return;
+    const event = r.query.get('event');
+    const transferStep = event === TRANSFER_CHECK_EVENT ? 'check' : event === TRANSFER_EVENT ? 'connect' : null;
+    // A transfer request always gets its answer (no call: no number), so Exotel's Passthru never reads a bare 200 as "transfer".
+    if (!cb.providerCallId) return transferStep ? { answer: transferAnswer(provider, null, transferStep, r.channel.phone_number) } : undefined;
     const ours = r.query.get('call_id');
-    const isStatus = r.query.get('event') === 'status' || cb.isStatus;
+    const isStatus = event === 'status' || cb.isStatus;
     let call = ours !== null ? (UUID_RE.test(ours) ? await readCallState(tx, ours) : null) : await findCallByProviderId(tx, r.channel.id, cb.providerCallId);
     // Only this channel's calls: an id from another channel (or org: RLS) is no call at all.
     if (call && (call.channel_id !== r.channel.id || call.channel !== 'voice')) call = null;
-    const event = r.query.get('event');
-    if (event === TRANSFER_EVENT || event === TRANSFER_CHECK_EVENT) {
-      return { answer: transferAnswer(provider, call && transferTarget(call), event === TRANSFER_CHECK_EVENT ? 'check' : 'connect', r.channel.phone_number) };
-    }
+    if (transferStep) return { answer: transferAnswer(provider, call && transferTarget(call), transferStep, r.channel.phone_number) };
     if (isStatus) return call ? statusUpdate(deps, tx, call, cb) : undefined;
 
     if (call) {
