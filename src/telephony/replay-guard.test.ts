@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryReplayGuard } from './replay-guard.js';
-import { isWithinWindow, metaEventIds, metaTimestamps, scopedReplayKey, twilioReplayKey, twilioTimestamps } from './replay-keys.js';
+import { exotelReplayKey, isWithinWindow, metaEventIds, metaTimestamps, scopedReplayKey, twilioReplayKey, twilioTimestamps } from './replay-keys.js';
 import { computeTwilioSignature, twilioSignedText } from './signatures/twilio.js';
 
 describe('memory ReplayGuard', () => {
@@ -77,6 +77,14 @@ describe('replay keys', () => {
     expect(metaEventIds({ nope: true })).toEqual([]);
     expect(metaTimestamps(null)).toEqual({ timestamps: [], missing: false });
     expect(metaTimestamps({ entry: [{ changes: [{ value: { messages: [{ id: 'wamid.C' }] } }] }] }).missing).toBe(true);
+  });
+
+  it('Exotel: the URL\'s event tells apart the flow\'s requests about one call (Voicebot URL, Passthru, Connect)', () => {
+    const call = new URLSearchParams({ CallSid: 'c1', CallFrom: '+91980000', CallTo: '+914400' });
+    const voicebot = exotelReplayKey(call);
+    expect(voicebot).toBe(exotelReplayKey(call, null)); // keys stored before events counted are unchanged
+    expect(new Set([voicebot, exotelReplayKey(call, 'transfer_check'), exotelReplayKey(call, 'transfer')]).size).toBe(3);
+    expect(exotelReplayKey(call, 'transfer')).toBe(exotelReplayKey(new URLSearchParams({ CallSid: 'c1' }), 'transfer')); // a retry is still a replay
   });
 
   it('applies the window with a small allowance for clock skew', () => {

@@ -22,7 +22,8 @@ import type { ProviderName } from './providers/types.js';
  *   failed deliveries for up to 7 days, so the window is 7 days and keys live 8. Per-message ids
  *   (`metaEventIds`) are for the handler's own idempotency, since a message may be redelivered in a
  *   different batch (a different body).
- * - exotel: unsigned (path token), so sha256(CallSid | Status or CallStatus | DateUpdated). No timestamp.
+ * - exotel: unsigned (path token), so sha256(CallSid | Status or CallStatus | DateUpdated | the URL's
+ *   `event`). No timestamp.
  */
 export const REPLAY_POLICY: Record<ProviderName, { ttlMs: number; windowMs?: number }> = {
   twilio: { ttlMs: 25 * 3600_000, windowMs: 24 * 3600_000 },
@@ -57,9 +58,14 @@ export function metaReplayKey(rawBody: string | Uint8Array): string {
   return sha256Hex(rawBody);
 }
 
-export function exotelReplayKey(params: Params): string {
+/**
+ * Exotel: `event` is the `?event=` of the URL the flow calls. A flow asks Converse several times about
+ * one call with nothing else to tell the requests apart (the Voicebot's URL, then a Passthru and a
+ * Connect applet after a transfer), so each of those URLs carries its own event.
+ */
+export function exotelReplayKey(params: Params, event: string | null = null): string {
   const status = params.get('Status') ?? params.get('CallStatus') ?? '';
-  return sha256Hex(`${params.get('CallSid') ?? ''}|${status}|${params.get('DateUpdated') ?? ''}`);
+  return sha256Hex(`${params.get('CallSid') ?? ''}|${status}|${params.get('DateUpdated') ?? ''}${event ? `|${event}` : ''}`);
 }
 
 export interface SignedTimestamps {

@@ -111,7 +111,7 @@ function checkSignature(input: VerifyInboundWebhookInput): Checked {
       const ok = verifyExotelPathToken(input.pathToken, secret);
       const params = formParams(req);
       // Without a CallSid there is nothing that identifies the delivery; do not invent a shared key.
-      return { ok, ...(params.get('CallSid') ? { key: exotelReplayKey(params) } : {}), params };
+      return { ok, ...(params.get('CallSid') ? { key: exotelReplayKey(params, new URL(req.url).searchParams.get('event')) } : {}), params };
     }
   }
 }

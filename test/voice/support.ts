@@ -9,6 +9,42 @@ import { SimulatedCaller, type SimProvider } from '../../src/voice/sim/caller.js
 
 export const tts = createEspeakEngine();
 
+/** A voice channel as the tests use it (POST /channels answers with more). */
+export type VoiceLine = { id: string; webhook_url: string; phone_number: string };
+
+/** Flow edges from `source:target` pairs (the pair is the edge id, as menus name them). */
+export const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
+
+/** Asks one yes/no question and says goodbye: the shortest flow with a spoken answer. */
+export const yesNoFlow = {
+  name: 'Confirm',
+  nodes: [
+    { id: 'start', type: 'entry', data: {} },
+    { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
+    { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
+  ],
+  variables: [{ name: 'ok' }],
+  edges: edges(['start:ask', 'ask:bye']),
+};
+
+/** A flow that says `message` and transfers the call to `phone_number` (E.164). */
+export const transferFlow = (phone_number: string, message = 'Connecting you now.') => ({
+  name: 'Transfer',
+  nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'xfer', type: 'transfer', data: { phone_number, message } }],
+  edges: edges(['start:xfer']),
+});
+
+/** Polls `check` (something a fake or simulator records) until it holds; throws `what` after the timeout. */
+export async function until<T>(what: string, check: () => T | undefined | null | false, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 export interface VoiceHarness {
   t: TestApp;
   sim: ProviderSim;

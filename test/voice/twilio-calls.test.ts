@@ -11,32 +11,19 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { expectError } from '../http/support.js';
 import { simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
-import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, startVoiceHarness, streamUrlOf, type VoiceHarness } from './support.js';
+import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, startVoiceHarness, streamUrlOf, yesNoFlow, type VoiceHarness, type VoiceLine } from './support.js';
 
 const twilioCredsB = { account_sid: `AC${'fedcba9876543210'.repeat(2)}`, auth_token: 'canaryTwilioAuthTokenOrgB' };
 const LONG_GREETING = 'Hello, and thank you for calling the Acme box company. We sell boxes of every size, for moving house, for shipping and for storage. Our opening hours are from nine in the morning to six in the evening.';
-const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
-const yesNoFlow = {
-  name: 'Confirm',
-  nodes: [
-    { id: 'start', type: 'entry', data: {} },
-    { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
-    { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
-  ],
-  variables: [{ name: 'ok' }],
-  edges: edges(['start:ask', 'ask:bye']),
-};
-
-type Channel = { id: string; webhook_url: string; phone_number: string };
 
 describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`phone calls: barge-in, hang-ups, limits, outbound, isolation (${modeName})`, () => {
   let h: VoiceHarness;
   let a: TestOrg;
   let b: TestOrg;
-  let agentLine: Channel;
-  let shortLine: Channel;
-  let flowLine: Channel;
-  let lineB: Channel;
+  let agentLine: VoiceLine;
+  let shortLine: VoiceLine;
+  let flowLine: VoiceLine;
+  let lineB: VoiceLine;
 
   beforeAll(async () => {
     h = await startVoiceHarness({ ...simAccounts, twilio: [twilioCreds, twilioCredsB] });

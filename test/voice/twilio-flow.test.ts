@@ -4,9 +4,7 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { OUR_NUMBER, twilioCreds } from '../fakes/provider-sim/fixtures.js';
 import { parseCallSimArgs, runCallSim } from '../../src/call-sim.js';
-import { callWhen, created, dialIn, latestCall, startVoiceHarness, type VoiceHarness } from './support.js';
-
-const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
+import { callWhen, created, dialIn, edges, latestCall, startVoiceHarness, transferFlow, until, type VoiceHarness, type VoiceLine } from './support.js';
 
 /** A phone menu: a key picks orders, then a spoken number and a spoken yes. */
 const orderFlow = {
@@ -27,7 +25,7 @@ const orderFlow = {
 describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`a phone call over Twilio media streams (${modeName})`, () => {
   let h: VoiceHarness;
   let org: TestOrg;
-  let channel: { id: string; webhook_url: string; phone_number: string };
+  let channel: VoiceLine;
 
   beforeAll(async () => {
     h = await startVoiceHarness();
@@ -38,18 +36,13 @@ describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`a phone call over Twilio medi
   afterAll(async () => h?.close());
 
   it('a transfer node moves the live call through Twilio\'s call update (new TwiML dialling the number)', async () => {
-    const flow = await created(h.t, org.tokens.admin, '/flows', {
-      name: 'Transfer',
-      nodes: [{ id: 'start', type: 'entry', data: {} }, { id: 'xfer', type: 'transfer', data: { phone_number: '+14155552671', message: 'Connecting you now.' } }],
-      edges: [{ id: 'e1', source: 'start', target: 'xfer' }],
-    });
+    const flow = await created(h.t, org.tokens.admin, '/flows', transferFlow('+14155552671'));
     const line = await created(h.t, org.tokens.admin, '/channels', { name: 'Transfer line', type: 'voice', provider: 'twilio', credentials: twilioCreds, phone_number: '+14155550199', flow_id: flow.id });
     const { caller, providerCallId } = await dialIn(h, line);
     const id = (await latestCall(h.t, org.tokens.admin)).id;
     await caller.agentSays({ since: 0 });
-    const deadline = Date.now() + 20_000;
-    while (!h.sim.updates.some((u) => u.callId === providerCallId) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-    expect(h.sim.updates.find((u) => u.callId === providerCallId)?.params).toEqual({ Twiml: '<Response><Dial>+14155552671</Dial></Response>' });
+    const update = await until('the call update', () => h.sim.updates.find((u) => u.callId === providerCallId));
+    expect(update.params).toEqual({ Twiml: '<Response><Dial>+14155552671</Dial></Response>' });
     const c = await callWhen(h.t, org.tokens.admin, id, (x) => x.status === 'ended');
     expect(c.ended_reason).toBe('transferred');
     await caller.hangup();

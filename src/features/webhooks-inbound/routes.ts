@@ -55,7 +55,7 @@ function answer(deps: Deps, request: FastifyRequest, reply: FastifyReply, call: 
   }
   if ('challenge' in outcome) return reply.code(200).type('text/plain').send(outcome.challenge);
   // A voice webhook's call instructions (the media stream), from the app's hook.
-  if ('answer' in outcome && outcome.answer) return reply.code(200).type(outcome.answer.contentType).send(outcome.answer.body);
+  if ('answer' in outcome && outcome.answer) return reply.code(outcome.answer.status ?? 200).type(outcome.answer.contentType).send(outcome.answer.body);
   // Anything else a voice provider posts (status callbacks) gets an empty document.
   if (outcome.provider === 'twilio' || outcome.provider === 'plivo') return reply.code(200).type('application/xml').send(TWIML_EMPTY);
   return reply.code(200).type('text/plain').send('ok');

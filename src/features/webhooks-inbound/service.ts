@@ -68,7 +68,8 @@ export interface RecordedCallback {
  * a live call, which opens its own transactions).
  */
 export interface HookResult {
-  answer?: { contentType: string; body: string };
+  /** The document to answer with; `status` defaults to 200 (Exotel's Passthru also takes 302). */
+  answer?: { contentType: string; body: string; status?: 200 | 302 };
   afterCommit?: () => Promise<void>;
 }
 

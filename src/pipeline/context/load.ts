@@ -66,6 +66,7 @@ async function loadAgent(tx: Tx, id: string): Promise<ContextAgent & { flow_id?:
     mcp_tools: mcpTools,
     speech: {
       stt_provider_id: agent.stt.provider_id,
+      stt_model: agent.stt.model,
       tts_provider_id: agent.tts.provider_id,
       voice: agent.tts.voice ?? agent.voice,
       settings: isRecord(agent.settings.voice) ? agent.settings.voice : {},

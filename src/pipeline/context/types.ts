@@ -45,11 +45,13 @@ export interface ContextAgent {
   tools: ContextTool[];
   mcp_tools: ContextMcpTool[];
   /**
-   * Speech (voice sessions): the agent's `stt`/`tts` providers (null: the offline engines), its voice,
-   * and `settings.voice` (endpointing thresholds, silence, recording; read by src/pipeline/voice/).
-   * Optional: contexts stored before voice calls existed have none.
+   * Speech (voice sessions): the agent's `stt`/`tts` providers (null: the offline engines), its
+   * recognition model (`stt.model`; null: the provider's default), its voice, and `settings.voice`
+   * (endpointing thresholds, silence, recording; read by src/pipeline/voice/).
+   * Optional: contexts stored before voice calls existed have none; `stt_model` is absent from
+   * contexts frozen before it was added (read as null).
    */
-  speech?: { stt_provider_id: string | null; tts_provider_id: string | null; voice: string | null; settings: Record<string, unknown> };
+  speech?: { stt_provider_id: string | null; stt_model?: string | null; tts_provider_id: string | null; voice: string | null; settings: Record<string, unknown> };
 }
 
 export interface ContextFlow {

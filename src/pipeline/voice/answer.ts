@@ -74,6 +74,8 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8"?>';
 export interface Answer {
   contentType: string;
   body: string;
+  /** HTTP status (default 200); Exotel's Passthru applet branches on 200 or 302. */
+  status?: 200 | 302;
 }
 
 /** Opens the call's media stream at `streamUrl` (wss://…/api/v1/voice/stream/{provider}/{token}). */
@@ -98,6 +100,26 @@ export function streamAnswer(provider: 'twilio' | 'plivo' | 'exotel', streamUrl:
 export function hangupAnswer(provider: 'twilio' | 'plivo' | 'exotel'): Answer {
   if (provider === 'exotel') return { contentType: 'application/json', body: '{}' };
   return { contentType: 'application/xml', body: `${XML_HEAD}<Response><Hangup/></Response>` };
+}
+
+/**
+ * What a transferred call does next, asked by the provider after the stream ended (./transfer.ts):
+ * `to` is the number the session recorded, null when it recorded none (then the call hangs up).
+ * - Twilio, Plivo: markup that dials `to` (Plivo takes the number without "+").
+ * - Exotel, `step: 'check'` (the Passthru applet after the Voicebot): 200 when there is a number to
+ *   connect (the flow goes on to the Connect applet), 302 when not (the flow's other branch: hang up).
+ * - Exotel, `step: 'connect'` (the Connect applet's dynamic URL): its JSON naming the number, with
+ *   the channel's number as the caller id the callee sees.
+ */
+export function transferAnswer(provider: 'twilio' | 'plivo' | 'exotel', to: string | null, step: 'check' | 'connect', callerId: string | null): Answer {
+  if (provider === 'exotel') {
+    if (step === 'check') return { contentType: 'text/plain', body: to ? 'transfer' : 'no transfer', status: to ? 200 : 302 };
+    const connect = { fetch_after_attempt: false, destination: { numbers: to ? [to] : [] }, ...(callerId ? { outgoing_phone_number: callerId } : {}) };
+    return { contentType: 'application/json', body: JSON.stringify(connect) };
+  }
+  if (!to) return hangupAnswer(provider);
+  const dial = provider === 'plivo' ? `<Dial><Number>${xml(to.replace(/^\+/, ''))}</Number></Dial>` : `<Dial>${xml(to)}</Dial>`;
+  return { contentType: 'application/xml', body: `${XML_HEAD}<Response>${dial}</Response>` };
 }
 
 /** The wss:// (or ws:// for a plain-http public URL) base of the stream endpoint. */

@@ -280,11 +280,11 @@ export class VoiceCall {
     const transfer = reply.messages.find((m) => m.type === 'transfer');
     if (transfer && this.opts.transport.transfer) {
       await this.speaker.drained();
-      const ok = await this.opts.transport.transfer({ phone_number: transfer.phone_number as string | undefined, queue: transfer.queue as string | undefined }).catch((err: unknown) => {
+      const outcome = await this.opts.transport.transfer({ phone_number: transfer.phone_number as string | undefined, queue: transfer.queue as string | undefined }).catch((err: unknown) => {
         this.deps.log.warn({ err, call: this.opts.callId }, 'voice: transfer failed');
-        return false;
+        return 'none' as const;
       });
-      if (ok) return this.finish(reply.ended_reason ?? 'transferred', false);
+      if (outcome !== 'none') return this.finish(reply.ended_reason ?? 'transferred', outcome === 'hand_back');
     }
     if (reply.status === 'ended') {
       await this.speaker.drained();

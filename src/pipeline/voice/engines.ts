@@ -37,7 +37,8 @@ export async function closeSpeech(deps: Deps): Promise<void> {
  * The engines of a call's agent: the offline ones, or the cloud engines its `stt`/`tts` providers name
  * (this org's, keys decrypted by agent/speech.ts outside any transaction). A provider that is gone or
  * refuses its role fails the call with that error rather than silently falling back to offline speech.
- * Recognition model: the provider's default (the agent's `stt.model` is not in the frozen context).
+ * Recognition model: the agent's `stt.model`, else the provider's `default_model` (both frozen with the
+ * context when the call began, so an agent edited mid-call does not change a live call's engines).
  */
 export async function speechFor(deps: Deps, ctx: SessionContext): Promise<SpeechEngines> {
   const agent = ctx.agent_id ? ctx.agents[ctx.agent_id] : undefined;
@@ -46,7 +47,7 @@ export async function speechFor(deps: Deps, ctx: SessionContext): Promise<Speech
   const selected = await resolveSpeechEngines(
     deps,
     { orgId: ctx.org_id },
-    { stt: { provider_id: speech.stt_provider_id, model: null }, tts: { provider_id: speech.tts_provider_id, voice: speech.voice }, language: agent?.language ?? null },
+    { stt: { provider_id: speech.stt_provider_id, model: speech.stt_model ?? null }, tts: { provider_id: speech.tts_provider_id, voice: speech.voice }, language: agent?.language ?? null },
     lazyOffline(deps),
   );
   return { stt: selected.stt, tts: selected.tts };

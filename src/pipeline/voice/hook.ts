@@ -8,6 +8,8 @@
  *   URL carries a token bound to the org, the channel and the call. A machine answering → voicemail.
  * - a status callback: a call that ends before it began gets `no_answer`, `busy`, `failed` or
  *   `voicemail`; a call in conversation that the far end ended is hung up once the transaction committed.
+ * - a transferred call's next step (`?event=transfer`: Plivo's aleg_url, Exotel's Connect applet;
+ *   `?event=transfer_check`: Exotel's Passthru): the number the session recorded (./transfer.ts).
  */
 import type { Deps } from '../../deps.js';
 import { findCallByProviderId, readCallState, setProviderCallId, type CallStateRow } from '../../features/calls/store.js';
@@ -16,10 +18,11 @@ import type { HookResult, RecordedCallback } from '../../features/webhooks-inbou
 import type { Tx } from '../../platform/db/types.js';
 import { sessionRuntime } from '../index.js';
 import type { UnansweredReason } from '../session/runtime.js';
-import { hangupAnswer, readVoiceCallback, streamAnswer, streamBase, type VoiceCallback } from './answer.js';
+import { hangupAnswer, readVoiceCallback, streamAnswer, streamBase, transferAnswer, type VoiceCallback } from './answer.js';
 import { liveCall } from './live.js';
 import { VOICE_STREAM_PATH } from './stream-routes.js';
 import { signStreamToken } from './stream-token.js';
+import { TRANSFER_CHECK_EVENT, TRANSFER_EVENT } from './transfer.js';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 type VoiceProvider = 'twilio' | 'plivo' | 'exotel';
@@ -31,12 +34,16 @@ export function voiceCallbackHook(deps: Deps) {
     if (r.channel.type !== 'voice' || r.provider === 'meta') return;
     const provider: VoiceProvider = r.provider;
     const cb = readVoiceCallback(provider, r.params);
-    if (!cb.providerCallId) return;
+    const event = r.query.get('event');
+    const transferStep = event === TRANSFER_CHECK_EVENT ? 'check' : event === TRANSFER_EVENT ? 'connect' : null;
+    // A transfer request always gets its answer (no call: no number), so Exotel's Passthru never reads a bare 200 as "transfer".
+    if (!cb.providerCallId) return transferStep ? { answer: transferAnswer(provider, null, transferStep, r.channel.phone_number) } : undefined;
     const ours = r.query.get('call_id');
-    const isStatus = r.query.get('event') === 'status' || cb.isStatus;
+    const isStatus = event === 'status' || cb.isStatus;
     let call = ours !== null ? (UUID_RE.test(ours) ? await readCallState(tx, ours) : null) : await findCallByProviderId(tx, r.channel.id, cb.providerCallId);
     // Only this channel's calls: an id from another channel (or org: RLS) is no call at all.
     if (call && (call.channel_id !== r.channel.id || call.channel !== 'voice')) call = null;
+    if (transferStep) return { answer: transferAnswer(provider, call && transferTarget(call), transferStep, r.channel.phone_number) };
     if (isStatus) return call ? statusUpdate(deps, tx, call, cb) : undefined;
 
     if (call) {
@@ -61,6 +68,13 @@ export function voiceCallbackHook(deps: Deps) {
     const token = signStreamToken(deps.webSessions, { org_id: tx.orgId, channel_id: r.channel.id, call_id: call.id, provider });
     return { answer: streamAnswer(provider, `${streamBase(base)}${VOICE_STREAM_PATH}/${provider}/${token}`, call.id) };
   };
+}
+
+/** The number of the call's last recorded transfer (the session's `transfer` action), if it ended transferred. */
+function transferTarget(call: CallStateRow): string | null {
+  if (call.status !== 'ended' || call.ended_reason !== 'transferred') return null;
+  const last = call.actions.filter((a): a is { type: 'transfer'; phone_number?: unknown } => typeof a === 'object' && a !== null && (a as { type?: unknown }).type === 'transfer').at(-1);
+  return typeof last?.phone_number === 'string' ? last.phone_number : null;
 }
 
 function unansweredReason(cb: VoiceCallback): UnansweredReason | null {

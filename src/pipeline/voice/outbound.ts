@@ -113,7 +113,7 @@ export async function placeOutboundCall(deps: Deps, prepared: PreparedOutboundCa
 }
 
 /** The channel's voice webhook; Exotel's carries the channel's secret path token (decrypted here). */
-async function voiceWebhook(deps: Deps, orgId: string, channel: ChannelRow & { provider: VoiceProvider }): Promise<string> {
+export async function voiceWebhook(deps: Deps, orgId: string, channel: ChannelRow & { provider: VoiceProvider }): Promise<string> {
   if (!publicBase(deps.config)) throw new ProviderError(channel.provider, 0, 'CONVERSE_PUBLIC_URL is not set: providers cannot reach the answer URL', 'no_public_url');
   const token = channel.provider === 'exotel' ? await decryptField(deps, orgId, channel.id, channel.credentials, EXOTEL_TOKEN_FIELD) : undefined;
   return webhookUrl(deps.config, channel, token)!;

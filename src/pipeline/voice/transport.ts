@@ -13,5 +13,12 @@ export interface VoiceTransport {
   /** Ends the call from our side (the agent ended the session, or a limit did), after its audio played. */
   hangup(reason: string): void;
   /** A transfer the session asked for (the provider's transfer). Optional: without it the call just ends. */
-  transfer?(to: { phone_number?: string | undefined; queue?: string | undefined }): Promise<boolean>;
+  transfer?(to: { phone_number?: string | undefined; queue?: string | undefined }): Promise<TransferOutcome>;
 }
+
+/**
+ * How a transfer went: `moved`, the provider took the call elsewhere (its stream ends by itself);
+ * `hand_back`, we close the stream and the provider's own call flow carries the call on (Exotel);
+ * `none`, no transfer (no number, or the provider cannot): the call ends like any other.
+ */
+export type TransferOutcome = 'moved' | 'hand_back' | 'none';

@@ -47,6 +47,26 @@ describe('Plivo client against the simulator', () => {
     });
   });
 
+  it('transfers a live call: the A leg fetches its new XML from aleg_url (the simulator fetches and records it)', async () => {
+    const fetched: Array<{ url: string; method: string }> = [];
+    const fetchSpy = (async (url: string, init: RequestInit) => {
+      fetched.push({ url, method: String(init.method) });
+      return new Response('<Response><Dial><Number>14155552671</Number></Dial></Response>', { status: 200, headers: { 'content-type': 'application/xml' } });
+    }) as typeof fetch;
+    const own = await startProviderSim({ accounts: simAccounts, fetch: fetchSpy });
+    try {
+      const aleg = 'https://converse.example.com/api/v1/webhooks/plivo/ch-1?call_id=c-1&event=transfer';
+      await createPlivoClient({ baseUrl: own.baseUrls.plivo }).transferCall!(plivoCreds, { providerCallId: 'call-uuid-1', to: CALLEE, instructionsUrl: aleg });
+      expect(own.requests.at(-1)).toEqual({ provider: 'plivo', method: 'POST', path: `/v1/Account/${plivoCreds.auth_id}/Call/call-uuid-1/`, status: 202 });
+      expect(own.updates[0]).toMatchObject({ provider: 'plivo', callId: 'call-uuid-1', params: { legs: 'aleg', aleg_url: aleg, aleg_method: 'POST' }, dialed: ['14155552671'] });
+      expect(fetched).toEqual([{ url: aleg, method: 'POST' }]);
+      const refused = await createPlivoClient({ baseUrl: own.baseUrls.plivo }).transferCall!(plivoCreds, { providerCallId: 'x', to: CALLEE, instructionsUrl: 'ftp://plain.example/x' }).catch((e: unknown) => e);
+      expect(refused).toMatchObject({ provider: 'plivo', code: 'invalid_callback_url' }); // refused before any request
+    } finally {
+      await own.close();
+    }
+  });
+
   it('sends a message the simulator records', async () => {
     const sent = await client().sendMessage(plivoCreds, { from: OUR_NUMBER, to: CALLEE, text: 'namaste' });
     expect(sim.messages.find((m) => m.id === sent.providerMessageId)).toMatchObject({ provider: 'plivo', text: 'namaste' });

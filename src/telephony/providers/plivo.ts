@@ -66,6 +66,15 @@ export function createPlivoClient(opts: ProviderClientOptions = {}): ProviderCli
       return { providerCallId: id, status: 'queued' };
     },
 
+    /**
+     * Plivo's "transfer a call": the live call (its A leg) leaves our stream and runs the XML Plivo
+     * fetches from `aleg_url` (Converse answers it with `<Dial><Number>`). Plivo answers 202.
+     */
+    async transferCall(creds, input) {
+      const request = { legs: 'aleg', aleg_url: checkCallbackUrl('plivo', input.instructionsUrl), aleg_method: 'POST' };
+      await call(creds, 'POST', `Call/${encodeURIComponent(input.providerCallId)}/`, request);
+    },
+
     async sendMessage(creds, input: SendMessageInput) {
       const request: Record<string, unknown> = { src: plivoNumber(input.from), dst: plivoNumber(input.to), text: input.text };
       if (input.statusCallbackUrl) {

@@ -62,6 +62,17 @@ export interface PlaceCallInput {
   machineDetection?: boolean;
 }
 
+export interface TransferCallInput {
+  providerCallId: string;
+  /** E.164. */
+  to: string;
+  /**
+   * Where the provider fetches the markup that dials `to`, for providers whose transfer names a URL
+   * (Plivo's `aleg_url`); a Converse webhook the provider signs. Twilio takes the markup inline.
+   */
+  instructionsUrl: string;
+}
+
 export interface PlacedCall {
   providerCallId: string;
   status?: string;
@@ -93,6 +104,6 @@ export interface ProviderClient<P extends ProviderName = ProviderName> {
   verifyCredentials(creds: ProviderCredentialsMap[P]): Promise<AccountInfo>;
   placeCall(creds: ProviderCredentialsMap[P], input: PlaceCallInput): Promise<PlacedCall>;
   /** Moves a live call to another number (the session's `transfer`); providers without a transfer API omit it. */
-  transferCall?(creds: ProviderCredentialsMap[P], input: { providerCallId: string; to: string }): Promise<void>;
+  transferCall?(creds: ProviderCredentialsMap[P], input: TransferCallInput): Promise<void>;
   sendMessage(creds: ProviderCredentialsMap[P], input: SendMessageInput): Promise<SentMessage>;
 }

@@ -23,16 +23,18 @@ import {
   type SignedCallback,
 } from './callbacks.js';
 import { exotelCallStatus, metaMessageStatus, plivoHangup, plivoMessageStatus, twilioCallStatus, twilioMessageStatus } from './payloads.js';
+import { continueExotelFlow, type ExotelFlowCall, type ExotelFlowRun } from './exotel-flow.js';
 import { exotelRoute } from './routes-exotel.js';
 import { metaRoute } from './routes-meta.js';
 import { plivoRoute } from './routes-plivo.js';
 import { twilioRoute } from './routes-twilio.js';
-import type { RouteHandler, SimAccounts, SimCall, SimCallUpdate, SimMessage, SimRequestLog, SimState } from './state.js';
+import type { RouteHandler, RouteResult, SimAccounts, SimCall, SimCallUpdate, SimMessage, SimRequestLog, SimState } from './state.js';
 
 export * from './callbacks.js';
 export * from './payloads.js';
 export * from './resplit.js';
 export type { SimAccounts, SimCall, SimCallUpdate, SimMessage, SimRequestLog } from './state.js';
+export type { ExotelFlowCall, ExotelFlowRun } from './exotel-flow.js';
 
 const ROUTES: Record<ProviderName, RouteHandler> = { twilio: twilioRoute, plivo: plivoRoute, exotel: exotelRoute, meta: metaRoute };
 const MAX_BODY = 1024 * 1024;
@@ -41,7 +43,7 @@ export interface ProviderSim {
   /** Per-provider API base URLs to pass as the clients' `baseUrl` (Meta's includes the Graph version). */
   baseUrls: Record<ProviderName, string>;
   calls: SimCall[];
-  /** Changes to live calls (Twilio call updates: transfers). */
+  /** Changes to live calls: transfers (Twilio call updates, Plivo transfers, Exotel Connect applets). */
   updates: SimCallUpdate[];
   messages: SimMessage[];
   requests: SimRequestLog[];
@@ -60,6 +62,11 @@ export interface ProviderSim {
    * webhook, where Meta posts every `statuses` entry). `errorCode` for failed/undelivered.
    */
   sendMessageStatus(message: SimMessage, status: string, opts?: { url?: string; errorCode?: string }): Promise<CallbackResponse>;
+  /**
+   * An Exotel flow going on after its Voicebot applet's stream closed: a Passthru applet, then (on its
+   * 200) a Connect applet with a dynamic URL (./exotel-flow.ts); the Connect request is recorded on `updates`.
+   */
+  continueExotelFlow(call: ExotelFlowCall): Promise<ExotelFlowRun>;
   /** Sends any built callback; sending the same one twice is a replay. */
   deliver(cb: SignedCallback): Promise<CallbackResponse>;
   close(): Promise<void>;
@@ -113,9 +120,10 @@ export async function startProviderSim(opts: { accounts?: SimAccounts; fetch?: t
       const method = req.method ?? 'GET';
       const forced = state.failures.get(provider);
       if (forced) state.failures.delete(provider);
-      const result = forced ?? route({ method, path, query: url.searchParams, headers: req.headers, body, state });
+      const result: RouteResult = forced ?? route({ method, path, query: url.searchParams, headers: req.headers, body, state });
       state.requests.push({ provider, method, path, status: result.status });
       send(res, result.status, result.body);
+      if (result.followUp) await result.followUp(fetchFn);
     })().catch(() => {
       if (!res.headersSent) send(res, 500, { error: 'simulator error' });
       else res.destroy();
@@ -140,6 +148,11 @@ export async function startProviderSim(opts: { accounts?: SimAccounts; fetch?: t
     requests: state.requests,
     failNext: (provider, status, body) => void state.failures.set(provider, { status, body }),
     deliver: (cb) => deliverCallback(cb, fetchFn),
+    async continueExotelFlow(call) {
+      const { run, update } = await continueExotelFlow(call, fetchFn);
+      if (update) state.updates.push(update);
+      return run;
+    },
     sendTwilioCallback: (url, params, token) => deliverCallback(twilioCallback(url, params, token), fetchFn),
     sendTwilioJsonCallback: (url, payload, token) => deliverCallback(twilioJsonCallback(url, payload, token), fetchFn),
     sendPlivoCallback: (url, params, token, o) => deliverCallback(plivoCallback(url, params, token, o), fetchFn),

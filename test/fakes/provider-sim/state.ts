@@ -47,12 +47,19 @@ export interface SimRequestLog {
   status: number;
 }
 
-/** A change to a live call (Twilio's call update: new TwiML, e.g. a transfer). */
+/**
+ * A change to a live call: Twilio's call update (new TwiML, e.g. a transfer), Plivo's transfer (the
+ * call fetches new XML from `aleg_url`), or an Exotel flow's Connect applet after its Voicebot.
+ */
 export interface SimCallUpdate {
   provider: ProviderName;
   callId: string;
   params: Record<string, string>;
   at: number;
+  /** Plivo, Exotel: what the provider fetched for the call's next step (set once the fetch is done). */
+  instructions?: { status: number; body: string };
+  /** The numbers those instructions dial, as written there ([] when they dial none). */
+  dialed?: string[];
 }
 
 export interface SimState {
@@ -78,6 +85,8 @@ export interface RouteContext {
 export interface RouteResult {
   status: number;
   body: unknown;
+  /** Work the provider does after answering (e.g. fetching a transferred call's new XML). */
+  followUp?: (fetchFn: typeof fetch) => Promise<void>;
 }
 
 export type RouteHandler = (ctx: RouteContext) => RouteResult;
