@@ -12,7 +12,7 @@ import { createCampaignEngine, type CampaignEngine } from '../../src/pipeline/ca
 import { OUR_NUMBER, simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
 import { startProviderSim } from '../fakes/provider-sim/index.js';
 import { call, inviteAndAccept, signup, uniqueEmail } from '../helpers/api.js';
-import { accessToken, BROWSER_PASSWORD, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
+import { accessToken, consoleForFile, eventually, hasChromium, shown, signInInBrowser, signUpInBrowser } from '../helpers/browser.js';
 
 const PUBLIC_URL = 'https://hooks.converse.test';
 // Status callbacks go to the public URL; like a reverse proxy, the simulator's fetch maps it to the test server.
@@ -187,11 +187,7 @@ describe.skipIf(!hasChromium)('console (browser): campaigns and the do-not-call 
     await call(s.t.app, { method: 'POST', url: `/campaigns/${mine.id}/contacts`, token: ownerToken, body: [{ phone: '+14155550150' }] });
     const viewer = await inviteAndAccept(s.t.app, ownerToken, 'viewer');
     const page = await s.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(viewer.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(BROWSER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
+    await signInInBrowser(page, viewer.email);
     await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
     expect(await shown(page.getByRole('link', { name: 'Viewer visible' }))).toBe(true);
     expect(await page.getByRole('link', { name: 'New campaign' }).count()).toBe(0);
