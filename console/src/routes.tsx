@@ -19,6 +19,10 @@ const AgentsPage = lazyPage(() => import('./pages/agents/AgentsPage'), 'AgentsPa
 const ApiKeysPage = lazyPage(() => import('./pages/api-keys/ApiKeysPage'), 'ApiKeysPage');
 const AuditPage = lazyPage(() => import('./pages/audit/AuditPage'), 'AuditPage');
 const CallPage = lazyPage(() => import('./pages/calls/CallPage'), 'CallPage');
+const CampaignFormPage = lazyPage(() => import('./pages/campaigns/CampaignFormPage'), 'CampaignFormPage');
+const CampaignPage = lazyPage(() => import('./pages/campaigns/CampaignPage'), 'CampaignPage');
+const CampaignsPage = lazyPage(() => import('./pages/campaigns/CampaignsPage'), 'CampaignsPage');
+const DncPage = lazyPage(() => import('./pages/dnc/DncPage'), 'DncPage');
 const CallsPage = lazyPage(() => import('./pages/calls/CallsPage'), 'CallsPage');
 const DocumentPage = lazyPage(() => import('./pages/knowledge/DocumentPage'), 'DocumentPage');
 const FlowsPage = lazyPage(() => import('./pages/flows/FlowsPage'), 'FlowsPage');
@@ -72,6 +76,11 @@ export const pages: PageDef[] = [
   { path: 'playground', label: 'Playground', permission: 'sessions:run', element: <PlaygroundPage /> },
   { path: 'calls', label: 'Calls', permission: 'calls:read', element: <CallsPage /> },
   { path: 'calls/:id', element: <CallPage /> },
+  { path: 'campaigns', label: 'Campaigns', permission: 'config:read', element: <CampaignsPage /> },
+  { path: 'campaigns/new', element: <CampaignFormPage /> },
+  { path: 'campaigns/:id', element: <CampaignPage /> },
+  { path: 'campaigns/:id/edit', element: <CampaignFormPage /> },
+  { path: 'dnc', label: 'Do not call', permission: 'config:read', element: <DncPage /> },
   { path: 'escalations', label: 'Escalations', permission: 'escalations:handle', element: <EscalationsPage /> },
   { path: 'escalations/:id', element: <EscalationPage /> },
   { path: 'webhooks', label: 'Webhooks', permission: 'config:read', element: <WebhooksPage /> },

@@ -96,6 +96,24 @@ describe(`campaigns API (${modeName})`, () => {
     expectError(await call(h.app, { method: 'POST', url: `/campaigns/${c.id}/contacts`, token: org.token, body: Array.from({ length: 10_001 }, () => ({ phone: '+12125550144' })) }), 400);
   });
 
+  it('lists campaigns with their progress, and searches the do-not-call list by digits', async () => {
+    const own = await h.newOrg('Progress');
+    const c = await newCampaign(h.app, own);
+    await ok(h.app, 'POST', `/campaigns/${c.id}/contacts`, own.token, [{ phone: '+919800003001' }, { phone: '+919800003002' }, { phone: '+919800003003' }]);
+    const empty = await newCampaign(h.app, own, { name: 'Empty' });
+    await ok(h.app, 'POST', `/campaigns/${c.id}/cancel`, own.token); // pending contacts become cancelled: done
+    const list = (await ok(h.app, 'GET', '/campaigns', own.token)).data;
+    expect(list.find((x: { id: string }) => x.id === c.id).progress).toEqual({ total: 3, done: 3 });
+    expect(list.find((x: { id: string }) => x.id === empty.id).progress).toEqual({ total: 0, done: 0 });
+
+    for (const phone of ['+14155550100', '+14155550199', '+442071234567']) await ok(h.app, 'POST', '/dnc', own.token, { phone });
+    const search = async (q: string) => (await ok(h.app, 'GET', `/dnc?search=${encodeURIComponent(q)}`, own.token)).data.map((x: { phone: string }) => x.phone);
+    expect(await search('555010')).toEqual(['+14155550100']);
+    expect(await search('+4155')).toEqual(['+14155550100', '+14155550199']);
+    expect(await search('0')).toHaveLength(3);
+    expectError(await call(h.app, { method: 'GET', url: '/dnc?search=%25', token: own.token }), 400); // no wildcard gets through
+  });
+
   it('gets, patches and deletes a contact (deleting removes its personal data)', async () => {
     const c = await newCampaign(h.app, org, { default_region: 'US' });
     await ok(h.app, 'POST', `/campaigns/${c.id}/contacts`, org.token, [{ phone: '+12125550150', name: 'Bo', data: { city: 'NYC' } }, { phone: '+12125550151' }]);

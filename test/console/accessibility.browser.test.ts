@@ -1,13 +1,18 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import appointmentBooking from '../../console/src/pages/flows/templates/appointment-booking.json' with { type: 'json' };
+import { OUR_NUMBER, simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
+import { startProviderSim } from '../fakes/provider-sim/index.js';
 import { uniqueEmail } from '../helpers/api.js';
 import { accessToken, hasChromium, signUpInBrowser, consoleForFile } from '../helpers/browser.js';
 
 const AXE_SOURCE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** Set to write the screenshots docs/console/*.png that the README links (npm run console:screenshots). */
 const SCREENSHOTS = process.env.CONVERSE_SCREENSHOTS === '1';
+
+// The campaign screens need a voice channel, whose credentials are checked with the provider (simulated).
+const sim = await startProviderSim({ accounts: simAccounts });
 
 interface Violation { id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }
 
@@ -17,7 +22,8 @@ interface Violation { id: string; impact: string | null; help: string; nodes: Ar
  */
 describe.skipIf(!hasChromium)('console (browser): accessibility of the main pages', () => {
   // The configuration screens' tools, MCP server and webhook endpoint point at 127.0.0.1.
-  const s = consoleForFile({ config: { allowPrivateNetwork: true } });
+  const s = consoleForFile({ config: { allowPrivateNetwork: true, providerBaseUrls: sim.baseUrls } });
+  afterAll(() => sim.close());
 
   it('has no serious or critical axe violations', { timeout: 240_000 }, async () => {
     const axe = await readFile(AXE_SOURCE, 'utf8');
@@ -108,5 +114,19 @@ describe.skipIf(!hasChromium)('console (browser): accessibility of the main page
     await check('channel', `/channels/${channel.id}`, 'Clinic website');
     await check('webhooks', '/webhooks', 'Webhooks');
     await check('webhook', `/webhooks/${endpoint.id}`, 'Webhook endpoint', () => page.getByTestId('deliveries').waitFor());
+
+    const line = await api('/channels', { name: 'Clinic line', type: 'voice', provider: 'twilio', credentials: twilioCreds, phone_number: OUR_NUMBER, agent_id: agent.id });
+    const campaign = await api('/campaigns', { name: 'Check-up reminders', agent_id: agent.id, channel_id: line.id, timezone: 'Europe/London' });
+    await api(`/campaigns/${campaign.id}/contacts`, [{ phone: '+447911123456', name: 'Ada' }, { phone: '+447911123457', name: 'Ben' }]);
+    await api('/dnc', { phone: '+447911123999' });
+    await check('campaigns', '/campaigns', 'Campaigns');
+    await check('campaign-new', '/campaigns/new', 'New campaign');
+    await check('campaign', `/campaigns/${campaign.id}`, 'Check-up reminders', async () => {
+      await page.getByTestId('stream-status').getByText('Live').waitFor();
+      await page.getByTestId('progress-chart').locator('canvas').waitFor();
+      await page.getByRole('table', { name: 'Contacts' }).getByText('Ada').waitFor();
+    }, true);
+    await check('campaign-settings', `/campaigns/${campaign.id}/edit`, 'Settings: Check-up reminders');
+    await check('dnc', '/dnc', 'Do-not-call list');
   });
 });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../fakes/llm-server/index.js';
 import { startFakeMcp, type FakeMcp } from '../mcp/fake-mcp-server.js';
 import { call, inviteAndAccept, uniqueEmail } from '../helpers/api.js';
-import { accessToken, BROWSER_PASSWORD, consoleForFile, eventually, hasChromium, shown, signUpInBrowser } from '../helpers/browser.js';
+import { accessToken, consoleForFile, eventually, hasChromium, shown, signInInBrowser, signUpInBrowser } from '../helpers/browser.js';
 
 interface Received { method: string; url: string; headers: IncomingHttpHeaders; body: string }
 
@@ -303,11 +303,7 @@ describe.skipIf(!hasChromium)('console (browser): configuration screens', { time
     const viewer = await inviteAndAccept(s.t.app, token, 'viewer');
 
     const page = await s.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Email').fill(viewer.email);
-    await page.getByRole('textbox', { name: 'Password' }).fill(BROWSER_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
+    await signInInBrowser(page, viewer.email);
 
     await page.getByRole('link', { name: 'Tools', exact: true }).click();
     expect(await shown(page.getByRole('link', { name: 'ping' }))).toBe(true);

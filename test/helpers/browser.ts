@@ -95,6 +95,15 @@ export async function signUpInBrowser(page: Page, opts: { org: string; email: st
   await page.getByRole('heading', { name: 'Agents', exact: true }).waitFor();
 }
 
+/** Signs in through the console's form as an existing user (an invited one, say); waits for the first screen. */
+export async function signInInBrowser(page: Page, email: string, firstScreen = 'Agents'): Promise<void> {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByRole('textbox', { name: 'Password' }).fill(BROWSER_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: firstScreen, exact: true }).waitFor();
+}
+
 /** Waits (up to the context's timeout) until the locator is visible; true once it is, for expect(). */
 export async function shown(locator: import('playwright-core').Locator): Promise<boolean> {
   await locator.first().waitFor({ state: 'visible' });

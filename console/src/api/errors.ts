@@ -36,3 +36,19 @@ export function toApiError(status: number, body: unknown): ApiError {
 
 export const errorMessage = (err: unknown): string =>
   err instanceof ApiError ? err.fullMessage : err instanceof Error ? err.message : 'Something went wrong';
+
+/**
+ * A 400's problems by field, for a form: `body.calling_window.start` → `calling_window.start`. `alias`
+ * renames fields the form shows under another name (`{ agent_id: 'target' }`; a prefix matches too:
+ * `calling_window.days` covers `calling_window.days.0`). The first problem of each field wins.
+ */
+export function fieldErrors(err: unknown, alias: Record<string, string> = {}): Record<string, string> {
+  if (!(err instanceof ApiError) || err.code !== 'validation_error') return {};
+  const out: Record<string, string> = {};
+  for (const d of err.details) {
+    const path = d.path.replace(/^body\./, '');
+    const key = Object.entries(alias).find(([from]) => path === from || path.startsWith(`${from}.`))?.[1] ?? path;
+    out[key] ??= d.message;
+  }
+  return out;
+}

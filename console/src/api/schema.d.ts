@@ -895,7 +895,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Numbers that must not be contacted, in number order */
+        /** Numbers that must not be contacted, in number order; `search` keeps those containing the given digits */
         get: operations["dnc.list"];
         put?: never;
         /** Add a number; adding a listed number again returns its entry unchanged */
@@ -998,7 +998,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Campaigns, newest first; filter by status */
+        /** Campaigns, newest first, each with its progress (contacts done / total); filter by status */
         get: operations["campaigns.list"];
         put?: never;
         /** Create a campaign (status draft) */
@@ -6640,6 +6640,7 @@ export interface operations {
             query?: {
                 limit?: number;
                 cursor?: string;
+                search?: string;
             };
             header?: never;
             path?: never;
@@ -7068,6 +7069,11 @@ export interface operations {
                             created_at: string;
                             /** @description RFC 3339 UTC timestamp */
                             updated_at: string;
+                            progress: {
+                                total: number;
+                                /** @description contacts no longer pending or being dialed */
+                                done: number;
+                            };
                         }[];
                         next_cursor: string | null;
                     };

@@ -62,6 +62,17 @@ export async function listCampaigns(tx: Tx, opts: { cursor: Cursor | null; limit
   return r.rows;
 }
 
+/** Contacts per campaign and how many are done (no longer pending or being dialed), for the listed ids. */
+export async function progressOf(tx: Tx, ids: readonly string[]): Promise<Map<string, { total: number; done: number }>> {
+  if (ids.length === 0) return new Map();
+  const r = await tx.query<{ campaign_id: string; total: number; done: number }>(
+    `select campaign_id, count(*)::int as total, (count(*) filter (where status not in ('pending', 'dialing')))::int as done
+       from app.campaign_contacts where org_id = $1 and campaign_id = any($2::uuid[]) group by campaign_id`,
+    [tx.orgId, ids],
+  );
+  return new Map(r.rows.map((x) => [x.campaign_id, { total: x.total, done: x.done }]));
+}
+
 export async function updateCampaign(tx: Tx, id: string, c: CampaignFields): Promise<CampaignRow | null> {
   const r = await tx.query<CampaignRow>(
     `update app.campaigns set name = $3, agent_id = $4, flow_id = $5, channel_id = $6, timezone = $7, calling_window = $8, default_region = $9,

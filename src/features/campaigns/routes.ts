@@ -10,6 +10,7 @@ import { exportResultsCsv } from './export.js';
 import { importContactsCsv } from './import.js';
 import {
   AddContactsBody,
+  CampaignListItem,
   CampaignListQuery,
   CampaignOut,
   CampaignStats,
@@ -58,11 +59,11 @@ export const campaignRoutes: RouteDef[] = [
     method: 'GET',
     url: '/campaigns',
     operation: 'campaigns.list',
-    summary: 'Campaigns, newest first; filter by status',
+    summary: 'Campaigns, newest first, each with its progress (contacts done / total); filter by status',
     permission: 'config:read',
     tags,
     query: CampaignListQuery,
-    response: { 200: listOf(CampaignOut) },
+    response: { 200: listOf(CampaignListItem) },
     txHandler: ({ tx, query }) => listCampaigns(tx, query),
   }),
   route({

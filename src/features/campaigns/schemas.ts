@@ -95,6 +95,11 @@ export const CampaignOut = z.object({
 });
 export type CampaignOut = z.infer<typeof CampaignOut>;
 
+/** A list row also says how far the campaign got, so the list needs no stats call per campaign. */
+export const CampaignListItem = CampaignOut.extend({
+  progress: z.object({ total: z.number(), done: z.number().describe('contacts no longer pending or being dialed') }),
+});
+
 export const CampaignListQuery = ListQuery.extend({ status: z.enum(CAMPAIGN_STATUSES).optional() });
 
 const DataValue = z.union([z.string().max(CONTACT_LIMITS.dataValueChars), z.number(), z.boolean(), z.null()]);

@@ -86,7 +86,8 @@ export async function createCampaign(tx: Tx, principal: Principal, body: CreateC
 export async function listCampaigns(tx: Tx, query: { cursor?: string | undefined; limit: number; status?: CampaignStatus | undefined }) {
   const rows = await repo.listCampaigns(tx, { cursor: decodeCursor(query.cursor), limit: query.limit, status: query.status });
   const p = page(rows, query.limit);
-  return { data: p.rows.map(presentCampaign), next_cursor: p.nextCursor };
+  const progress = await repo.progressOf(tx, p.rows.map((r) => r.id));
+  return { data: p.rows.map((r) => ({ ...presentCampaign(r), progress: progress.get(r.id) ?? { total: 0, done: 0 } })), next_cursor: p.nextCursor };
 }
 
 export const getCampaign = async (tx: Tx, id: string): Promise<CampaignOut> => presentCampaign(await loadCampaign(tx, id));

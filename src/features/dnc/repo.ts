@@ -33,11 +33,13 @@ export async function deleteDnc(tx: Tx, phone: string, sources?: readonly DncSou
   return r.rows[0] ?? null;
 }
 
-/** One page (limit + 1 rows) in number order, after `after`. */
-export async function listDnc(tx: Tx, opts: { after: string | null; limit: number }): Promise<DncRow[]> {
+/** One page (limit + 1 rows) in number order, after `after`; only numbers containing `digits` when given (digits only: no LIKE wildcard can reach the pattern). */
+export async function listDnc(tx: Tx, opts: { after: string | null; limit: number; digits: string | null }): Promise<DncRow[]> {
   const r = await tx.query<DncRow>(
-    'select phone, source, created_at from app.dnc where org_id = $1 and ($2::text is null or phone > $2) order by phone limit $3',
-    [tx.orgId, opts.after, opts.limit + 1],
+    `select phone, source, created_at from app.dnc
+      where org_id = $1 and ($2::text is null or phone > $2) and ($4::text is null or phone like '%' || $4 || '%')
+      order by phone limit $3`,
+    [tx.orgId, opts.after, opts.limit + 1, opts.digits],
   );
   return r.rows;
 }

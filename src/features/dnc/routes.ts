@@ -1,6 +1,6 @@
 import { route, type RouteDef } from '../../platform/http/route.js';
-import { ListQuery, listOf } from '../../platform/http/schemas.js';
-import { AddDncBody, DncEntryOut, DncParams } from './schemas.js';
+import { listOf } from '../../platform/http/schemas.js';
+import { AddDncBody, DncEntryOut, DncListQuery, DncParams } from './schemas.js';
 import { addDnc, listDnc, removeDnc } from './service.js';
 
 const tags = ['dnc'];
@@ -11,10 +11,10 @@ export const dncRoutes: RouteDef[] = [
     method: 'GET',
     url: '/dnc',
     operation: 'dnc.list',
-    summary: 'Numbers that must not be contacted, in number order',
+    summary: 'Numbers that must not be contacted, in number order; `search` keeps those containing the given digits',
     permission: 'config:read',
     tags,
-    query: ListQuery,
+    query: DncListQuery,
     response: { 200: listOf(DncEntryOut) },
     txHandler: ({ tx, query }) => listDnc(tx, query),
   }),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ListQuery } from '../../platform/http/schemas.js';
 
 export const DNC_SOURCES = ['manual', 'sms_opt_out', 'whatsapp_opt_out', 'voice_opt_out'] as const;
 export type DncSource = (typeof DNC_SOURCES)[number];
@@ -15,3 +16,8 @@ export const DncEntryOut = z.object({
   created_at: z.string(),
 });
 export type DncEntryOut = z.infer<typeof DncEntryOut>;
+
+/** `?search=` keeps the numbers containing these digits (a leading + is ignored), e.g. `5550100`. */
+export const DncListQuery = ListQuery.extend({
+  search: z.string().trim().regex(/^\+?\d{1,20}$/, 'digits of the number, e.g. 5550100').optional(),
+});

@@ -36,8 +36,8 @@ function decodeAfter(cursor: string | undefined): string | null {
   return phone;
 }
 
-export async function listDnc(tx: Tx, query: { cursor?: string | undefined; limit: number }) {
-  const rows = await repo.listDnc(tx, { after: decodeAfter(query.cursor), limit: query.limit });
+export async function listDnc(tx: Tx, query: { cursor?: string | undefined; limit: number; search?: string | undefined }) {
+  const rows = await repo.listDnc(tx, { after: decodeAfter(query.cursor), limit: query.limit, digits: query.search?.replace(/^\+/, '') ?? null });
   const kept = rows.slice(0, query.limit);
   const next = rows.length > query.limit ? Buffer.from(kept[kept.length - 1]!.phone).toString('base64url') : null;
   return { data: kept.map(presentDnc), next_cursor: next };

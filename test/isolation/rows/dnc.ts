@@ -38,6 +38,8 @@ export async function seedDnc(fx: MatrixFixtures): Promise<void> {
 
 const dncOps = {
   list: { name: 'dnc.list', method: 'GET', path: '/dnc?limit=200', listIds: (b: { data: Array<{ phone: string }> }) => b.data.map((e) => e.phone), mustList: (fx, org) => [fx.seeds[org].dnc!] },
+  // Digits that every entry of both orgs contains: the search must still list only the caller's org.
+  search: { name: 'dnc.search', method: 'GET', path: '/dnc?limit=200&search=1202555', listIds: (b: { data: Array<{ phone: string }> }) => b.data.map((e) => e.phone), mustList: (fx, org) => [fx.seeds[org].dnc!] },
   add: {
     name: 'dnc.add', method: 'POST', path: '/dnc',
     body: (fx, org) => { const phone = freshPhone(); fx.ids[org].add(phone); return { phone }; },
@@ -48,6 +50,7 @@ const dncOps = {
 
 export const dncRows: MatrixRow[] = [
   ...rowsFor(dncOps.list, { allowed: READERS, ok: 200 }),
+  ...rowsFor(dncOps.search, { allowed: READERS, ok: 200 }),
   ...rowsFor(dncOps.add, { allowed: WRITERS, ok: 201 }),
   ...rowsFor(dncOps.remove, { allowed: WRITERS, ok: 204 }),
 ];

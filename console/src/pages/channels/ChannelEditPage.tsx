@@ -10,6 +10,7 @@ import { CopyValue } from '../../components/CopyValue';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
+import { routeBody, targetOf, useTargets } from '../../hooks/useTargets';
 import { CHANNEL_TYPES, CREDENTIAL_FIELDS, PROVIDER_LABELS, PROVIDERS_FOR_TYPE, webhookInstructions, type ChannelProvider, type ChannelType } from './kinds';
 import { WebChannelPanel } from './WebChannelPanel';
 
@@ -33,12 +34,6 @@ type Values = typeof blank;
  */
 const createdWebhookUrls = new Map<string, string>();
 
-/** "agent:<id>" / "flow:<id>" in one select, so a channel routes to exactly one of them. */
-const targetOf = (c: Pick<Channel, 'agent_id' | 'flow_id'>) => (c.agent_id ? `agent:${c.agent_id}` : c.flow_id ? `flow:${c.flow_id}` : '');
-const routeBody = (target: string) => {
-  const [kind, id] = target.split(':');
-  return kind === 'flow' ? { flow_id: id! } : kind === 'agent' ? { agent_id: id! } : { agent_id: null, flow_id: null };
-};
 const usesNumber = (v: Pick<Values, 'type' | 'provider'>) => v.type !== 'web' && v.provider !== 'meta';
 const isThread = (type: ChannelType) => type === 'sms' || type === 'whatsapp';
 
@@ -60,8 +55,7 @@ export function ChannelEditPage() {
   const navigate = useNavigate();
   const queries = useQueryClient();
   const channel = useQuery({ queryKey: ['channel', id], enabled: !isNew, queryFn: () => unwrap(api.GET('/api/v1/channels/{id}', { params: { path: { id: id! } } })) });
-  const agents = useQuery({ queryKey: ['agents', 'all'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
-  const flows = useQuery({ queryKey: ['flows', 'all'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
+  const { options: targets } = useTargets();
   const form = useForm<Values>({ initialValues: blank, validate: { name: (v) => (v.trim() ? null : 'Give the channel a name') } });
   // Leaving the page forgets a just-created Exotel URL: it is shown once.
   useEffect(() => () => void (id && createdWebhookUrls.delete(id)), [id]);
@@ -122,10 +116,6 @@ export function ChannelEditPage() {
   const readOnly = !canWrite;
   const createdWebhookUrl = id ? createdWebhookUrls.get(id) : undefined;
   const webhookUrl = c?.webhook_url ?? createdWebhookUrl ?? null;
-  const targets = [
-    { group: 'Agents', items: (agents.data?.data ?? []).map((a) => ({ value: `agent:${a.id}`, label: a.name })) },
-    { group: 'Flows', items: (flows.data?.data ?? []).map((f) => ({ value: `flow:${f.id}`, label: f.name })) },
-  ].filter((g) => g.items.length > 0);
   const fields = CREDENTIAL_FIELDS[v.provider];
   const configured = c?.credentials.configured ? `Stored${c.credentials.hint ? ` (account ${c.credentials.hint})` : ''}: leave empty to keep` : undefined;
   return (

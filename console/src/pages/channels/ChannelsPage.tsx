@@ -1,5 +1,4 @@
 import { Anchor, Badge, Button, Table } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { useCan } from '../../auth/useSession';
@@ -8,16 +7,14 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { LoadMore } from '../../components/LoadMore';
 import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
+import { useTargets } from '../../hooks/useTargets';
 import { CHANNEL_TYPES, PROVIDER_LABELS } from './kinds';
 
 /** Phone numbers, SMS and WhatsApp senders, and web widgets, each routed to an agent or a flow. */
 export function ChannelsPage() {
   const canWrite = useCan('config:write');
   const list = useCursorList(['channels'], (cursor) => unwrap(api.GET('/api/v1/channels', { params: { query: { cursor } } })));
-  const agents = useQuery({ queryKey: ['agents', 'all'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
-  const flows = useQuery({ queryKey: ['flows', 'all'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
-  const routeName = (c: { agent_id: string | null; flow_id: string | null }) =>
-    c.agent_id ? `Agent: ${agents.data?.data.find((a) => a.id === c.agent_id)?.name ?? '…'}` : c.flow_id ? `Flow: ${flows.data?.data.find((f) => f.id === c.flow_id)?.name ?? '…'}` : 'nothing yet';
+  const { nameOf: routeName } = useTargets();
   const newButton = canWrite && (
     <Button component={Link} to="/channels/new">
       New channel

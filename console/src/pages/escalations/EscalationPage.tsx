@@ -12,7 +12,7 @@ import { notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
 import { useEscalationStream } from '../../hooks/useEscalationStream';
 import { useActorName } from './actors';
-import { LiveBadge } from './LiveBadge';
+import { LiveBadge } from '../../components/LiveBadge';
 
 const MAX_MESSAGE = 4000;
 const STATUS_COLOR = { waiting: 'orange', claimed: 'blue', closed: 'gray' } as const;

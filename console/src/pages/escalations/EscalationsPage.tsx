@@ -10,7 +10,7 @@ import { PageHeader } from '../../components/PageHeader';
 import { useCursorList } from '../../hooks/useCursorList';
 import { useEscalationStream } from '../../hooks/useEscalationStream';
 import { useActorName } from './actors';
-import { LiveBadge } from './LiveBadge';
+import { LiveBadge } from '../../components/LiveBadge';
 
 const TABS = ['waiting', 'claimed', 'closed'] as const;
 type Status = (typeof TABS)[number];

@@ -1,21 +1,16 @@
-import { Button, FileButton, Group, Paper, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
+import { Button, Group, Paper, Stack, Tabs, Text, Textarea, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useQueryClient } from '@tanstack/react-query';
-import { useState, type DragEvent } from 'react';
+import { useState } from 'react';
 import { api, unwrap } from '../../api/client';
-import { toApiError } from '../../api/errors';
-import { authedFetch } from '../../auth/session';
+import { postFile } from '../../api/files';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { FileDropZone } from '../../components/FileDropZone';
 import { useSubmit } from '../../hooks/useSubmit';
 import { notifySaved } from '../../components/notify';
 
 /** One file per request (the API's upload takes one); failures are reported per file with the API's message. */
-async function uploadFile(file: File): Promise<void> {
-  const body = new FormData();
-  body.append('file', file, file.name);
-  const res = await authedFetch('/api/v1/knowledge/upload', { method: 'POST', body });
-  if (!res.ok) throw toApiError(res.status, await res.json().catch(() => undefined));
-}
+const uploadFile = (file: File) => postFile('/api/v1/knowledge/upload', file);
 
 export function Ingest() {
   const queries = useQueryClient();
@@ -43,7 +38,6 @@ export function Ingest() {
 }
 
 function UploadZone({ onUploaded }: { onUploaded: () => unknown }) {
-  const [over, setOver] = useState(false);
   const [busy, setBusy] = useState<string[]>([]);
   const [failures, setFailures] = useState<Array<{ name: string; error: unknown }>>([]);
   const send = async (files: File[]) => {
@@ -61,33 +55,11 @@ function UploadZone({ onUploaded }: { onUploaded: () => unknown }) {
     }
     setFailures(failed);
   };
-  const drop = (e: DragEvent) => {
-    e.preventDefault();
-    setOver(false);
-    void send([...e.dataTransfer.files]);
-  };
   return (
     <Stack>
-      <Paper
-        withBorder
-        p="xl"
-        data-testid="dropzone"
-        bg={over ? 'blue.0' : undefined}
-        style={{ borderStyle: 'dashed', textAlign: 'center' }}
-        onDragOver={(e: DragEvent) => (e.preventDefault(), setOver(true))}
-        onDragLeave={() => setOver(false)}
-        onDrop={drop}
-      >
-        <Text mb="sm">Drop PDF, DOCX, text, Markdown, CSV or HTML files here</Text>
-        <FileButton onChange={(files) => void send(files)} multiple>
-          {(props) => (
-            <Button variant="default" {...props} loading={busy.length > 0}>
-              Choose files
-            </Button>
-          )}
-        </FileButton>
+      <FileDropZone prompt="Drop PDF, DOCX, text, Markdown, CSV or HTML files here" buttonLabel="Choose files" multiple busy={busy.length > 0} onFiles={(files) => void send(files)}>
         {busy.length > 0 && <Text size="sm" mt="sm">Uploading {busy.join(', ')}…</Text>}
-      </Paper>
+      </FileDropZone>
       {failures.map((f) => (
         <ErrorAlert key={f.name} error={f.error} title={`${f.name} was not accepted`} />
       ))}
