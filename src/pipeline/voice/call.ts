@@ -52,6 +52,8 @@ export class VoiceCall {
   private readonly speaker: AgentSpeaker;
   /** Null unless the agent records calls (`settings.voice.record`). */
   private readonly recording: CallRecording | null;
+  /** The recording's last chunks being written, once the call closed. */
+  private recordingStored: Promise<void> = Promise.resolve();
   private readonly chunker: FrameChunker;
   private readonly vad: VoiceActivityDetector;
   private stt: SttSession | null = null;
@@ -155,9 +157,14 @@ export class VoiceCall {
     });
   }
 
+  /** Resolves once the recording of a closed call is stored (server shutdown waits for it). */
+  stored(): Promise<void> {
+    return this.recordingStored;
+  }
+
   /** Releases timers and the recognizer, and stores the rest of the recording (idempotent). */
   close(): void {
-    if (!this.finished) void this.recording?.finish();
+    if (!this.finished && this.recording) this.recordingStored = this.recording.finish();
     this.finished = true;
     for (const t of [this.digitTimer, this.silenceTimer, this.maxTimer]) if (t) clearTimeout(t);
     this.speaker.stop();
