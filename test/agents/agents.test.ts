@@ -79,6 +79,25 @@ describe(`agents (${modeName})`, () => {
     expectError(await call(t.app, { method: 'PUT', url: `/agents/${ag.id}`, token: a, body: { greeting: 'no name' } }), 400);
   });
 
+  it('settings.voice is checked on write: recording and tuning values in range pass, typos and out-of-range values are 400 naming the field', async () => {
+    const voice = { record: true, barge_in: false, silence_timeout_ms: 9000, vad: { end_silence_ms: 500 } };
+    const ag = await create(t.app, a, '/agents', { name: 'Recorder', settings: { voice, other: 1 } });
+    expect(ag.settings).toEqual({ voice, other: 1 });
+    for (const [bad, path] of [
+      [{ record: 'yes' }, 'settings.voice.record'],
+      [{ recrod: true }, 'settings.voice'],
+      [{ silence_timeout_ms: 50 }, 'settings.voice.silence_timeout_ms'],
+      [{ vad: { end_silence_ms: 100.5 } }, 'settings.voice.vad.end_silence_ms'],
+      ['on', 'settings.voice'],
+    ] as const) {
+      const res = await call(t.app, { method: 'PATCH', url: `/agents/${ag.id}`, token: a, body: { settings: { voice: bad } } });
+      const err = expectError(res, 400);
+      expect(JSON.stringify(err.details), JSON.stringify(bad)).toContain(path);
+    }
+    const got = await call(t.app, { method: 'GET', url: `/agents/${ag.id}`, token: a });
+    expect(got.json().settings.voice).toEqual(voice);
+  });
+
   it('accepts a flow of its own org and answers 404 for another org\'s flow, exactly like a missing one', async () => {
     const own = await create(t.app, a, '/flows', minimalFlow('A flow'));
     const foreign = await create(t.app, b, '/flows', minimalFlow('B flow'));

@@ -1,6 +1,6 @@
 /**
  * `settings.retention_days` (docs/privacy.md): the daily privacy job deletes an organization's calls
- * idle for longer than its period, with their transcripts, in batches, in that organization only.
+ * idle for longer than its period, with their transcripts and recordings, in batches, in that organization only.
  * Calls are backdated through the admin connection of the test database.
  *
  * PostgreSQL mode shares its database with other test files, so the jobs this file queues are run for
@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeRecordingChunk } from '../../src/features/calls/recordings/store.js';
 import { privacyDailyJob, queuePrivacyJobs, RETENTION_BATCH } from '../../src/features/calls/privacy-job.js';
 import { withOrg } from '../../src/platform/db/with-org.js';
 import { createWorker, type Schedule } from '../../src/platform/jobs/index.js';
@@ -65,6 +66,8 @@ describe(`retention (${modeName})`, () => {
     const oldA = await conversation(a);
     const recentA = await conversation(a);
     const oldB = await conversation(b);
+    // Recordings (stored as the voice loop stores them) go with their calls.
+    for (const id of [oldA, recentA]) await storeRecordingChunk(t.deps, { orgId: a.id }, id, { seq: 0, data: new Uint8Array(800).fill(0x7f) });
     await backdate(oldA, 40);
     await backdate(recentA, 20);
     await backdate(oldB, 400);
@@ -87,6 +90,7 @@ describe(`retention (${modeName})`, () => {
     expect(await admin('select count(*)::int as n from app.call_messages where call_id = $1', [oldA])).toEqual([{ n: 0 }]);
     expect(Number((await admin('select count(*)::int as n from app.call_messages where call_id = $1', [oldB]))[0]!.n)).toBeGreaterThan(0);
     expect(await admin('select id from app.calls where id = any($1)', [[oldA, recentA, oldB]])).toHaveLength(2);
+    expect(await admin('select call_id from app.call_recordings where call_id = any($1)', [[oldA, recentA]])).toEqual([{ call_id: recentA }]);
 
     const audit = await call(t.app, { method: 'GET', url: '/audit-log?action=calls.retention_deleted', token: a.tokens.owner });
     expect(audit.json().data).toEqual([expect.objectContaining({ actor: { type: 'system', id: null }, after: expect.objectContaining({ deleted: 1, retention_days: 30 }) })]);

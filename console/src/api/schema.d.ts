@@ -836,6 +836,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calls/{id}/recording": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The call's recording as audio/wav (16-bit PCM, 8 kHz, mono: caller and agent mixed), decrypted as it streams */
+        get: operations["calls.recording.get"];
+        put?: never;
+        post?: never;
+        /** Delete the call's recording, keeping the call and its transcript */
+        delete: operations["calls.recording.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/providers": {
         parameters: {
             query?: never;
@@ -6388,12 +6406,67 @@ export interface operations {
                             /** @description RFC 3339 UTC timestamp */
                             updated_at: string;
                         }[];
+                        /** @description the call's recording (agents with settings.voice.record); null when there is none */
+                        recording: {
+                            duration_ms: number;
+                            /** @description size of the WAV that GET /calls/{id}/recording returns */
+                            bytes: number;
+                            /**
+                             * @description 16-bit PCM, 8 kHz, mono: caller and agent mixed
+                             * @enum {string}
+                             */
+                            format: "wav";
+                            /** @description RFC 3339 UTC timestamp */
+                            created_at: string;
+                        } | null;
                     };
                 };
             };
         };
     };
     "calls.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "calls.recording.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description audio/wav */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+        };
+    };
+    "calls.recording.delete": {
         parameters: {
             query?: never;
             header?: never;
@@ -6955,6 +7028,19 @@ export interface operations {
                                 /** @description RFC 3339 UTC timestamp */
                                 updated_at: string;
                             }[];
+                            /** @description the call's recording (agents with settings.voice.record); null when there is none */
+                            recording: {
+                                duration_ms: number;
+                                /** @description size of the WAV that GET /calls/{id}/recording returns */
+                                bytes: number;
+                                /**
+                                 * @description 16-bit PCM, 8 kHz, mono: caller and agent mixed
+                                 * @enum {string}
+                                 */
+                                format: "wav";
+                                /** @description RFC 3339 UTC timestamp */
+                                created_at: string;
+                            } | null;
                         };
                     };
                 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { toIso } from '../../platform/http/schemas.js';
 import type { AgentRow } from './repo.js';
 import { presentRuntimeFields, runtimeFieldsBody, runtimeFieldsOut, runtimeFieldsPatch } from './runtime-fields.js';
+import { VoiceSettingsBody } from './voice-settings.js';
 
 /** Limits of one agent document (docs/api.md, "Agents and flows"); the migration's checks mirror them. */
 export const AGENT_LIMITS = {
@@ -34,10 +35,17 @@ export const Language = z
     return z.NEVER;
   });
 
-/** Free-form JSON for the pipeline (temperature, tools policy…), bounded so a row stays small. */
+/**
+ * Free-form JSON for the pipeline (temperature, tools policy…), bounded so a row stays small; the one
+ * key with a fixed shape, `voice`, is checked against it (./voice-settings.ts).
+ */
 export const Settings = z.record(z.string().max(200), z.unknown()).superRefine((value, ctx) => {
   if (depthOf(value) > AGENT_LIMITS.maxSettingsDepth) ctx.addIssue({ code: 'custom', message: `nesting deeper than ${AGENT_LIMITS.maxSettingsDepth} levels` });
   else if (Buffer.byteLength(JSON.stringify(value)) > AGENT_LIMITS.maxSettingsBytes) ctx.addIssue({ code: 'custom', message: `larger than ${AGENT_LIMITS.maxSettingsBytes} bytes as JSON` });
+  else if (value.voice !== undefined) {
+    const voice = VoiceSettingsBody.safeParse(value.voice);
+    for (const issue of voice.error?.issues ?? []) ctx.addIssue({ code: 'custom', message: issue.message, path: ['voice', ...issue.path] });
+  }
 });
 
 /** Iterative, so a hostile body nested thousands deep cannot overflow the stack. */

@@ -53,6 +53,17 @@ export const TranscriptEntry = z.object({
   turn: z.number().int(),
 });
 
+export const RecordingOut = z
+  .object({
+    duration_ms: z.number().int(),
+    bytes: z.number().int().describe('size of the WAV that GET /calls/{id}/recording returns'),
+    format: z.literal('wav').describe('16-bit PCM, 8 kHz, mono: caller and agent mixed'),
+    created_at: Timestamp,
+  })
+  .nullable()
+  .describe('the call\'s recording (agents with settings.voice.record); null when there is none');
+export type RecordingOut = z.infer<typeof RecordingOut>;
+
 export const CallDetailOut = CallOut.extend({
   variables: z.record(z.string(), z.unknown()),
   actions: z.array(z.unknown()),
@@ -69,6 +80,7 @@ export const CallDetailOut = CallOut.extend({
     first_audio_ms: z.number().nullable().describe('voice: end of the caller\'s speech to the first agent audio sent'),
   })),
   messages: z.array(CallMessageOut).describe('SMS/WhatsApp messages sent for this call, with their delivery status'),
+  recording: RecordingOut,
 });
 export type CallDetailOut = z.infer<typeof CallDetailOut>;
 

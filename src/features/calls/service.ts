@@ -10,6 +10,7 @@ import { page, type Cursor } from '../../platform/http/pagination.js';
 import type { RequestMeta } from '../../platform/request-meta.js';
 import { actorOf, recordAudit } from '../audit/audit.js';
 import { listCallMessages } from '../messaging/public.js';
+import { recordingSummary } from './recordings/service.js';
 import * as repo from './repo.js';
 import { presentCall, presentHit, presentMessage, presentToolCall, presentTurn, type CallDetailOut } from './schemas.js';
 
@@ -34,10 +35,11 @@ export async function getCallDetail(tx: Tx, id: string): Promise<CallDetailOut> 
     knowledge_hits: hits.map(presentHit),
     latency: turns.map(presentTurn),
     messages: await listCallMessages(tx, id),
+    recording: await recordingSummary(tx, id),
   };
 }
 
-/** Removes the call with its transcript, tool calls, hits and latency (cascade); audited without content or phone numbers. */
+/** Removes the call with its transcript, tool calls, hits, latency and recording (cascade); audited without content or phone numbers. */
 export async function deleteCall(tx: Tx, principal: Principal, id: string, meta: RequestMeta): Promise<void> {
   const row = await repo.getCall(tx, id);
   if (!row || !(await repo.deleteCall(tx, id))) throw callNotFound();

@@ -6,7 +6,8 @@
  *
  * plus the greeting (`begin`), barge-in (caller speech or a key while the agent talks stops its audio;
  * the cut lines are marked `interrupted` in the transcript), DTMF, silence, the call's maximum duration,
- * hang-up from either side, and the latency marks of every spoken turn (stored with the turn).
+ * hang-up from either side, the latency marks of every spoken turn (stored with the turn), and the
+ * call's recording when the agent records calls (./recording.ts).
  *
  * Caller events reach the runtime one at a time through `chain`; audio is handled as it arrives.
  */
@@ -24,6 +25,7 @@ import type { SessionRuntime, TurnOptions } from '../session/runtime.js';
 import type { SessionSink } from '../session/transport.js';
 import type { CallerEvent, Output } from '../types.js';
 import { domainTexts, voiceTuning, type VoiceTuning } from './settings.js';
+import { CallRecording } from './recording.js';
 import { AgentSpeaker } from './speaker.js';
 import type { VoiceTransport } from './transport.js';
 
@@ -48,6 +50,10 @@ type Marks = { turn: number | null; speechEndAt: number | null; sttMs: number | 
 
 export class VoiceCall {
   private readonly speaker: AgentSpeaker;
+  /** Null unless the agent records calls (`settings.voice.record`). */
+  private readonly recording: CallRecording | null;
+  /** The recording's last chunks being written, once the call closed. */
+  private recordingStored: Promise<void> = Promise.resolve();
   private readonly chunker: FrameChunker;
   private readonly vad: VoiceActivityDetector;
   private stt: SttSession | null = null;
@@ -76,7 +82,8 @@ export class VoiceCall {
     this.context = opts.context;
     this.tuning = voiceTuning(opts.context);
     this.vad = new VoiceActivityDetector({ sampleRate: rate, ...this.tuning.vad });
-    this.speaker = new AgentSpeaker(opts.engines.tts, null, opts.transport, {
+    this.recording = this.tuning.record ? new CallRecording(deps, opts.scope, opts.callId, rate) : null;
+    this.speaker = new AgentSpeaker(opts.engines.tts, null, this.recording ? this.recording.tap(opts.transport) : opts.transport, {
       onFirstAudio: (a) => {
         this.firstAudio?.(a);
         this.firstAudio = null;
@@ -114,7 +121,9 @@ export class VoiceCall {
 
   /** Caller audio: PCM Int16 at the transport's rate, any chunk size. */
   pushAudio(pcm: Int16Array): void {
-    if (this.finished || !this.began) return;
+    if (this.finished) return;
+    this.recording?.heard(pcm); // from the first frame, while the session is still beginning
+    if (!this.began) return;
     for (const frame of this.chunker.push(pcm)) this.frame(frame);
   }
 
@@ -148,8 +157,14 @@ export class VoiceCall {
     });
   }
 
-  /** Releases timers and the recognizer (idempotent). */
+  /** Resolves once the recording of a closed call is stored (server shutdown waits for it). */
+  stored(): Promise<void> {
+    return this.recordingStored;
+  }
+
+  /** Releases timers and the recognizer, and stores the rest of the recording (idempotent). */
   close(): void {
+    if (!this.finished && this.recording) this.recordingStored = this.recording.finish();
     this.finished = true;
     for (const t of [this.digitTimer, this.silenceTimer, this.maxTimer]) if (t) clearTimeout(t);
     this.speaker.stop();

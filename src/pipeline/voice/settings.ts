@@ -4,25 +4,29 @@
  * typo in free-form settings never breaks a call.
  */
 import { z } from 'zod';
+import { voiceNumber, type VoiceLimit } from '../../features/agents/voice-settings.js';
 import { DEFAULT_VAD, type VadOptions } from '../../voice/vad.js';
 import type { SessionContext } from '../context/types.js';
 
-const ms = (min: number, max: number) => z.number().int().min(min).max(max);
+/** A value out of range (an agent stored before settings were checked on write) falls back to the default. */
+const lenient = (key: VoiceLimit) => voiceNumber(key).optional().catch(undefined);
 
 const VoiceSettings = z.object({
   vad: z.object({
-    speech_start_ms: ms(20, 1000).optional().catch(undefined),
-    end_silence_ms: ms(100, 5000).optional().catch(undefined),
-    min_speech_ms: ms(20, 5000).optional().catch(undefined),
-    threshold_db: z.number().min(3).max(40).optional().catch(undefined),
-    min_speech_dbfs: z.number().min(-80).max(-10).optional().catch(undefined),
+    speech_start_ms: lenient('speech_start_ms'),
+    end_silence_ms: lenient('end_silence_ms'),
+    min_speech_ms: lenient('min_speech_ms'),
+    threshold_db: lenient('threshold_db'),
+    min_speech_dbfs: lenient('min_speech_dbfs'),
   }).optional().catch(undefined),
   /** No caller speech this long after the agent stopped talking → a `silence` event (re-prompt, no_input). */
-  silence_timeout_ms: ms(1000, 120_000).optional().catch(undefined),
+  silence_timeout_ms: lenient('silence_timeout_ms'),
   /** Keys pressed for a collect end after this pause (or with #). */
-  dtmf_timeout_ms: ms(500, 10_000).optional().catch(undefined),
+  dtmf_timeout_ms: lenient('dtmf_timeout_ms'),
   /** false: the caller cannot interrupt the agent. */
   barge_in: z.boolean().optional().catch(undefined),
+  /** true: the call is recorded, both sides mixed, encrypted (docs/voice.md "Recordings"). */
+  record: z.boolean().optional().catch(undefined),
 }).catch({});
 
 export interface VoiceTuning {
@@ -30,6 +34,7 @@ export interface VoiceTuning {
   silenceTimeoutMs: number;
   dtmfTimeoutMs: number;
   bargeIn: boolean;
+  record: boolean;
 }
 
 export const DEFAULT_SILENCE_TIMEOUT_MS = 7000;
@@ -50,6 +55,7 @@ export function voiceTuning(ctx: SessionContext): VoiceTuning {
     silenceTimeoutMs: s.silence_timeout_ms ?? DEFAULT_SILENCE_TIMEOUT_MS,
     dtmfTimeoutMs: s.dtmf_timeout_ms ?? DEFAULT_DTMF_TIMEOUT_MS,
     bargeIn: s.barge_in ?? true,
+    record: s.record ?? false,
   };
 }
 

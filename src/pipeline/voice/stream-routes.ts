@@ -22,7 +22,10 @@ function safeRequestLog(request: FastifyRequest): Record<string, unknown> {
 export function voiceStreamPlugin(deps: Deps) {
   return async function plugin(app: FastifyInstance): Promise<void> {
     app.addHook('onClose', async () => {
-      for (const call of liveCalls(deps)) await call.callerHangup().catch(() => {});
+      for (const call of liveCalls(deps)) {
+        await call.callerHangup().catch(() => {});
+        await call.stored(); // its recording's last chunk, before the database closes
+      }
       await closeSpeech(deps);
     });
     app.route({

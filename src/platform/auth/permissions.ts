@@ -13,6 +13,8 @@ export const PERMISSIONS = [
   'config:write',
   'sessions:run',
   'calls:read',
+  /** Listening to call recordings: a person's voice, personal data beyond the transcript (docs/voice.md "Recordings"). */
+  'calls:recordings',
   'calls:delete',
   'calls:live',
   'escalations:handle',
@@ -28,7 +30,7 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   // Admins manage everything but API keys and owners (team:manage is narrowed to non-owners in the team service).
   admin: without('api_keys:manage'),
   member: new Set(['org:read', 'team:read', 'config:read', 'sessions:run', 'calls:read', 'calls:live', 'analytics:read']),
-  support_agent: new Set(['org:read', 'team:read', 'calls:read', 'calls:live', 'escalations:handle']),
+  support_agent: new Set(['org:read', 'team:read', 'calls:read', 'calls:recordings', 'calls:live', 'escalations:handle']),
   viewer: new Set(['org:read', 'team:read', 'config:read', 'calls:read', 'analytics:read']),
 };
 

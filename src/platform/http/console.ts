@@ -14,7 +14,9 @@ const RESERVED = /^\/(api|ws|docs|widget|health|metrics)(\/|$|\.|\?)/;
 
 /**
  * Scripts only from our own origin (no inline script, no eval). Styles allow inline: Mantine writes its
- * theme variables into a <style> element and sets style attributes; that cannot run code.
+ * theme variables into a <style> element and sets style attributes; that cannot run code. Media from
+ * blob: URLs: a call recording is fetched with the bearer token and played from a blob (an <audio src>
+ * cannot send the Authorization header).
  */
 export const CONSOLE_CSP = [
   "default-src 'self'",
@@ -22,6 +24,7 @@ export const CONSOLE_CSP = [
   "style-src 'self' 'unsafe-inline'",
   "img-src 'self' data: blob:",
   "font-src 'self' data:",
+  "media-src 'self' blob:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",

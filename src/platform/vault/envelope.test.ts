@@ -217,4 +217,29 @@ describe('vault envelope encryption', () => {
     await expect(vault.encrypt({ orgId: '', recordId: REC, field: 'f', plaintext: 'x' })).rejects.toThrow(/orgId/);
     await expect(vault.encrypt({ orgId: ORG_A, recordId: REC, field: 'f', plaintext: 1 as unknown as string })).rejects.toThrow(/plaintext/);
   });
+
+  it('binary data round-trips in its own format, bound to org, record and field like text', async () => {
+    const { vault } = setup();
+    await vault.encrypt({ orgId: ORG_B, recordId: REC, field: 'f', plaintext: 'b' });
+    const ref = { orgId: ORG_A, recordId: REC, field: 'recording.0' };
+    const plaintext = new Uint8Array(randomBytes(4096));
+    const ct = await vault.encryptBytes({ ...ref, plaintext });
+    expect(ct.subarray(0, 4).toString('latin1')).toBe('v1b.');
+    expect(ct.length).toBe(plaintext.length + 4 + 36 + 1 + 12 + 16); // prefix, data key id (a UUID), '.', nonce, tag
+    expect(ct.includes(Buffer.from(plaintext.subarray(0, 32)))).toBe(false);
+    expect(Buffer.compare(await vault.decryptBytes({ ...ref, ciphertext: ct }), Buffer.from(plaintext))).toBe(0);
+    await expectDecryptError(vault.decryptBytes({ ...ref, orgId: ORG_B, ciphertext: ct }), 'unknown_data_key');
+    await expectDecryptError(vault.decryptBytes({ ...ref, field: 'recording.1', ciphertext: ct }), 'auth_failed');
+    await expectDecryptError(vault.decryptBytes({ ...ref, recordId: randomUUID(), ciphertext: ct }), 'auth_failed');
+    const flipped = Buffer.from(ct);
+    flipped[flipped.length - 20]! ^= 1;
+    await expectDecryptError(vault.decryptBytes({ ...ref, ciphertext: flipped }), 'auth_failed');
+    for (const bad of [Buffer.alloc(0), Buffer.from('v1b.'), ct.subarray(0, 50), Buffer.from(await vault.encrypt({ ...ref, plaintext: 'text' }))]) {
+      await expectDecryptError(vault.decryptBytes({ ...ref, ciphertext: bad }), 'malformed');
+    }
+    // A text ciphertext's parts under the binary prefix do not decrypt either (the AAD differs).
+    const text = parseCiphertext(await vault.encrypt({ ...ref, plaintext: 'same' }))!;
+    const forged = Buffer.concat([Buffer.from(`v1b.${text.dekId}.`), text.nonce, text.body]);
+    await expectDecryptError(vault.decryptBytes({ ...ref, ciphertext: forged }), 'auth_failed');
+  });
 });

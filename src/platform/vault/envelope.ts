@@ -1,9 +1,14 @@
 /**
- * Envelope encryption of tenant secrets (provider credentials, tool/MCP auth headers).
+ * Envelope encryption of tenant secrets (provider credentials, tool/MCP auth headers) and tenant data
+ * too large for text (call recordings).
  *
  * Ciphertext: `v1.<dek_id>.<nonce b64url>.<ct+tag b64url>` — AES-256-GCM under the org's data key,
  * random 12-byte nonce, AAD = JSON `["converse:v1", org_id, record_id, field, dek_id]` (unambiguous),
  * so a value copied to another org, row or field fails. Every failure is a VaultDecryptError.
+ *
+ * Binary form (`encryptBytes`, for bytea columns: no base64 growth): the bytes `v1b.<dek_id>.`, then
+ * nonce (12) || ciphertext || tag (16); AAD as above with the tag `converse:v1b`, so a text ciphertext
+ * and a binary one are never interchangeable.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { DekCache } from './dek-cache.js';
@@ -35,6 +40,10 @@ export interface Vault {
   encrypt(input: SecretRef & { plaintext: string }): Promise<string>;
   /** Throws VaultDecryptError on any failure; never returns a fallback. */
   decrypt(input: SecretRef & { ciphertext: string }): Promise<string>;
+  /** Binary data (e.g. a chunk of a call recording): 28 bytes plus the data key id longer than the plaintext. */
+  encryptBytes(input: SecretRef & { plaintext: Uint8Array }): Promise<Buffer>;
+  /** Throws VaultDecryptError on any failure; never returns a fallback. */
+  decryptBytes(input: SecretRef & { ciphertext: Uint8Array }): Promise<Buffer>;
   /** Starts a new active data key for the org (old ones still decrypt). Returns its id. */
   rotateDataKey(orgId: string): Promise<string>;
   /** Drops cached data keys of an org (call after shredding/deleting it). */
@@ -53,8 +62,43 @@ export interface VaultOptions {
 const VERSION = 'v1';
 const B64URL_RE = /^[A-Za-z0-9_-]+$/;
 
-function aad(ref: SecretRef, dekId: string): Buffer {
-  return Buffer.from(JSON.stringify(['converse:v1', ref.orgId, ref.recordId, ref.field, dekId]), 'utf8');
+const BYTES_PREFIX = 'v1b.';
+
+function aad(ref: SecretRef, dekId: string, tag = 'converse:v1'): Buffer {
+  return Buffer.from(JSON.stringify([tag, ref.orgId, ref.recordId, ref.field, dekId]), 'utf8');
+}
+
+/** AES-256-GCM: ciphertext || tag. */
+function seal(key: Buffer, nonce: Buffer, additional: Buffer, plaintext: Uint8Array): Buffer {
+  const c = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+  c.setAAD(additional);
+  return Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
+}
+
+/** Null when the tag does not verify. */
+function open(key: Buffer, nonce: Buffer, additional: Buffer, body: Uint8Array): Buffer | null {
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
+    d.setAAD(additional);
+    d.setAuthTag(body.subarray(body.length - 16));
+    return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]);
+  } catch {
+    return null;
+  }
+}
+
+/** `v1b.<dek_id>.` + nonce + body, or null when it is not that shape. */
+function parseBinaryCiphertext(ct: Uint8Array): { dekId: string; nonce: Buffer; body: Buffer } | null {
+  if (!(ct instanceof Uint8Array)) return null;
+  const buf = Buffer.from(ct.buffer, ct.byteOffset, ct.byteLength);
+  if (buf.subarray(0, BYTES_PREFIX.length).toString('latin1') !== BYTES_PREFIX) return null;
+  const dot = buf.indexOf(0x2e, BYTES_PREFIX.length);
+  if (dot < 0 || dot > BYTES_PREFIX.length + 64) return null;
+  const dekId = buf.subarray(BYTES_PREFIX.length, dot).toString('latin1');
+  const nonce = buf.subarray(dot + 1, dot + 13);
+  const body = buf.subarray(dot + 13);
+  if (!DEK_ID_RE.test(dekId) || nonce.length !== 12 || body.length < 16) return null;
+  return { dekId, nonce, body };
 }
 
 function checkRef(ref: SecretRef): void {
@@ -121,15 +165,22 @@ export function createVault({ keyring, store, cache = new DekCache() }: VaultOpt
     return pending;
   }
 
+  /** The data key a ciphertext names: cached, else read from the store and checked. */
+  async function keyFor(ref: SecretRef, dekId: string): Promise<Buffer> {
+    const cached = cache.get(ref.orgId, dekId);
+    if (cached) return cached;
+    const w = await store.get(ref.orgId, dekId);
+    if (!w) throw new VaultDecryptError('unknown_data_key', ref.orgId, ref.field);
+    return useStored(ref.orgId, w, dekId, ref.field);
+  }
+
   return {
     async encrypt(input) {
       checkRef(input);
       if (typeof input.plaintext !== 'string') throw new VaultError('vault: plaintext must be a string');
       const { id, key } = await activeKey(input.orgId);
       const nonce = randomBytes(12);
-      const c = createCipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
-      c.setAAD(aad(input, id));
-      const body = Buffer.concat([c.update(input.plaintext, 'utf8'), c.final(), c.getAuthTag()]);
+      const body = seal(key, nonce, aad(input, id), Buffer.from(input.plaintext, 'utf8'));
       return `${VERSION}.${id}.${nonce.toString('base64url')}.${body.toString('base64url')}`;
     },
 
@@ -137,21 +188,26 @@ export function createVault({ keyring, store, cache = new DekCache() }: VaultOpt
       checkRef(input);
       const parsed = parseCiphertext(input.ciphertext);
       if (!parsed) throw new VaultDecryptError('malformed', input.orgId, input.field);
-      const { dekId, nonce, body } = parsed;
-      let key = cache.get(input.orgId, dekId);
-      if (!key) {
-        const w = await store.get(input.orgId, dekId);
-        if (!w) throw new VaultDecryptError('unknown_data_key', input.orgId, input.field);
-        key = useStored(input.orgId, w, dekId, input.field);
-      }
-      try {
-        const d = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: 16 });
-        d.setAAD(aad(input, dekId));
-        d.setAuthTag(body.subarray(body.length - 16));
-        return Buffer.concat([d.update(body.subarray(0, body.length - 16)), d.final()]).toString('utf8');
-      } catch {
-        throw new VaultDecryptError('auth_failed', input.orgId, input.field);
-      }
+      const plain = open(await keyFor(input, parsed.dekId), parsed.nonce, aad(input, parsed.dekId), parsed.body);
+      if (!plain) throw new VaultDecryptError('auth_failed', input.orgId, input.field);
+      return plain.toString('utf8');
+    },
+
+    async encryptBytes(input) {
+      checkRef(input);
+      if (!(input.plaintext instanceof Uint8Array)) throw new VaultError('vault: plaintext must be bytes');
+      const { id, key } = await activeKey(input.orgId);
+      const nonce = randomBytes(12);
+      return Buffer.concat([Buffer.from(`${BYTES_PREFIX}${id}.`, 'latin1'), nonce, seal(key, nonce, aad(input, id, 'converse:v1b'), input.plaintext)]);
+    },
+
+    async decryptBytes(input) {
+      checkRef(input);
+      const parsed = parseBinaryCiphertext(input.ciphertext);
+      if (!parsed) throw new VaultDecryptError('malformed', input.orgId, input.field);
+      const plain = open(await keyFor(input, parsed.dekId), parsed.nonce, aad(input, parsed.dekId, 'converse:v1b'), parsed.body);
+      if (!plain) throw new VaultDecryptError('auth_failed', input.orgId, input.field);
+      return plain;
     },
 
     async rotateDataKey(orgId) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameChunker, parseWavHeader, pcmFromBytes, pcmToBytes, rmsDbfs, samplesPerFrame } from './pcm.js';
+import { FrameChunker, parseWavHeader, pcmFromBytes, pcmToBytes, rmsDbfs, samplesPerFrame, wavHeader } from './pcm.js';
 
 describe('PCM Int16 LE', () => {
   it('reads little-endian bytes, also from an odd offset', () => {
@@ -36,5 +36,14 @@ describe('PCM Int16 LE', () => {
     expect(parseWavHeader(header.subarray(0, 30))).toBeNull();
     expect(parseWavHeader(header)).toEqual({ sampleRate: 22050, channels: 1, bitsPerSample: 16, dataOffset: 44 });
     expect(() => parseWavHeader(new TextEncoder().encode('not a wav file'))).toThrow(/RIFF/);
+  });
+
+  it('writes a mono 16-bit WAV header that the reader reads back', () => {
+    const header = wavHeader(8000, 12_345);
+    expect(header.length).toBe(44);
+    expect(parseWavHeader(header)).toEqual({ sampleRate: 8000, channels: 1, bitsPerSample: 16, dataOffset: 44 });
+    const view = new DataView(header.buffer);
+    expect(view.getUint32(40, true)).toBe(24_690);
+    expect(view.getUint32(4, true)).toBe(36 + 24_690);
   });
 });

@@ -9,8 +9,11 @@ import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
+import { DialNowButton } from '../calls/DialNow';
 import { canFillSpeechRole } from '../providers/kinds';
 import { Assignments } from './Assignments';
+import { ProviderTestButton } from './ProviderTestButton';
+import { blankVoice, voiceValues, VoiceTuningFields, withVoice } from './VoiceTuning';
 
 type Agent = Get<'/api/v1/agents/{id}'>;
 const BUILTIN_TOOLS = ['transfer_call', 'end_call', 'human_handoff', 'schedule_callback', 'send_message'] as const;
@@ -27,6 +30,7 @@ const blank = {
   tts_provider_id: '',
   tts_voice: '',
   tools_builtin: [] as string[],
+  ...blankVoice,
 };
 type Values = typeof blank;
 
@@ -41,10 +45,12 @@ const fromAgent = (a: Agent): Values => ({
   tts_provider_id: a.tts.provider_id ?? '',
   tts_voice: a.tts.voice ?? '',
   tools_builtin: a.tools_builtin,
+  ...voiceValues(a.settings),
 });
 
 const orNull = (s: string) => (s.trim() === '' ? null : s.trim());
-const toBody = (v: Values) => ({
+/** The agent as the form sets it; `settings` keeps every key the form does not edit. */
+const toBody = (v: Values, settings: Record<string, unknown>) => ({
   name: v.name,
   system_prompt: v.system_prompt,
   llm_provider_id: orNull(v.llm_provider_id),
@@ -54,6 +60,7 @@ const toBody = (v: Values) => ({
   stt: { provider_id: orNull(v.stt_provider_id), model: null },
   tts: { provider_id: orNull(v.tts_provider_id), voice: orNull(v.tts_voice) },
   tools_builtin: v.tools_builtin as (typeof BUILTIN_TOOLS)[number][],
+  settings: withVoice(settings, v),
 });
 
 /** `/agents/new` and `/agents/:id`: one form for create and edit; read-only for roles without config:write. */
@@ -76,8 +83,8 @@ export function AgentEditPage() {
   const save = useMutation({
     mutationFn: async (v: Values) =>
       isNew
-        ? unwrap(api.POST('/api/v1/agents', { body: toBody(v) }))
-        : unwrap(api.PUT('/api/v1/agents/{id}', { params: { path: { id: id! } }, body: { ...toBody(v), flow_id: agent.data?.flow_id ?? null, settings: agent.data?.settings ?? {} } })),
+        ? unwrap(api.POST('/api/v1/agents', { body: toBody(v, {}) }))
+        : unwrap(api.PUT('/api/v1/agents/{id}', { params: { path: { id: id! } }, body: { ...toBody(v, agent.data?.settings ?? {}), flow_id: agent.data?.flow_id ?? null } })),
     onSuccess: (saved) => {
       notifySaved(isNew ? 'Agent created' : 'Agent saved');
       void queries.invalidateQueries({ queryKey: ['agents'] });
@@ -114,6 +121,7 @@ export function AgentEditPage() {
                   Try in playground
                 </Button>
               )}
+              <DialNowButton target={{ agent_id: id }} />
               {canWrite && (
                 <ConfirmButton question="Delete this agent? Its calls stay in the history." onConfirm={() => remove.mutate()} loading={remove.isPending}>
                   Delete agent
@@ -153,14 +161,17 @@ export function AgentEditPage() {
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
                   <Select label="Speech recognition" placeholder="Offline recognizer" data={speechOptions('stt')} clearable {...form.getInputProps('stt_provider_id')} />
+                  <ProviderTestButton providerId={form.values.stt_provider_id} label="speech recognition" />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
                   <Select label="Speech synthesis" placeholder="Offline voice" data={speechOptions('tts')} clearable {...form.getInputProps('tts_provider_id')} />
+                  <ProviderTestButton providerId={form.values.tts_provider_id} label="speech synthesis" />
                 </Grid.Col>
                 <Grid.Col span={{ base: 12, md: 4 }}>
                   <TextInput label="Voice" placeholder="The provider's voice id" {...form.getInputProps('tts_voice')} />
                 </Grid.Col>
               </Grid>
+              <VoiceTuningFields form={form} />
             </Paper>
             <Checkbox.Group label="Built-in tools" description="Actions the model may take during a call" {...form.getInputProps('tools_builtin')}>
               <Group mt="xs">

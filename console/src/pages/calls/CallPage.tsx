@@ -10,10 +10,12 @@ import { LatencyPanel } from '../../components/LatencyPanel';
 import { notifyError, notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
 import { TurnDetails } from '../../components/TurnDetails';
+import { Recording } from './Recording';
 
 /**
  * One call: outcome, transcript (for SMS and WhatsApp also the thread with each message's delivery
- * status), per turn its tool calls and knowledge hits, and the latency table and chart.
+ * status), per turn its tool calls and knowledge hits, the latency table and chart, and the recording
+ * of a recorded voice call.
  */
 export function CallPage() {
   const id = useParams().id!;
@@ -39,7 +41,7 @@ export function CallPage() {
       <PageHeader
         title="Call"
         description={`${new Date(c.started_at).toLocaleString()} · ${c.channel} · ${c.direction}`}
-        actions={canDelete && <ConfirmButton question="Delete this call and its transcript for good?" onConfirm={() => remove.mutate()} loading={remove.isPending}>Delete call</ConfirmButton>}
+        actions={canDelete && <ConfirmButton question="Delete this call, its transcript and its recording for good?" onConfirm={() => remove.mutate()} loading={remove.isPending}>Delete call</ConfirmButton>}
       />
       <Paper withBorder p="md" mb="lg">
         <Group>
@@ -54,6 +56,7 @@ export function CallPage() {
           {c.to_number && <Text size="sm">To {c.to_number}</Text>}
         </Group>
       </Paper>
+      {c.recording && <Recording callId={c.id} recording={c.recording} />}
       <Grid>
         <Grid.Col span={{ base: 12, md: 7 }}>
           {isThread(c) ? (

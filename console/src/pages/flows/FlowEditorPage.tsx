@@ -11,6 +11,7 @@ import { useCan } from '../../auth/useSession';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifySaved } from '../../components/notify';
 import { PageHeader } from '../../components/PageHeader';
+import { DialNowButton } from '../calls/DialNow';
 import { NEXT, NODE_TYPES, slotsOf, type NodeType } from './catalog';
 import { FlowNodeCard, CardContext } from './FlowNodeCard';
 import { FlowPanel } from './FlowPanel';
@@ -223,6 +224,7 @@ function Editor({ editorKey, savedId, initial }: { editorKey: string; savedId: s
                 Test in playground
               </Button>
             )}
+            {savedId && <DialNowButton target={{ flow_id: savedId }} />}
             <Button variant="default" onClick={() => downloadFlow(doc)}>
               Export JSON
             </Button>
