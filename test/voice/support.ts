@@ -9,6 +9,11 @@ import { SimulatedCaller, type SimProvider } from '../../src/voice/sim/caller.js
 
 export const tts = createEspeakEngine();
 
+/** A greeting long enough for the caller to talk over it (barge-in). */
+export const LONG_GREETING = 'Hello, and thank you for calling the Acme box company. We sell boxes of every size, for moving house, for shipping and for storage. Our opening hours are from nine in the morning to six in the evening.';
+/** Flow edges from `source:target` strings. */
+export const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
+
 export interface VoiceHarness {
   t: TestApp;
   sim: ProviderSim;

@@ -4,9 +4,8 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { OUR_NUMBER, twilioCreds } from '../fakes/provider-sim/fixtures.js';
 import { parseCallSimArgs, runCallSim } from '../../src/call-sim.js';
-import { callWhen, created, dialIn, latestCall, startVoiceHarness, type VoiceHarness } from './support.js';
+import { callWhen, created, dialIn, edges, latestCall, startVoiceHarness, type VoiceHarness } from './support.js';
 
-const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
 
 /** A phone menu: a key picks orders, then a spoken number and a spoken yes. */
 const orderFlow = {

@@ -11,6 +11,7 @@ import { AppError } from '../../platform/errors.js';
 import { endSession, getSession, sendToSession, sessionRuntime, startSession, type SessionReply, type SessionUpdate } from '../index.js';
 import type { SessionSink } from '../session/transport.js';
 import type { CallerEvent } from '../types.js';
+import { WidgetVoice, WIDGET_SAMPLE_RATE } from '../voice/widget-transport.js';
 import type { WidgetHub } from './hub.js';
 import { CLOSE, parseClientFrame, type ClientFrame, type ServerFrame } from './protocol.js';
 import { TokenBucket } from './rate.js';
@@ -29,6 +30,11 @@ const MAX_STRIKES = 5;
 /** Ping interval; a connection that did not answer the previous ping is dropped. */
 const HEARTBEAT_MS = 30_000;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Caller audio is 32,000 bytes a second; twice that is allowed (a client catching up after a stall), in bursts of 4 s. */
+const AUDIO_BYTES_PER_SECOND = 4 * WIDGET_SAMPLE_RATE;
+const AUDIO_BURST_BYTES = 2 * AUDIO_BYTES_PER_SECOND;
+/** Every audio frame costs at least 20 ms of audio: a flood of tiny frames is bounded like a flood of bytes. */
+const MIN_AUDIO_FRAME_COST = (2 * WIDGET_SAMPLE_RATE) / 50;
 
 interface Admitted {
   orgId: string;
@@ -50,7 +56,12 @@ export class WidgetConnection {
   private ended = false;
   private chain: Promise<unknown>;
   private readonly bucket: TokenBucket;
+  private readonly audioBucket: TokenBucket;
   private strikes = 0;
+  /** The session's voice call, from the first audio frame on (src/pipeline/voice/widget-transport.ts). */
+  private voice: WidgetVoice | null = null;
+  /** The last turn shown to the client: spoken when the session switches to voice. */
+  private last: SessionReply | null = null;
   private idle: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
@@ -59,9 +70,10 @@ export class WidgetConnection {
 
   constructor(private readonly deps: Deps, private readonly hub: WidgetHub, private readonly socket: WebSocket, req: ConnectRequest) {
     this.bucket = new TokenBucket(hub.limits.messageBurst, hub.limits.messagesPerMinute, Date.now());
+    this.audioBucket = new TokenBucket(AUDIO_BURST_BYTES, AUDIO_BYTES_PER_SECOND * 60, Date.now());
     // Handlers first (frames can arrive while admission runs); frames wait for it on the chain.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', () => this.onClose());
+    socket.on('close', (code) => this.onClose(code));
     socket.on('error', (err) => deps.log.info({ err }, 'widget socket error'));
     socket.on('pong', () => (this.alive = true));
     this.resetIdle();
@@ -152,16 +164,22 @@ export class WidgetConnection {
 
   /** The `message` frames of one turn, then `ended` if the turn ended the session. */
   private deliver(reply: SessionReply, cause: string): void {
+    this.last = reply;
     for (const m of reply.messages) {
       // A person's words (escalations) are said by the engine like the agent's: tell the widget who spoke.
       const role = cause === 'human_message' && m.role === 'agent' ? 'human' : m.role;
       this.send({ type: 'message', role, text: m.text, ...(m.type ? { action: m.type } : {}) });
     }
-    if (reply.status === 'ended') this.finish(reply.ended_reason ?? 'ended');
+    if (reply.status !== 'ended') return;
+    // A voice session closes once the agent's last words have played.
+    const voice = this.voice?.isOn ? this.voice : null;
+    if (voice) void voice.drained().then(() => this.finish(reply.ended_reason ?? 'ended'));
+    else this.finish(reply.ended_reason ?? 'ended');
   }
 
   private finish(reason: string): void {
     this.ended = true;
+    this.voice?.close();
     this.send({ type: 'ended', reason });
     this.close(CLOSE.normal, 'session ended');
   }
@@ -174,19 +192,50 @@ export class WidgetConnection {
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
     this.resetIdle();
-    if (!this.bucket.take(Date.now())) {
-      this.send({ type: 'error', code: 'rate_limited', message: 'Too many frames; slow down' });
-      if (++this.strikes >= MAX_STRIKES) this.close(CLOSE.policy, 'rate limit exceeded');
-      return;
-    }
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    // Audio has its own budget (bytes per second): a normal 20–40 ms cadence never touches the message rate.
+    if (isBinary) return this.audio(bytes);
+    if (!this.bucket.take(Date.now())) return this.overRate('Too many frames; slow down');
     this.strikes = 0;
-    this.chain = this.chain.then(() => this.handle(data, isBinary)).catch((err: unknown) => this.fail(err));
+    this.chain = this.chain.then(() => this.handle(bytes)).catch((err: unknown) => this.fail(err));
   }
 
-  private async handle(data: RawData, isBinary: boolean): Promise<void> {
+  private overRate(message: string): void {
+    this.send({ type: 'error', code: 'rate_limited', message });
+    if (++this.strikes >= MAX_STRIKES) this.close(CLOSE.policy, 'rate limit exceeded');
+  }
+
+  /** Caller audio, handled as it arrives (never behind a turn): the first frame switches the session to voice. */
+  private audio(bytes: Buffer): void {
+    if (!this.audioBucket.take(Date.now(), Math.max(bytes.length, MIN_AUDIO_FRAME_COST))) return this.overRate('Too much audio; send at most real time');
+    this.strikes = 0;
+    if (!this.admitted || this.ended) return;
+    if (bytes.length % 2 !== 0) return this.send({ type: 'error', code: 'invalid_audio', message: 'Audio frames are PCM Int16 LE, 16 kHz mono: an even number of bytes' });
+    if (!this.voice) this.voice = this.startVoice();
+    this.voice.pushAudio(bytes);
+  }
+
+  private startVoice(): WidgetVoice {
+    const { orgId, sessionId } = this.admitted!;
+    return new WidgetVoice(this.deps, {
+      scope: { orgId },
+      sessionId,
+      last: this.last,
+      link: {
+        audio: (pcm) => {
+          if (!this.closed && this.socket.readyState === this.socket.OPEN) this.socket.send(pcm, { binary: true });
+        },
+        clear: () => this.send({ type: 'clear' }),
+        heard: (text) => this.send({ type: 'transcript', text, final: true }),
+        failed: (code, message) => this.send({ type: 'error', code, message }),
+        hangup: (reason) => this.finish(reason),
+      },
+    });
+  }
+
+  private async handle(bytes: Buffer): Promise<void> {
     if (this.closed || !this.admitted || this.ended) return;
-    if (isBinary) return this.send({ type: 'error', code: 'audio_not_supported', message: 'Audio frames are not supported yet on this endpoint; send text frames' });
-    const parsed = parseClientFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    const parsed = parseClientFrame(bytes.toString('utf8'));
     if (!parsed.ok) return this.send({ type: 'error', code: parsed.code, message: parsed.message });
     await this.apply(parsed.frame);
   }
@@ -194,7 +243,9 @@ export class WidgetConnection {
   private async apply(frame: ClientFrame): Promise<void> {
     const { orgId, sessionId } = this.admitted!;
     if (frame.type === 'end') return this.hangUp('caller_hangup');
-    const event: CallerEvent = frame.type === 'message' ? { type: 'text', text: frame.text } : { type: 'dtmf', digits: frame.digits };
+    const event: Extract<CallerEvent, { type: 'text' | 'dtmf' }> = frame.type === 'message' ? { type: 'text', text: frame.text } : { type: 'dtmf', digits: frame.digits };
+    // During a voice call the loop runs the turn (its reply is spoken; the bus brings the message frames).
+    if (this.voice?.isOn) return this.voice.input(event);
     try {
       const { reply, others } = await this.ownTurn(event.type, () => sendToSession(this.deps, { orgId }, sessionId, event, this.sink()));
       this.deliver(reply, event.type);
@@ -208,6 +259,7 @@ export class WidgetConnection {
   /** Ends the session from this side (an `end` frame, the idle timeout), saying why. */
   private async hangUp(reason: string): Promise<void> {
     const { orgId, sessionId } = this.admitted!;
+    this.voice?.close();
     const { reply, others } = await this.ownTurn('hangup', () => endSession(this.deps, { orgId }, sessionId));
     for (const u of others) this.deliver(u.reply, u.cause);
     this.finish(reason === 'caller_hangup' ? (reply.ended_reason ?? reason) : reason);
@@ -252,13 +304,24 @@ export class WidgetConnection {
     this.chain = this.chain.then(() => this.hangUp('idle_timeout')).catch((err: unknown) => this.fail(err));
   }
 
-  private onClose(): void {
+  /**
+   * A voice session whose client closed the socket on purpose (1000, 1001: hung up, left the page) ends
+   * now as a hang-up, like a phone call; any other drop waits for a resume (the hub), as text sessions do.
+   */
+  private onClose(code: number): void {
     this.closed = true;
     if (this.idle) clearTimeout(this.idle);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.releaseSlot();
+    const voice = this.voice?.isOn ? this.voice : null;
+    this.voice?.close();
     const a = this.admitted;
-    if (a) this.hub.detach(a.orgId, a.sessionId, this, this.ended);
+    if (!a) return;
+    const hungUp = voice !== null && !this.ended && (code === CLOSE.normal || code === CLOSE.goingAway);
+    this.hub.detach(a.orgId, a.sessionId, this, this.ended || hungUp);
+    if (hungUp) {
+      endSession(this.deps, { orgId: a.orgId }, a.sessionId).catch((err: unknown) => this.deps.log.warn({ err, call: a.sessionId, org: a.orgId }, 'ending a hung-up widget voice session failed'));
+    }
   }
 }

@@ -1,7 +1,8 @@
 /**
  * The widget WebSocket's frames (API.md "Sessions and calls"; docs/widget.md "Protocol"). Client →
  * server: JSON text frames `message`, `dtmf`, `end`; binary frames are caller audio (PCM Int16 LE
- * 16 kHz mono), refused until the voice transport exists. Server → client: below.
+ * 16 kHz mono: the first one switches the session to voice, src/pipeline/voice/widget-transport.ts).
+ * Server → client: below, and binary frames of agent audio in the same format.
  */
 import { z } from 'zod';
 import { isStorableText } from '../../platform/storable-text.js';
@@ -23,6 +24,8 @@ export type ServerFrame =
   | { type: 'message'; role: string; text: string; action?: string }
   | { type: 'delta'; text: string; message: number }
   | { type: 'transcript'; text: string; final: boolean }
+  /** Barge-in: drop the agent audio not played yet. */
+  | { type: 'clear' }
   | { type: 'ended'; reason: string }
   | { type: 'error'; code: string; message: string };
 
