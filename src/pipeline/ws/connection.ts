@@ -6,12 +6,13 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { Deps } from '../../deps.js';
-import { admitWebSession, resumeToken, verifyResumeToken } from '../../features/channels/public.js';
+import { resumeToken, verifyResumeToken } from '../../features/channels/public.js';
 import { AppError } from '../../platform/errors.js';
 import { endSession, getSession, sendToSession, sessionRuntime, startSession, type SessionReply, type SessionUpdate } from '../index.js';
 import type { SessionSink } from '../session/transport.js';
 import type { CallerEvent } from '../types.js';
 import { WidgetVoice, WIDGET_SAMPLE_RATE } from '../voice/widget-transport.js';
+import { admitSocket } from './admission.js';
 import type { WidgetHub } from './hub.js';
 import { CLOSE, parseClientFrame, type ClientFrame, type ServerFrame } from './protocol.js';
 import { TokenBucket } from './rate.js';
@@ -20,6 +21,8 @@ export interface ConnectRequest {
   target: { kind: 'agent' | 'flow'; id: string };
   token: unknown;
   origin: string | undefined;
+  /** The Host header: a console voice token needs the page to be this server's own (./console-voice.ts). */
+  host: string | undefined;
   /** Resume: the session id and its resume token, from a `session` frame of an earlier connection. */
   session: unknown;
   resume: unknown;
@@ -38,9 +41,13 @@ const MIN_AUDIO_FRAME_COST = (2 * WIDGET_SAMPLE_RATE) / 50;
 
 interface Admitted {
   orgId: string;
-  channelId: string;
+  /** Null: a console voice session (test mode; no resume). */
+  channelId: string | null;
   sessionId: string;
 }
+
+/** The connection-cap slot of console voice sessions (per org: they have no channel). */
+const CONSOLE_SLOT = 'console';
 
 /** The turn this connection is running: bus updates with its cause wait until it returns. */
 interface OwnTurn {
@@ -51,7 +58,7 @@ interface OwnTurn {
 export class WidgetConnection {
   private admitted: Admitted | null = null;
   /** The channel slot this connection holds (hub.open), released once when it closes. */
-  private slot: { orgId: string; channelId: string } | null = null;
+  private slot: { orgId: string; key: string } | null = null;
   private closed = false;
   private ended = false;
   private chain: Promise<unknown>;
@@ -91,14 +98,15 @@ export class WidgetConnection {
   }
 
   private async open(req: ConnectRequest): Promise<void> {
-    const admission = await admitWebSession(this.deps, { token: req.token, target: req.target, origin: req.origin });
+    const admission = await admitSocket(this.deps, { token: req.token, target: req.target, origin: req.origin, host: req.host });
     if (!admission.ok) return this.refuse(admission.reason);
     if (this.closed) return;
-    if (!this.hub.open(admission.orgId, admission.channelId)) return this.close(CLOSE.tryAgain, 'too many connections on this channel');
-    this.slot = { orgId: admission.orgId, channelId: admission.channelId };
+    const slot = { orgId: admission.orgId, key: admission.channelId ?? CONSOLE_SLOT };
+    if (!this.hub.open(slot.orgId, slot.key)) return this.close(CLOSE.tryAgain, 'too many connections on this channel');
+    this.slot = slot;
     const scope = { orgId: admission.orgId };
     if (req.session !== undefined || req.resume !== undefined) {
-      const ok = typeof req.session === 'string' && UUID_RE.test(req.session) &&
+      const ok = admission.channelId !== null && typeof req.session === 'string' && UUID_RE.test(req.session) &&
         verifyResumeToken(this.deps.webSessions, { org_id: admission.orgId, channel_id: admission.channelId, session_id: req.session }, req.resume);
       if (!ok) return this.refuse('bad_resume');
       const sessionId = req.session as string;
@@ -108,21 +116,22 @@ export class WidgetConnection {
       if (call.channel !== 'web' || call.channel_id !== admission.channelId || !sameTarget) return this.refuse('bad_resume');
       this.admit(admission, sessionId);
       if (call.status === 'ended') return this.finish(call.ended_reason ?? 'ended');
-      this.send({ type: 'session', id: sessionId, resume_token: this.resumeFor(sessionId), resumed: true, messages: transcript.map((m) => ({ role: m.role, text: m.text })) });
+      this.send({ type: 'session', id: sessionId, ...this.resumeFor(sessionId), resumed: true, messages: transcript.map((m) => ({ role: m.role, text: m.text })) });
       return;
     }
     const reply = await startSession(this.deps, scope, {
       ...(req.target.kind === 'agent' ? { agent_id: req.target.id } : { flow_id: req.target.id }),
-      channel: 'web', channel_id: admission.channelId,
+      channel: 'web', channel_id: admission.channelId, ...(admission.channelId === null ? { mode: 'test' as const } : {}),
     }, this.sink());
     this.admit(admission, reply.id);
-    this.send({ type: 'session', id: reply.id, resume_token: this.resumeFor(reply.id), resumed: false });
+    this.send({ type: 'session', id: reply.id, ...this.resumeFor(reply.id), resumed: false });
     this.deliver(reply, 'start');
   }
 
-  private resumeFor(sessionId: string): string {
+  /** The resume credential of a channel's session (console voice sessions have none). */
+  private resumeFor(sessionId: string): { resume_token?: string } {
     const a = this.admitted!;
-    return resumeToken(this.deps.webSessions, { org_id: a.orgId, channel_id: a.channelId, session_id: sessionId });
+    return a.channelId === null ? {} : { resume_token: resumeToken(this.deps.webSessions, { org_id: a.orgId, channel_id: a.channelId, session_id: sessionId }) };
   }
 
   private refuse(reason: string): void {
@@ -131,11 +140,11 @@ export class WidgetConnection {
   }
 
   private releaseSlot(): void {
-    if (this.slot) this.hub.release(this.slot.orgId, this.slot.channelId);
+    if (this.slot) this.hub.release(this.slot.orgId, this.slot.key);
     this.slot = null;
   }
 
-  private admit(a: { orgId: string; channelId: string }, sessionId: string): void {
+  private admit(a: { orgId: string; channelId: string | null }, sessionId: string): void {
     this.admitted = { orgId: a.orgId, channelId: a.channelId, sessionId };
     if (this.closed) {
       // The client went away while the session was starting: it is an orphan from the start.

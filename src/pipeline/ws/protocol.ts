@@ -19,8 +19,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export type ServerFrame =
-  /** Sent once the session is started or resumed; `resume_token` lets a dropped connection resume it. */
-  | { type: 'session'; id: string; resume_token: string; resumed: boolean; messages?: Array<{ role: string; text: string }> }
+  /** Sent once the session is started or resumed; `resume_token` lets a dropped connection resume it (not on console voice sessions). */
+  | { type: 'session'; id: string; resume_token?: string; resumed: boolean; messages?: Array<{ role: string; text: string }> }
   | { type: 'message'; role: string; text: string; action?: string }
   | { type: 'delta'; text: string; message: number }
   | { type: 'transcript'; text: string; final: boolean }
