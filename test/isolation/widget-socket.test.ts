@@ -53,7 +53,7 @@ describe(`isolation: the widget WebSocket routes (${modeName})`, () => {
   }
 
   /** POST /sessions/voice-url as the console on this server does it (a member's token, the page's Origin, this Host). */
-  async function voiceUrl(org: WebOrg, body: Record<string, string>, origin: string | null = w.base) {
+  async function voiceUrl(org: WebOrg, body: { agent_id?: string; flow_id?: string }, origin: string | null = w.base) {
     const headers = { host: new URL(w.base).host, ...(origin ? { origin } : {}) };
     return call(w.t.app, { method: 'POST', url: '/sessions/voice-url', token: org.org.tokens.member, body, headers });
   }
