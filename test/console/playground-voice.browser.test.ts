@@ -9,20 +9,17 @@ import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatPcm } from '../../src/voice/media/pcm.js';
 import { call, uniqueEmail } from '../helpers/api.js';
-import { silence } from '../helpers/audio.js';
 import { accessToken, consoleForFile, eventually, hasChromium, signUpInBrowser } from '../helpers/browser.js';
-import { HAS_ESPEAK, HAS_POCKETSPHINX, speak, wavFile } from '../helpers/speech.js';
-import { edges } from '../voice/support.js';
+import { HAS_ESPEAK, HAS_POCKETSPHINX, spokenWav } from '../helpers/speech.js';
+import { yesNoFlow } from '../voice/support.js';
 import { fakeMicrophone } from '../widget/browser.js';
 
-const RATE = 16_000;
 const WAV = path.join(tmpdir(), `converse-playground-${randomUUID()}.wav`);
 
 describe.skipIf(!hasChromium || !HAS_ESPEAK || !HAS_POCKETSPHINX)('console (browser): talking to a flow in the playground', { timeout: 180_000 }, () => {
   beforeAll(async () => {
-    await writeFile(WAV, wavFile(concatPcm([silence(RATE, 1.5), await speak('yes', RATE), silence(RATE, 1.5)]), RATE));
+    await writeFile(WAV, await spokenWav('yes'));
   });
   afterAll(async () => rm(WAV, { force: true }));
   const s = consoleForFile({ chromiumArgs: fakeMicrophone(WAV) });
@@ -32,16 +29,7 @@ describe.skipIf(!hasChromium || !HAS_ESPEAK || !HAS_POCKETSPHINX)('console (brow
     await signUpInBrowser(page, { org: 'Voice Playground', email: uniqueEmail('voice') });
     const token = await accessToken(page);
     const res = await call(s.t.app, {
-      method: 'POST', url: '/flows', token, body: {
-        name: 'Booking',
-        nodes: [
-          { id: 'start', type: 'entry', data: {} },
-          { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
-          { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
-        ],
-        variables: [{ name: 'ok' }],
-        edges: edges(['start:ask', 'ask:bye']),
-      },
+      method: 'POST', url: '/flows', token, body: yesNoFlow,
     });
     expect(res.statusCode, res.body).toBe(201);
     await page.goto(`/playground?flow=${res.json().id}`);

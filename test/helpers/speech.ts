@@ -55,3 +55,10 @@ export function wavFile(pcm: Int16Array, sampleRate: number): Buffer {
   h.writeUInt32LE(data.length, 40);
   return Buffer.concat([h, data]);
 }
+
+/** A WAV file (16 kHz) of `text` spoken between 1.5 s of silence on each side: a fake microphone's loop. */
+export async function spokenWav(text: string): Promise<Buffer> {
+  const rate = 16_000;
+  const pause = new Int16Array(rate * 1.5);
+  return wavFile(concatPcm([pause, await speak(text, rate), pause]), rate);
+}

@@ -9,19 +9,8 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { exotelCallStatus, exotelInboundCall, plivoHangup, plivoInboundCall } from '../fakes/provider-sim/index.js';
 import { exotelCreds, plivoCreds } from '../fakes/provider-sim/fixtures.js';
-import { callWhen, connectStream, created, latestCall, startVoiceHarness, streamUrlOf, type VoiceHarness } from './support.js';
+import { callWhen, connectStream, created, latestCall, startVoiceHarness, streamUrlOf, yesNoFlow, type VoiceHarness } from './support.js';
 
-const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
-const yesNoFlow = {
-  name: 'Confirm',
-  nodes: [
-    { id: 'start', type: 'entry', data: {} },
-    { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
-    { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
-  ],
-  variables: [{ name: 'ok' }],
-  edges: edges(['start:ask', 'ask:bye']),
-};
 
 describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`phone calls over Plivo and Exotel streams (${modeName})`, () => {
   let h: VoiceHarness;

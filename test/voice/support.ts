@@ -13,6 +13,17 @@ export const tts = createEspeakEngine();
 export const LONG_GREETING = 'Hello, and thank you for calling the Acme box company. We sell boxes of every size, for moving house, for shipping and for storage. Our opening hours are from nine in the morning to six in the evening.';
 /** Flow edges from `source:target` strings. */
 export const edges = (chain: string[]) => chain.map((e) => ({ id: e, source: e.split(':')[0], target: e.split(':')[1] }));
+/** A flow that asks one yes/no question, then says goodbye (ends `completed` with `ok` set). */
+export const yesNoFlow = {
+  name: 'Confirm',
+  nodes: [
+    { id: 'start', type: 'entry', data: {} },
+    { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
+    { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
+  ],
+  variables: [{ name: 'ok' }],
+  edges: edges(['start:ask', 'ask:bye']),
+};
 
 export interface VoiceHarness {
   t: TestApp;

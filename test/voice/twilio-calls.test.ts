@@ -11,19 +11,9 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { expectError } from '../http/support.js';
 import { simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
-import { answerOutbound, callWhen, connectStream, created, dialIn, edges, latestCall, LONG_GREETING, startVoiceHarness, streamUrlOf, type VoiceHarness } from './support.js';
+import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, LONG_GREETING, startVoiceHarness, streamUrlOf, yesNoFlow, type VoiceHarness } from './support.js';
 
 const twilioCredsB = { account_sid: `AC${'fedcba9876543210'.repeat(2)}`, auth_token: 'canaryTwilioAuthTokenOrgB' };
-const yesNoFlow = {
-  name: 'Confirm',
-  nodes: [
-    { id: 'start', type: 'entry', data: {} },
-    { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
-    { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
-  ],
-  variables: [{ name: 'ok' }],
-  edges: edges(['start:ask', 'ask:bye']),
-};
 
 type Channel = { id: string; webhook_url: string; phone_number: string };
 

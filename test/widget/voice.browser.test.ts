@@ -10,17 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatPcm } from '../../src/voice/media/pcm.js';
 import { call, createOrg, type TestOrg } from '../helpers/api.js';
-import { silence } from '../helpers/audio.js';
 import { modeName } from '../helpers/harness.js';
-import { HAS_ESPEAK, HAS_POCKETSPHINX, speak, wavFile } from '../helpers/speech.js';
+import { HAS_ESPEAK, HAS_POCKETSPHINX, spokenWav } from '../helpers/speech.js';
 import { created } from '../sessions/support.js';
-import { edges } from '../voice/support.js';
+import { yesNoFlow } from '../voice/support.js';
 import { fakeMicrophone, hasChromium, launchChromium } from './browser.js';
 import { startWidgetApp, type WidgetApp } from './support.js';
 
-const RATE = 16_000;
 
 describe.skipIf(!hasChromium || !HAS_ESPEAK || !HAS_POCKETSPHINX)(`the widget microphone in Chromium (${modeName})`, { timeout: 180_000 }, () => {
   let w: WidgetApp;
@@ -32,20 +29,11 @@ describe.skipIf(!hasChromium || !HAS_ESPEAK || !HAS_POCKETSPHINX)(`the widget mi
   beforeAll(async () => {
     w = await startWidgetApp();
     org = await createOrg(w.t.app, 'Widget mic');
-    const flow = await created(w.t.app, org.tokens.admin, '/flows', {
-      name: 'Booking',
-      nodes: [
-        { id: 'start', type: 'entry', data: {} },
-        { id: 'ask', type: 'collect', data: { variable: 'ok', prompt: 'Shall I book it?', validation: 'yes_no' } },
-        { id: 'bye', type: 'end_call', data: { message: 'Noted. Goodbye.' } },
-      ],
-      variables: [{ name: 'ok' }],
-      edges: edges(['start:ask', 'ask:bye']),
-    });
+    const flow = await created(w.t.app, org.tokens.admin, '/flows', yesNoFlow);
     channelId = (await created(w.t.app, org.tokens.admin, '/channels', { name: 'Demo', type: 'web', provider: 'web', flow_id: flow.id, allowed_origins: [w.base] })).id;
     dir = await mkdtemp(path.join(tmpdir(), 'converse-mic-'));
     const wav = path.join(dir, 'yes.wav');
-    await writeFile(wav, wavFile(concatPcm([silence(RATE, 1.5), await speak('yes', RATE), silence(RATE, 1.5)]), RATE));
+    await writeFile(wav, await spokenWav('yes'));
     browser = await launchChromium(fakeMicrophone(wav));
   });
   afterAll(async () => {
