@@ -11,11 +11,18 @@
  * The connection resumes its session after a drop (docs/widget.md "Resume"): the server's `session`
  * frame carries a resume token, kept in sessionStorage with the session id; a reconnect asks the backend
  * for a fresh session URL and adds `session` and `resume` to it.
+ *
+ * The microphone button turns the conversation into a voice call (docs/widget.md "Voice"): audio goes
+ * out as binary frames (./voice-audio.ts, bundled into this script), the agent's audio is played back,
+ * and what the server recognized is shown as the visitor's lines.
  */
+import { startVoiceAudio, type VoiceAudio } from './voice-audio.js';
 
 interface MountOptions {
   /** Returns a fresh session URL (each is single-use). */
   getSessionUrl: () => Promise<string>;
+  /** The microphone's AudioWorklet module (default: /widget/capture-worklet.js next to this script). */
+  workletUrl?: string;
   title?: string;
   /** sessionStorage key for the session to resume; omit to keep nothing. */
   storageKey?: string;
@@ -53,7 +60,13 @@ header button { background: none; border: 0; color: inherit; font-size: 20px; cu
 form { display: flex; gap: 6px; padding: 10px; border-top: 1px solid #e3e6ec; }
 input { flex: 1; font: inherit; padding: 8px 10px; border: 1px solid #c9cfd9; border-radius: 8px; }
 form button { font: inherit; padding: 8px 12px; border: 0; border-radius: 8px; background: #1f5eff; color: #fff; cursor: pointer; }
+form button.mic { background: #eef1f6; color: #1b1b1f; }
+form button.mic[aria-pressed="true"] { background: #d92d20; color: #fff; }
 `;
+
+/** Where this script came from: the microphone's worklet module is served next to it. */
+const SCRIPT_SRC = (document.currentScript as HTMLScriptElement | null)?.src || location.href;
+const DEFAULT_WORKLET = new URL('/widget/capture-worklet.js', SCRIPT_SRC).toString();
 
 /** Close codes after which reconnecting is pointless (docs/widget.md "Close codes"). */
 const FINAL_CLOSES = new Set([1000, 1008, 1009, 4000]);
@@ -89,6 +102,9 @@ class Widget {
   private readonly status: HTMLElement;
   private readonly panel: HTMLElement;
   private readonly input: HTMLInputElement;
+  private readonly mic: HTMLButtonElement;
+  /** The microphone and the agent's audio, while the visitor talks (null: text only). */
+  private audio: VoiceAudio | null = null;
 
   constructor(private readonly opts: MountOptions) {
     const host = el('div', { 'data-converse-widget': '' });
@@ -104,7 +120,8 @@ class Widget {
     this.status = el('div', { class: 'status' });
     const form = el('form');
     this.input = el('input', { type: 'text', placeholder: 'Type a message…', 'aria-label': 'Message', maxlength: '4000' });
-    form.append(this.input, el('button', { type: 'submit' }, 'Send'));
+    this.mic = el('button', { type: 'button', class: 'mic', 'aria-label': 'Talk with your voice', 'aria-pressed': 'false', title: 'Talk with your voice' }, '🎤');
+    form.append(this.input, this.mic, el('button', { type: 'submit' }, 'Send'));
     this.panel.append(header, this.log, this.status, form);
     root.append(this.panel, bubble);
     (opts.container ?? document.body).append(host);
@@ -118,7 +135,37 @@ class Widget {
       this.input.value = '';
       this.say(text);
     });
+    this.mic.addEventListener('click', () => void (this.audio ? this.stopVoice() : this.startVoice()));
     window.addEventListener('online', () => this.reconnectNow());
+  }
+
+  /** The microphone on: the first audio frame switches the session to voice on the server. */
+  private async startVoice(): Promise<void> {
+    if (this.ended) this.restart();
+    this.mic.disabled = true;
+    try {
+      this.audio = await startVoiceAudio({
+        workletUrl: this.opts.workletUrl ?? DEFAULT_WORKLET,
+        // Audio before the session frame would be dropped by the server anyway.
+        send: (frame) => {
+          if (this.ws?.readyState === WebSocket.OPEN && this.stored()) this.ws.send(frame);
+        },
+      });
+      this.mic.setAttribute('aria-pressed', 'true');
+      this.setStatus('Listening…');
+      void this.connect();
+    } catch {
+      this.setStatus('The microphone is not available.');
+    } finally {
+      this.mic.disabled = false;
+    }
+  }
+
+  private stopVoice(status = ''): void {
+    this.audio?.stop();
+    this.audio = null;
+    this.mic.setAttribute('aria-pressed', 'false');
+    this.setStatus(status);
   }
 
   toggle(open = this.panel.hidden): void {
@@ -198,9 +245,11 @@ class Widget {
       url.searchParams.set('resume', resume.resume);
     }
     const ws = new WebSocket(url.toString());
+    ws.binaryType = 'arraybuffer';
     this.ws = ws;
     ws.addEventListener('message', (e) => {
       if (typeof e.data === 'string') this.onFrame(JSON.parse(e.data) as Frame);
+      else this.audio?.play(e.data as ArrayBuffer);
     });
     ws.addEventListener('close', (e) => this.onClose(ws, e.code, Boolean(resume)));
     this.connecting = false;
@@ -240,14 +289,21 @@ class Widget {
         }
         break;
       }
+      case 'transcript':
+        if (f.final) this.add('caller', String(f.text));
+        break;
+      case 'clear':
+        this.audio?.clear();
+        break;
       case 'ended':
         this.ended = true;
         this.streaming.clear();
         this.forget();
-        this.setStatus('The conversation has ended. Send a message to start a new one.');
+        this.stopVoice('The conversation has ended. Send a message to start a new one.');
         break;
       case 'error':
         if (f.code === 'rate_limited') this.setStatus('Slow down a little…');
+        if (f.code === 'speech_unavailable' || f.code === 'voice_unavailable') this.stopVoice('Voice is not available right now; you can keep typing.');
         break;
     }
   }

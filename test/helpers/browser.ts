@@ -31,9 +31,13 @@ export interface ConsoleServer {
   close(): Promise<void>;
 }
 
-export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleServer> {
+/** `chromiumArgs`: extra Chromium switches (e.g. test/widget/browser.ts `fakeMicrophone`). */
+export type ConsoleOptions = TestAppOptions & { chromiumArgs?: string[] };
+
+export async function startConsole(opts: ConsoleOptions = {}): Promise<ConsoleServer> {
+  const { chromiumArgs = [], ...appOpts } = opts;
   await ensureConsoleBuilt();
-  const t = await createTestApp(opts);
+  const t = await createTestApp(appOpts);
   await t.app.listen({ host: '127.0.0.1', port: 0 });
   const address = t.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
@@ -45,7 +49,7 @@ export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleSe
     executablePath: CHROMIUM_PATH,
     headless: true,
     // Chromium refuses to run its sandbox as root (CI containers).
-    args: process.getuid?.() === 0 ? ['--no-sandbox'] : [],
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), ...chromiumArgs],
   });
   const contexts: BrowserContext[] = [];
   return {
@@ -71,7 +75,7 @@ export async function startConsole(opts: TestAppOptions = {}): Promise<ConsoleSe
  * One server and browser for a test file: started before its tests, closed after them. The returned
  * object is filled in by beforeAll, so read its fields inside tests only.
  */
-export function consoleForFile(opts: TestAppOptions = {}): ConsoleServer {
+export function consoleForFile(opts: ConsoleOptions = {}): ConsoleServer {
   const holder = {} as ConsoleServer;
   beforeAll(async () => {
     Object.assign(holder, await startConsole(opts));

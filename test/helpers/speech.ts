@@ -36,3 +36,29 @@ export function wordErrors(reference: string, hypothesis: string): number {
   }
   return row[h.length]!;
 }
+
+/** A mono 16-bit PCM WAV file's bytes (e.g. the fake microphone of a browser test). */
+export function wavFile(pcm: Int16Array, sampleRate: number): Buffer {
+  const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength);
+  const h = Buffer.alloc(44);
+  h.write('RIFF', 0);
+  h.writeUInt32LE(36 + data.length, 4);
+  h.write('WAVEfmt ', 8);
+  h.writeUInt32LE(16, 16);
+  h.writeUInt16LE(1, 20); // PCM
+  h.writeUInt16LE(1, 22); // mono
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * 2, 28);
+  h.writeUInt16LE(2, 32);
+  h.writeUInt16LE(16, 34);
+  h.write('data', 36);
+  h.writeUInt32LE(data.length, 40);
+  return Buffer.concat([h, data]);
+}
+
+/** A WAV file (16 kHz) of `text` spoken between 1.5 s of silence on each side: a fake microphone's loop. */
+export async function spokenWav(text: string): Promise<Buffer> {
+  const rate = 16_000;
+  const pause = new Int16Array(rate * 1.5);
+  return wavFile(concatPcm([pause, await speak(text, rate), pause]), rate);
+}

@@ -14,10 +14,10 @@ describe(`isolation matrix: sessions and calls (${modeName})`, () => {
   });
   afterAll(async () => t?.close());
 
-  it('covers all 7 routes, both orgs as caller and target, with no duplicate rows', () => {
+  it('covers all 8 routes, both orgs as caller and target, with no duplicate rows', () => {
     const names = sessionCallRows.map(rowName);
     expect(new Set(names).size).toBe(names.length);
-    expect(new Set(sessionCallRows.map((r) => r.op.name)).size).toBe(7);
+    expect(new Set(sessionCallRows.map((r) => r.op.name)).size).toBe(8);
     for (const org of ['A', 'B'] as const) expect(sessionCallRows.some((r) => r.org === org && r.target === 'other_org')).toBe(true);
   });
 

@@ -9,6 +9,8 @@ import { SimulatedCaller, type SimProvider } from '../../src/voice/sim/caller.js
 
 export const tts = createEspeakEngine();
 
+/** A greeting long enough for the caller to talk over it (barge-in). */
+export const LONG_GREETING = 'Hello, and thank you for calling the Acme box company. We sell boxes of every size, for moving house, for shipping and for storage. Our opening hours are from nine in the morning to six in the evening.';
 /** A voice channel as the tests use it (POST /channels answers with more). */
 export type VoiceLine = { id: string; webhook_url: string; phone_number: string };
 

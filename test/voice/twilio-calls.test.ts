@@ -11,10 +11,9 @@ import { modeName } from '../helpers/harness.js';
 import { HAS_ESPEAK, HAS_POCKETSPHINX } from '../helpers/speech.js';
 import { expectError } from '../http/support.js';
 import { simAccounts, twilioCreds } from '../fakes/provider-sim/fixtures.js';
-import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, startVoiceHarness, streamUrlOf, yesNoFlow, type VoiceHarness, type VoiceLine } from './support.js';
+import { answerOutbound, callWhen, connectStream, created, dialIn, latestCall, LONG_GREETING, startVoiceHarness, streamUrlOf, yesNoFlow, type VoiceHarness, type VoiceLine } from './support.js';
 
 const twilioCredsB = { account_sid: `AC${'fedcba9876543210'.repeat(2)}`, auth_token: 'canaryTwilioAuthTokenOrgB' };
-const LONG_GREETING = 'Hello, and thank you for calling the Acme box company. We sell boxes of every size, for moving house, for shipping and for storage. Our opening hours are from nine in the morning to six in the evening.';
 
 describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`phone calls: barge-in, hang-ups, limits, outbound, isolation (${modeName})`, () => {
   let h: VoiceHarness;

@@ -1217,6 +1217,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sessions/voice-url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A short-lived, single-use widget WebSocket URL to talk by voice to an agent or a flow in test mode (the console playground); no web channel needed */
+        post: operations["sessions.voice_url"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sessions/{id}/messages": {
         parameters: {
             query?: never;
@@ -8007,6 +8024,42 @@ export interface operations {
                                 [key: string]: unknown;
                             };
                         } | null;
+                    };
+                };
+            };
+        };
+    };
+    "sessions.voice_url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: uuid */
+                    agent_id?: string;
+                    /** Format: uuid */
+                    flow_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The widget WebSocket URL (/ws/agent/{id} or /ws/flow/{id}) with the token */
+                        url: string;
+                        /** @description The same single-use token, alone */
+                        token: string;
+                        /** @description RFC 3339 UTC timestamp */
+                        expires_at: string;
                     };
                 };
             };

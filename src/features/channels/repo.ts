@@ -89,7 +89,7 @@ export async function targetExists(tx: Tx, kind: 'agent' | 'flow', id: string): 
  * was already used. In the transaction that admits the connection; a concurrent duplicate waits on the
  * primary key, then sees the conflict.
  */
-export async function spendSessionToken(tx: Tx, channelId: string, jti: string, expiresAt: Date): Promise<boolean> {
+export async function spendSessionToken(tx: Tx, channelId: string | null, jti: string, expiresAt: Date): Promise<boolean> {
   const r = await tx.query<{ jti: string }>(
     `insert into app.web_session_token_uses (org_id, jti, channel_id, expires_at) values ($1, $2, $3, $4)
      on conflict (org_id, jti) do nothing returning jti`,

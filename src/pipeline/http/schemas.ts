@@ -19,6 +19,16 @@ export const StartSessionBody = z
   })
   .refine((b) => (b.agent_id === undefined) !== (b.flow_id === undefined), { message: 'give exactly one of agent_id or flow_id', path: ['agent_id'] });
 
+export const VoiceUrlBody = z
+  .strictObject({ agent_id: z.uuid().optional(), flow_id: z.uuid().optional() })
+  .refine((b) => (b.agent_id === undefined) !== (b.flow_id === undefined), { message: 'give exactly one of agent_id or flow_id', path: ['agent_id'] });
+
+export const VoiceUrlOut = z.object({
+  url: z.string().describe('The widget WebSocket URL (/ws/agent/{id} or /ws/flow/{id}) with the token'),
+  token: z.string().describe('The same single-use token, alone'),
+  expires_at: Timestamp,
+});
+
 export const MessageBody = z
   .strictObject({
     text: z.string().trim().min(1).max(SESSION_LIMITS.maxTextLength).optional(),

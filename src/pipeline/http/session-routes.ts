@@ -7,8 +7,9 @@ import { scopeOf } from '../../platform/auth/principal.js';
 import { route, type RouteDef } from '../../platform/http/route.js';
 import { IdParams } from '../../platform/http/schemas.js';
 import { endSession, getSession, sendToSession, startSession } from '../index.js';
+import { createConsoleVoiceUrl } from '../ws/console-voice.js';
 import { presentSession } from './present.js';
-import { MessageBody, SESSION_LIMITS, SessionOut, SessionReplyOut, StartSessionBody } from './schemas.js';
+import { MessageBody, SESSION_LIMITS, SessionOut, SessionReplyOut, StartSessionBody, VoiceUrlBody, VoiceUrlOut } from './schemas.js';
 import { streamTurn, wantsEventStream } from './sse.js';
 
 const tags = ['sessions'];
@@ -26,6 +27,24 @@ export const sessionRoutes: RouteDef[] = [
     status: 201,
     response: { 201: SessionReplyOut },
     handler: ({ deps, principal, body }) => startSession(deps, scopeOf(principal), { agent_id: body.agent_id, flow_id: body.flow_id, variables: body.variables, mode: body.mode, channel: 'text' }),
+  }),
+  route({
+    method: 'POST',
+    url: '/sessions/voice-url',
+    operation: 'sessions.voice_url',
+    summary: 'A short-lived, single-use widget WebSocket URL to talk by voice to an agent or a flow in test mode (the console playground); no web channel needed',
+    permission: 'sessions:run',
+    tags,
+    body: VoiceUrlBody,
+    bodyLimit: 1024,
+    status: 201,
+    response: { 201: VoiceUrlOut },
+    handler: ({ deps, principal, body, request }) =>
+      createConsoleVoiceUrl(deps, principal, body, {
+        origin: typeof request.headers.origin === 'string' ? request.headers.origin : undefined,
+        host: request.headers.host,
+        fallbackBase: `${request.protocol}://${request.host}`,
+      }),
   }),
   route({
     method: 'POST',

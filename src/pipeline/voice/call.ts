@@ -39,6 +39,10 @@ export interface VoiceCallOptions {
   context: SessionContext;
   /** Told once when the call is over (either side), with the session's ended reason. */
   onEnded?: (reason: string) => void;
+  /** What the recognizer heard in each caller utterance it turned into a turn (the widget's `transcript` frames). */
+  onHeard?: (text: string) => void;
+  /** Speech synthesis failed (logged either way; the widget tells its client when the packages are missing). */
+  onSpeechError?: (err: unknown) => void;
 }
 
 /** Audio kept from before speech_start, so the recognizer hears the word's onset. */
@@ -88,7 +92,10 @@ export class VoiceCall {
         this.firstAudio?.(a);
         this.firstAudio = null;
       },
-      onError: (err) => deps.log.warn({ err, call: opts.callId }, 'voice: speech synthesis failed'),
+      onError: (err) => {
+        deps.log.warn({ err, call: opts.callId }, 'voice: speech synthesis failed');
+        opts.onSpeechError?.(err);
+      },
     });
   }
 
@@ -98,25 +105,81 @@ export class VoiceCall {
 
   /** Starts recognition and the conversation (greeting / the flow's first lines), side by side. */
   async begin(): Promise<void> {
-    const { scope, callId, runtime, transport } = this.opts;
-    const speech = this.context.agent_id ? this.context.agents[this.context.agent_id]?.speech : undefined;
-    if (speech?.voice) this.speaker.voice = speech.voice;
+    const { scope, callId, runtime } = this.opts;
+    this.useAgentVoice();
     const marks = this.newMarks(null);
     let turn = 0;
-    const recognizer = this.opts.engines.stt.start({ sampleRate: transport.sampleRate, grammar: { kind: 'free' }, languageModel: { texts: domainTexts(this.context) } });
-    recognizer.catch(() => {});
+    const recognizer = this.startRecognizer();
     const reply = await runtime.begin(scope, callId, this.sink(), { inTurn: async (_tx, t) => void (turn = t.turn) });
     this.began = true;
-    this.maxTimer = setTimeout(() => this.enqueue(() => this.turn({ type: 'timer', name: 'max_duration' }, null)), reply.context.limits.max_duration_ms + 50);
-    this.maxTimer.unref();
+    this.armMaxDuration(reply.context.limits.max_duration_ms);
     marks.turn = turn;
     this.recordMarks(marks);
+    if (await this.recognizerReady(recognizer)) await this.afterTurn(reply);
+  }
+
+  /**
+   * Joins a conversation already under way (a widget session switching to voice): the lines of its
+   * last turn (`last`: what the caller is being asked, when the transport knows it) are spoken, and
+   * recognition waits with that turn's grammar. The maximum duration counts from `startedAt`.
+   * Rejects (recognition unavailable) with the call closed.
+   */
+  async attach(last: SessionReply | null, startedAt: number): Promise<void> {
+    this.useAgentVoice();
+    this.began = true;
+    const recognizer = this.startRecognizer();
+    this.armMaxDuration(startedAt + this.context.limits.max_duration_ms - Date.now());
+    for (const m of last?.messages ?? []) if (m.role !== 'system') this.speaker.say(m.text);
+    try {
+      if (!(await this.recognizerReady(recognizer))) return;
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    if (last && last.status !== 'ended') await this.afterTurn(last);
+    else this.armSilence();
+  }
+
+  /** A typed message or keyed digits during the call (the widget): a turn like a spoken one, its reply spoken. */
+  input(event: Extract<CallerEvent, { type: 'text' | 'dtmf' }>): Promise<void> {
+    if (this.finished || !this.began) return Promise.resolve();
+    this.clearSilence();
+    if (this.speaker.isSpeaking() && this.tuning.bargeIn && this.speaker.isInterruptible()) this.bargeIn();
+    return this.enqueue(() => this.turn(event, null));
+  }
+
+  /** Resolves once the agent audio sent so far has played. */
+  drained(): Promise<void> {
+    return this.speaker.drained();
+  }
+
+  private useAgentVoice(): void {
+    const speech = this.context.agent_id ? this.context.agents[this.context.agent_id]?.speech : undefined;
+    if (speech?.voice) this.speaker.voice = speech.voice;
+  }
+
+  private startRecognizer(): Promise<SttSession> {
+    const recognizer = this.opts.engines.stt.start({ sampleRate: this.opts.transport.sampleRate, grammar: { kind: 'free' }, languageModel: { texts: domainTexts(this.context) } });
+    recognizer.catch(() => {});
+    return recognizer;
+  }
+
+  private armMaxDuration(ms: number): void {
+    this.maxTimer = setTimeout(() => this.enqueue(() => this.turn({ type: 'timer', name: 'max_duration' }, null)), Math.max(0, ms) + 50);
+    this.maxTimer.unref();
+  }
+
+  /** The recognizer is loaded: the audio heard meanwhile goes in. False when the call ended meanwhile. */
+  private async recognizerReady(recognizer: Promise<SttSession>): Promise<boolean> {
     const stt = await recognizer;
-    if (this.finished) return stt.close();
+    if (this.finished) {
+      stt.close();
+      return false;
+    }
     this.stt = stt;
     for (const f of this.early) stt.write(f);
     this.early = [];
-    await this.afterTurn(reply);
+    return true;
   }
 
   /** Caller audio: PCM Int16 at the transport's rate, any chunk size. */
@@ -228,6 +291,7 @@ export class VoiceCall {
     const text = heard.text.trim();
     // The recognizer heard nothing it knows: not a turn (silence handling re-prompts if it lasts).
     if (!text) return this.armSilence();
+    this.opts.onHeard?.(text);
     const marks = this.newMarks(speechEndAt);
     marks.sttMs = finalAt - endpointAt;
     await this.turn({ type: 'speech_final', text, confidence: heard.confidence }, marks);

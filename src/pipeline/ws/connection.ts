@@ -6,11 +6,13 @@
  */
 import type { WebSocket, RawData } from 'ws';
 import type { Deps } from '../../deps.js';
-import { admitWebSession, resumeToken, verifyResumeToken } from '../../features/channels/public.js';
+import { resumeToken, verifyResumeToken } from '../../features/channels/public.js';
 import { AppError } from '../../platform/errors.js';
 import { endSession, getSession, sendToSession, sessionRuntime, startSession, type SessionReply, type SessionUpdate } from '../index.js';
 import type { SessionSink } from '../session/transport.js';
 import type { CallerEvent } from '../types.js';
+import { WidgetVoice, WIDGET_SAMPLE_RATE } from '../voice/widget-transport.js';
+import { admitSocket } from './admission.js';
 import type { WidgetHub } from './hub.js';
 import { CLOSE, parseClientFrame, type ClientFrame, type ServerFrame } from './protocol.js';
 import { TokenBucket } from './rate.js';
@@ -19,6 +21,8 @@ export interface ConnectRequest {
   target: { kind: 'agent' | 'flow'; id: string };
   token: unknown;
   origin: string | undefined;
+  /** The Host header: a console voice token needs the page to be this server's own (./console-voice.ts). */
+  host: string | undefined;
   /** Resume: the session id and its resume token, from a `session` frame of an earlier connection. */
   session: unknown;
   resume: unknown;
@@ -29,12 +33,21 @@ const MAX_STRIKES = 5;
 /** Ping interval; a connection that did not answer the previous ping is dropped. */
 const HEARTBEAT_MS = 30_000;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Caller audio is 32,000 bytes a second; twice that is allowed (a client catching up after a stall), in bursts of 4 s. */
+const AUDIO_BYTES_PER_SECOND = 4 * WIDGET_SAMPLE_RATE;
+const AUDIO_BURST_BYTES = 2 * AUDIO_BYTES_PER_SECOND;
+/** Every audio frame costs at least 20 ms of audio: a flood of tiny frames is bounded like a flood of bytes. */
+const MIN_AUDIO_FRAME_COST = (2 * WIDGET_SAMPLE_RATE) / 50;
 
 interface Admitted {
   orgId: string;
-  channelId: string;
+  /** Null: a console voice session (test mode; no resume). */
+  channelId: string | null;
   sessionId: string;
 }
+
+/** The connection-cap slot of console voice sessions (per org: they have no channel). */
+const CONSOLE_SLOT = 'console';
 
 /** The turn this connection is running: bus updates with its cause wait until it returns. */
 interface OwnTurn {
@@ -45,12 +58,17 @@ interface OwnTurn {
 export class WidgetConnection {
   private admitted: Admitted | null = null;
   /** The channel slot this connection holds (hub.open), released once when it closes. */
-  private slot: { orgId: string; channelId: string } | null = null;
+  private slot: { orgId: string; key: string } | null = null;
   private closed = false;
   private ended = false;
   private chain: Promise<unknown>;
   private readonly bucket: TokenBucket;
+  private readonly audioBucket: TokenBucket;
   private strikes = 0;
+  /** The session's voice call, from the first audio frame on (src/pipeline/voice/widget-transport.ts). */
+  private voice: WidgetVoice | null = null;
+  /** The last turn shown to the client: spoken when the session switches to voice. */
+  private last: SessionReply | null = null;
   private idle: NodeJS.Timeout | undefined;
   private heartbeat: NodeJS.Timeout | undefined;
   private alive = true;
@@ -59,9 +77,10 @@ export class WidgetConnection {
 
   constructor(private readonly deps: Deps, private readonly hub: WidgetHub, private readonly socket: WebSocket, req: ConnectRequest) {
     this.bucket = new TokenBucket(hub.limits.messageBurst, hub.limits.messagesPerMinute, Date.now());
+    this.audioBucket = new TokenBucket(AUDIO_BURST_BYTES, AUDIO_BYTES_PER_SECOND * 60, Date.now());
     // Handlers first (frames can arrive while admission runs); frames wait for it on the chain.
     socket.on('message', (data, isBinary) => this.receive(data, isBinary));
-    socket.on('close', () => this.onClose());
+    socket.on('close', (code) => this.onClose(code));
     socket.on('error', (err) => deps.log.info({ err }, 'widget socket error'));
     socket.on('pong', () => (this.alive = true));
     this.resetIdle();
@@ -79,14 +98,15 @@ export class WidgetConnection {
   }
 
   private async open(req: ConnectRequest): Promise<void> {
-    const admission = await admitWebSession(this.deps, { token: req.token, target: req.target, origin: req.origin });
+    const admission = await admitSocket(this.deps, { token: req.token, target: req.target, origin: req.origin, host: req.host });
     if (!admission.ok) return this.refuse(admission.reason);
     if (this.closed) return;
-    if (!this.hub.open(admission.orgId, admission.channelId)) return this.close(CLOSE.tryAgain, 'too many connections on this channel');
-    this.slot = { orgId: admission.orgId, channelId: admission.channelId };
+    const slot = { orgId: admission.orgId, key: admission.channelId ?? CONSOLE_SLOT };
+    if (!this.hub.open(slot.orgId, slot.key)) return this.close(CLOSE.tryAgain, 'too many connections on this channel');
+    this.slot = slot;
     const scope = { orgId: admission.orgId };
     if (req.session !== undefined || req.resume !== undefined) {
-      const ok = typeof req.session === 'string' && UUID_RE.test(req.session) &&
+      const ok = admission.channelId !== null && typeof req.session === 'string' && UUID_RE.test(req.session) &&
         verifyResumeToken(this.deps.webSessions, { org_id: admission.orgId, channel_id: admission.channelId, session_id: req.session }, req.resume);
       if (!ok) return this.refuse('bad_resume');
       const sessionId = req.session as string;
@@ -96,21 +116,22 @@ export class WidgetConnection {
       if (call.channel !== 'web' || call.channel_id !== admission.channelId || !sameTarget) return this.refuse('bad_resume');
       this.admit(admission, sessionId);
       if (call.status === 'ended') return this.finish(call.ended_reason ?? 'ended');
-      this.send({ type: 'session', id: sessionId, resume_token: this.resumeFor(sessionId), resumed: true, messages: transcript.map((m) => ({ role: m.role, text: m.text })) });
+      this.send({ type: 'session', id: sessionId, ...this.resumeFor(sessionId), resumed: true, messages: transcript.map((m) => ({ role: m.role, text: m.text })) });
       return;
     }
     const reply = await startSession(this.deps, scope, {
       ...(req.target.kind === 'agent' ? { agent_id: req.target.id } : { flow_id: req.target.id }),
-      channel: 'web', channel_id: admission.channelId,
+      channel: 'web', channel_id: admission.channelId, ...(admission.channelId === null ? { mode: 'test' as const } : {}),
     }, this.sink());
     this.admit(admission, reply.id);
-    this.send({ type: 'session', id: reply.id, resume_token: this.resumeFor(reply.id), resumed: false });
+    this.send({ type: 'session', id: reply.id, ...this.resumeFor(reply.id), resumed: false });
     this.deliver(reply, 'start');
   }
 
-  private resumeFor(sessionId: string): string {
+  /** The resume credential of a channel's session (console voice sessions have none). */
+  private resumeFor(sessionId: string): { resume_token?: string } {
     const a = this.admitted!;
-    return resumeToken(this.deps.webSessions, { org_id: a.orgId, channel_id: a.channelId, session_id: sessionId });
+    return a.channelId === null ? {} : { resume_token: resumeToken(this.deps.webSessions, { org_id: a.orgId, channel_id: a.channelId, session_id: sessionId }) };
   }
 
   private refuse(reason: string): void {
@@ -119,11 +140,11 @@ export class WidgetConnection {
   }
 
   private releaseSlot(): void {
-    if (this.slot) this.hub.release(this.slot.orgId, this.slot.channelId);
+    if (this.slot) this.hub.release(this.slot.orgId, this.slot.key);
     this.slot = null;
   }
 
-  private admit(a: { orgId: string; channelId: string }, sessionId: string): void {
+  private admit(a: { orgId: string; channelId: string | null }, sessionId: string): void {
     this.admitted = { orgId: a.orgId, channelId: a.channelId, sessionId };
     if (this.closed) {
       // The client went away while the session was starting: it is an orphan from the start.
@@ -152,16 +173,22 @@ export class WidgetConnection {
 
   /** The `message` frames of one turn, then `ended` if the turn ended the session. */
   private deliver(reply: SessionReply, cause: string): void {
+    this.last = reply;
     for (const m of reply.messages) {
       // A person's words (escalations) are said by the engine like the agent's: tell the widget who spoke.
       const role = cause === 'human_message' && m.role === 'agent' ? 'human' : m.role;
       this.send({ type: 'message', role, text: m.text, ...(m.type ? { action: m.type } : {}) });
     }
-    if (reply.status === 'ended') this.finish(reply.ended_reason ?? 'ended');
+    if (reply.status !== 'ended') return;
+    // A voice session closes once the agent's last words have played.
+    const voice = this.voice?.isOn ? this.voice : null;
+    if (voice) void voice.drained().then(() => this.finish(reply.ended_reason ?? 'ended'));
+    else this.finish(reply.ended_reason ?? 'ended');
   }
 
   private finish(reason: string): void {
     this.ended = true;
+    this.voice?.close();
     this.send({ type: 'ended', reason });
     this.close(CLOSE.normal, 'session ended');
   }
@@ -174,19 +201,50 @@ export class WidgetConnection {
   private receive(data: RawData, isBinary: boolean): void {
     if (this.closed) return;
     this.resetIdle();
-    if (!this.bucket.take(Date.now())) {
-      this.send({ type: 'error', code: 'rate_limited', message: 'Too many frames; slow down' });
-      if (++this.strikes >= MAX_STRIKES) this.close(CLOSE.policy, 'rate limit exceeded');
-      return;
-    }
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.concat(data as Buffer[]);
+    // Audio has its own budget (bytes per second): a normal 20–40 ms cadence never touches the message rate.
+    if (isBinary) return this.audio(bytes);
+    if (!this.bucket.take(Date.now())) return this.overRate('Too many frames; slow down');
     this.strikes = 0;
-    this.chain = this.chain.then(() => this.handle(data, isBinary)).catch((err: unknown) => this.fail(err));
+    this.chain = this.chain.then(() => this.handle(bytes)).catch((err: unknown) => this.fail(err));
   }
 
-  private async handle(data: RawData, isBinary: boolean): Promise<void> {
+  private overRate(message: string): void {
+    this.send({ type: 'error', code: 'rate_limited', message });
+    if (++this.strikes >= MAX_STRIKES) this.close(CLOSE.policy, 'rate limit exceeded');
+  }
+
+  /** Caller audio, handled as it arrives (never behind a turn): the first frame switches the session to voice. */
+  private audio(bytes: Buffer): void {
+    if (!this.audioBucket.take(Date.now(), Math.max(bytes.length, MIN_AUDIO_FRAME_COST))) return this.overRate('Too much audio; send at most real time');
+    this.strikes = 0;
+    if (!this.admitted || this.ended) return;
+    if (bytes.length % 2 !== 0) return this.send({ type: 'error', code: 'invalid_audio', message: 'Audio frames are PCM Int16 LE, 16 kHz mono: an even number of bytes' });
+    if (!this.voice) this.voice = this.startVoice();
+    this.voice.pushAudio(bytes);
+  }
+
+  private startVoice(): WidgetVoice {
+    const { orgId, sessionId } = this.admitted!;
+    return new WidgetVoice(this.deps, {
+      scope: { orgId },
+      sessionId,
+      last: this.last,
+      link: {
+        audio: (pcm) => {
+          if (!this.closed && this.socket.readyState === this.socket.OPEN) this.socket.send(pcm, { binary: true });
+        },
+        clear: () => this.send({ type: 'clear' }),
+        heard: (text) => this.send({ type: 'transcript', text, final: true }),
+        failed: (code, message) => this.send({ type: 'error', code, message }),
+        hangup: (reason) => this.finish(reason),
+      },
+    });
+  }
+
+  private async handle(bytes: Buffer): Promise<void> {
     if (this.closed || !this.admitted || this.ended) return;
-    if (isBinary) return this.send({ type: 'error', code: 'audio_not_supported', message: 'Audio frames are not supported yet on this endpoint; send text frames' });
-    const parsed = parseClientFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    const parsed = parseClientFrame(bytes.toString('utf8'));
     if (!parsed.ok) return this.send({ type: 'error', code: parsed.code, message: parsed.message });
     await this.apply(parsed.frame);
   }
@@ -194,7 +252,9 @@ export class WidgetConnection {
   private async apply(frame: ClientFrame): Promise<void> {
     const { orgId, sessionId } = this.admitted!;
     if (frame.type === 'end') return this.hangUp('caller_hangup');
-    const event: CallerEvent = frame.type === 'message' ? { type: 'text', text: frame.text } : { type: 'dtmf', digits: frame.digits };
+    const event: Extract<CallerEvent, { type: 'text' | 'dtmf' }> = frame.type === 'message' ? { type: 'text', text: frame.text } : { type: 'dtmf', digits: frame.digits };
+    // During a voice call the loop runs the turn (its reply is spoken; the bus brings the message frames).
+    if (this.voice?.isOn) return this.voice.input(event);
     try {
       const { reply, others } = await this.ownTurn(event.type, () => sendToSession(this.deps, { orgId }, sessionId, event, this.sink()));
       this.deliver(reply, event.type);
@@ -208,6 +268,7 @@ export class WidgetConnection {
   /** Ends the session from this side (an `end` frame, the idle timeout), saying why. */
   private async hangUp(reason: string): Promise<void> {
     const { orgId, sessionId } = this.admitted!;
+    this.voice?.close();
     const { reply, others } = await this.ownTurn('hangup', () => endSession(this.deps, { orgId }, sessionId));
     for (const u of others) this.deliver(u.reply, u.cause);
     this.finish(reason === 'caller_hangup' ? (reply.ended_reason ?? reason) : reason);
@@ -252,13 +313,24 @@ export class WidgetConnection {
     this.chain = this.chain.then(() => this.hangUp('idle_timeout')).catch((err: unknown) => this.fail(err));
   }
 
-  private onClose(): void {
+  /**
+   * A voice session whose client closed the socket on purpose (1000, 1001: hung up, left the page) ends
+   * now as a hang-up, like a phone call; any other drop waits for a resume (the hub), as text sessions do.
+   */
+  private onClose(code: number): void {
     this.closed = true;
     if (this.idle) clearTimeout(this.idle);
     if (this.heartbeat) clearInterval(this.heartbeat);
     this.unsubscribe?.();
     this.releaseSlot();
+    const voice = this.voice?.isOn ? this.voice : null;
+    this.voice?.close();
     const a = this.admitted;
-    if (a) this.hub.detach(a.orgId, a.sessionId, this, this.ended);
+    if (!a) return;
+    const hungUp = voice !== null && !this.ended && (code === CLOSE.normal || code === CLOSE.goingAway);
+    this.hub.detach(a.orgId, a.sessionId, this, this.ended || hungUp);
+    if (hungUp) {
+      endSession(this.deps, { orgId: a.orgId }, a.sessionId).catch((err: unknown) => this.deps.log.warn({ err, call: a.sessionId, org: a.orgId }, 'ending a hung-up widget voice session failed'));
+    }
   }
 }

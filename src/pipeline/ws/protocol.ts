@@ -1,7 +1,8 @@
 /**
  * The widget WebSocket's frames (API.md "Sessions and calls"; docs/widget.md "Protocol"). Client →
  * server: JSON text frames `message`, `dtmf`, `end`; binary frames are caller audio (PCM Int16 LE
- * 16 kHz mono), refused until the voice transport exists. Server → client: below.
+ * 16 kHz mono: the first one switches the session to voice, src/pipeline/voice/widget-transport.ts).
+ * Server → client: below, and binary frames of agent audio in the same format.
  */
 import { z } from 'zod';
 import { isStorableText } from '../../platform/storable-text.js';
@@ -18,11 +19,13 @@ export const ClientFrame = z.discriminatedUnion('type', [
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
 export type ServerFrame =
-  /** Sent once the session is started or resumed; `resume_token` lets a dropped connection resume it. */
-  | { type: 'session'; id: string; resume_token: string; resumed: boolean; messages?: Array<{ role: string; text: string }> }
+  /** Sent once the session is started or resumed; `resume_token` lets a dropped connection resume it (not on console voice sessions). */
+  | { type: 'session'; id: string; resume_token?: string; resumed: boolean; messages?: Array<{ role: string; text: string }> }
   | { type: 'message'; role: string; text: string; action?: string }
   | { type: 'delta'; text: string; message: number }
   | { type: 'transcript'; text: string; final: boolean }
+  /** Barge-in: drop the agent audio not played yet. */
+  | { type: 'clear' }
   | { type: 'ended'; reason: string }
   | { type: 'error'; code: string; message: string };
 

@@ -1,5 +1,5 @@
 /**
- * A token bucket per connection: `capacity` frames at once, refilled at `perMinute`. Pure: the caller
+ * A token bucket per connection: `capacity` tokens at once (frames, or audio bytes), refilled at `perMinute`. Pure: the caller
  * passes the clock, so it is tested without timers.
  */
 export class TokenBucket {
@@ -11,12 +11,12 @@ export class TokenBucket {
     this.last = now;
   }
 
-  /** Takes one token; false when the bucket is empty (the frame is refused). */
-  take(now: number): boolean {
+  /** Takes `cost` tokens (one frame, or a frame's bytes); false when there are fewer (the frame is refused). */
+  take(now: number, cost = 1): boolean {
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.last) * this.perMinute) / 60_000);
     this.last = now;
-    if (this.tokens < 1) return false;
-    this.tokens -= 1;
+    if (this.tokens < cost) return false;
+    this.tokens -= cost;
     return true;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * `/widget.js` (the embeddable widget) and `/widget/demo` (a page to try a web channel), explicit routes
+ * `/widget.js` (the embeddable widget), `/widget/capture-worklet.js` (its microphone, also the console
+ * playground's) and `/widget/demo` (a page to try a web channel), explicit routes
  * so they win over any static fallback. docs/widget.md.
  */
 import type { FastifyInstance } from 'fastify';
@@ -27,6 +28,15 @@ export function registerWidgetAssets(app: FastifyInstance, deps: Deps): void {
       .header('cache-control', 'public, max-age=300')
       .send(code);
   });
+  // The microphone's AudioWorklet module (widget/voice-audio.ts): fetched in CORS mode by customers' pages.
+  app.get('/widget/capture-worklet.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply
+      .header('content-type', JS)
+      .header('access-control-allow-origin', '*')
+      .header('cross-origin-resource-policy', 'cross-origin')
+      .header('cache-control', 'public, max-age=300')
+      .send(await widgetAsset('capture-worklet.ts')),
+  );
   app.get('/widget/demo.js', { schema: { hide: true } }, async (_request, reply) => reply.header('content-type', JS).send(await widgetAsset('demo.ts')));
   app.get('/widget/demo', { schema: { hide: true } }, async (_request, reply) =>
     reply.header('content-type', 'text/html; charset=utf-8').header('content-security-policy', demoCsp(deps.config.publicUrl)).send(await widgetAsset('demo.html')),

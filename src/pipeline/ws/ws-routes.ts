@@ -43,6 +43,7 @@ export function widgetSocketPlugin(deps: Deps, alsoWith: Array<(app: FastifyInst
             target: { kind, id: String((request.params as { id?: unknown }).id ?? '') },
             token: first(query.token),
             origin: request.headers.origin,
+            host: request.headers.host,
             session: first(query.session),
             resume: first(query.resume),
           });

@@ -2,7 +2,8 @@
  * Matrix rows for /sessions and /calls (API.md "Sessions and calls"). Who may do what, from API.md
  * "Roles", by hand: owners, admins, members and admin API keys start and continue sessions (playground);
  * every role reads calls (support agents and viewers included); owners, admins and admin API keys
- * delete calls. Starting a session that names the other org's agent or flow is a 404 like a missing one.
+ * delete calls. Starting a session, or asking for a console voice URL, that names the other org's agent or
+ * flow is a 404 like a missing one (test/isolation/widget-socket.test.ts: such a token opens nothing elsewhere).
  * Sessions run on the offline responder (no model configured), so every 200 is a real turn.
  */
 import { randomUUID } from 'node:crypto';
@@ -54,6 +55,10 @@ const ops = {
   startFlow: { name: 'sessions.start', label: 'own flow, test mode', method: 'POST', path: '/sessions', body: (fx, org) => ({ flow_id: mine('sessionFlow')(fx, org), mode: 'test' }), registers: (b: { id: string }) => [b.id] },
   startForeignAgent: { name: 'sessions.start', label: "other org's agent", method: 'POST', path: '/sessions', body: (fx, org) => ({ agent_id: theirs('sessionAgent')(fx, org) }) },
   startForeignFlow: { name: 'sessions.start', label: "other org's flow", method: 'POST', path: '/sessions', body: (fx, org) => ({ flow_id: theirs('sessionFlow')(fx, org) }) },
+  voiceUrlAgent: { name: 'sessions.voice_url', label: 'own agent', method: 'POST', path: '/sessions/voice-url', body: (fx, org) => ({ agent_id: mine('sessionAgent')(fx, org) }) },
+  voiceUrlFlow: { name: 'sessions.voice_url', label: 'own flow', method: 'POST', path: '/sessions/voice-url', body: (fx, org) => ({ flow_id: mine('sessionFlow')(fx, org) }) },
+  voiceUrlForeignAgent: { name: 'sessions.voice_url', label: "other org's agent", method: 'POST', path: '/sessions/voice-url', body: (fx, org) => ({ agent_id: theirs('sessionAgent')(fx, org) }) },
+  voiceUrlForeignFlow: { name: 'sessions.voice_url', label: "other org's flow", method: 'POST', path: '/sessions/voice-url', body: (fx, org) => ({ flow_id: theirs('sessionFlow')(fx, org) }) },
   message: { name: 'sessions.message', method: 'POST', path: '/sessions/:id/messages', resource: sessionResource, body: () => ({ text: 'hello' }) },
   end: { name: 'sessions.end', method: 'POST', path: '/sessions/:id/end', resource: sessionResource },
   get: { name: 'sessions.get', method: 'GET', path: '/sessions/:id', resource: sessionResource },
@@ -67,6 +72,10 @@ export const sessionCallRows: MatrixRow[] = [
   ...rowsFor(ops.startFlow, { allowed: RUNNERS, ok: 201 }),
   ...rowsFor(ops.startForeignAgent, { allowed: RUNNERS, ok: 404 }),
   ...rowsFor(ops.startForeignFlow, { allowed: RUNNERS, ok: 404 }),
+  ...rowsFor(ops.voiceUrlAgent, { allowed: RUNNERS, ok: 201 }),
+  ...rowsFor(ops.voiceUrlFlow, { allowed: RUNNERS, ok: 201 }),
+  ...rowsFor(ops.voiceUrlForeignAgent, { allowed: RUNNERS, ok: 404 }),
+  ...rowsFor(ops.voiceUrlForeignFlow, { allowed: RUNNERS, ok: 404 }),
   ...rowsFor(ops.message, { allowed: RUNNERS, ok: 200 }),
   ...rowsFor(ops.end, { allowed: RUNNERS, ok: 200 }),
   ...rowsFor(ops.get, { allowed: READERS, ok: 200 }),

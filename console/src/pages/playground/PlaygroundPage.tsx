@@ -1,12 +1,13 @@
 import { Anchor, Button, Grid, Group, Paper, ScrollArea, SegmentedControl, Select, Stack, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, unwrap } from '../../api/client';
 import { EmptyState } from '../../components/EmptyState';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { PageHeader } from '../../components/PageHeader';
 import { sendStreamed, type SessionReply } from './sse';
+import { startVoice, type VoiceHandle } from './voice';
 import { TurnDetails, type VariableChanges } from '../../components/TurnDetails';
 
 interface Line { role: string; text: string }
@@ -30,6 +31,9 @@ export function PlaygroundPage() {
   const [text, setText] = useState('');
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
+  const voice = useRef<VoiceHandle | null>(null);
+  const [talking, setTalking] = useState(false);
+  useEffect(() => () => voice.current?.stop(), []);
 
   const agents = useQuery({ queryKey: ['agents', 'options'], queryFn: () => unwrap(api.GET('/api/v1/agents', { params: { query: { limit: 200 } } })) });
   const flows = useQuery({ queryKey: ['flows', 'options'], queryFn: () => unwrap(api.GET('/api/v1/flows', { params: { query: { limit: 200 } } })) });
@@ -50,16 +54,40 @@ export function PlaygroundPage() {
   };
   const start = () =>
     run(async () => {
+      voice.current?.stop();
       const reply = await unwrap(api.POST('/api/v1/sessions', { body: { ...(kind === 'agent' ? { agent_id: target! } : { flow_id: target! }), mode: testMode ? 'test' : 'live' } }));
       setSession(reply);
       setChanges({});
       setLines(reply.messages.map((m) => ({ role: m.role, text: m.text })));
+    });
+  /** Talk by voice: a new test session over the widget WebSocket (./voice.ts); the transcript fills in as it goes. */
+  const talk = () =>
+    run(async () => {
+      if (voice.current) return voice.current.stop();
+      setLines([]);
+      setChanges({});
+      setSession(null);
+      voice.current = await startVoice(kind === 'agent' ? { agent_id: target! } : { flow_id: target! }, {
+        onSession: (id) => setSession({ id, status: 'active', messages: [], variables: {}, ended_reason: null }),
+        onLine: (role, said) => setLines((l) => [...l, { role, text: said }]),
+        onEnded: (reason) => {
+          voice.current = null;
+          setTalking(false);
+          setSession((s) => (s ? { ...s, status: 'ended', ended_reason: reason } : s));
+        },
+        onError: (message) => setError(new Error(message)),
+      });
+      setTalking(true);
     });
   const send = () =>
     run(async () => {
       if (!session || !text.trim()) return;
       const said = text.trim();
       setText('');
+      if (voice.current) {
+        setLines((l) => [...l, { role: 'user', text: said }]);
+        return voice.current.say(said);
+      }
       const turn = lines.filter((l) => l.role === 'user').length + 1;
       setLines((l) => [...l, { role: 'user', text: said }]);
       setStreaming('');
@@ -83,7 +111,7 @@ export function PlaygroundPage() {
   const active = session?.status === 'active';
   return (
     <>
-      <PageHeader title="Playground" description="Chat with an agent or a flow. Test sessions are marked test and have no side effects at providers." />
+      <PageHeader title="Playground" description="Chat with an agent or a flow, or talk to it with your microphone (always a test session). Test sessions are marked test and have no side effects at providers." />
       <Group align="flex-end" mb="md">
         <SegmentedControl value={kind} onChange={(v) => (setKind(v as 'agent' | 'flow'), setTarget(null))} data={[{ value: 'agent', label: 'Agent' }, { value: 'flow', label: 'Flow' }]} />
         <Select label="Talk to" placeholder={kind === 'agent' ? 'Choose an agent' : 'Choose a flow'} data={options} value={target} onChange={setTarget} searchable w={280} />
@@ -91,7 +119,10 @@ export function PlaygroundPage() {
         <Button onClick={() => void start()} disabled={!target} loading={busy && !session}>
           {session ? 'Restart' : 'Start'}
         </Button>
-        {active && (
+        <Button variant={talking ? 'filled' : 'default'} color={talking ? 'red' : undefined} onClick={() => void talk()} disabled={!target} aria-pressed={talking}>
+          {talking ? 'Hang up' : 'Talk'}
+        </Button>
+        {active && !talking && (
           <Button variant="default" onClick={() => void end()}>
             End session
           </Button>
@@ -138,7 +169,7 @@ export function PlaygroundPage() {
               Variables
             </Title>
             <Text size="xs" ff="monospace" style={{ whiteSpace: 'pre-wrap' }}>
-              {JSON.stringify(session.variables, null, 2)}
+              {JSON.stringify(call.data?.variables ?? session.variables, null, 2)}
             </Text>
           </Grid.Col>
         </Grid>
