@@ -44,7 +44,7 @@ export async function dialBatch(env: DialEnv, orgId: string, work: readonly Clai
   const batches = await withOrg(env.deps.db, { orgId }, (tx) => verifyAndCommit(env, tx, orgId, work, results));
   // Committed: from here on these attempts are never placed again, whatever happens to this process.
   const dialing = new Set(batches.flatMap((b) => b.items.map((x) => x.index)));
-  work.forEach((_, i) => dialing.has(i) || env.release());
+  for (let i = 0; i < work.length; i++) if (!dialing.has(i)) env.release();
   await Promise.all(batches.map((b) => placeAndRecord(env, orgId, b, results)));
   return work.map((w, i) => ({ orgId, campaignId: w.campaignId, contactId: w.contactId, result: results[i]! }));
 }
