@@ -53,10 +53,18 @@ interface Round {
   seconds: number;
   decisionsPerSecond: number;
   firstDialMs: number;
+  /** CPU time (user + system) of the engine processes per dial during the round, from /proc. */
+  engineCpuMsPerDial: number;
   load: string;
 }
 
 let offset = 0;
+
+/** utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms). */
+async function cpuMsOf(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
 
 async function round(h: CampaignHarness, engines: number): Promise<Round> {
   const campaigns: Array<{ id: string; token: string }> = [];
@@ -80,6 +88,8 @@ async function round(h: CampaignHarness, engines: number): Promise<Round> {
   const seen = () => h.sim.calls.filter((c) => phones.has(c.to));
   try {
     const load = (await readFile('/proc/loadavg', 'utf8')).split(' ').slice(0, 3).join(' ');
+    const engineCpu = () => Promise.all(children.map((c) => cpuMsOf(c.pid!))).then((xs) => xs.reduce((x, y) => x + y, 0));
+    const cpu0 = await engineCpu(); // start-up (module loading) excluded
     await ok(h.app, 'POST', `/campaigns/${campaigns[0]!.id}/start`, campaigns[0]!.token);
     const t0 = Date.now();
     for (const c of campaigns.slice(1)) await ok(h.app, 'POST', `/campaigns/${c.id}/start`, c.token);
@@ -92,7 +102,8 @@ async function round(h: CampaignHarness, engines: number): Promise<Round> {
     const first = Math.min(...calls.map((c) => c.at));
     const last = Math.max(...calls.map((c) => c.at));
     const seconds = (last - t0) / 1000;
-    return { engines, contacts: calls.length, seconds, decisionsPerSecond: Math.round(calls.length / seconds), firstDialMs: first - t0, load };
+    const cpuMs = (await engineCpu()) - cpu0;
+    return { engines, contacts: calls.length, seconds, decisionsPerSecond: Math.round(calls.length / seconds), firstDialMs: first - t0, engineCpuMsPerDial: Number((cpuMs / calls.length).toFixed(2)), load };
   } finally {
     for (const c of children) c.kill('SIGTERM');
   }
@@ -105,13 +116,14 @@ async function main(): Promise<void> {
     const rounds: Round[] = [];
     for (const engines of [1, 3]) for (let i = 0; i < ROUNDS; i++) rounds.push(await round(h, engines));
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    console.log('| engines | contacts | dial decisions/s (median; all) | time to first dial (median; all) | load (1/5/15 min) |');
-    console.log('| --- | --- | --- | --- | --- |');
+    console.log('| engines | contacts | dial decisions/s (median; all) | time to first dial (median; all) | engine CPU per dial | load (1/5/15 min) |');
+    console.log('| --- | --- | --- | --- | --- | --- |');
     for (const engines of [1, 3]) {
       const rs = rounds.filter((r) => r.engines === engines);
       const rate = rs.map((r) => r.decisionsPerSecond);
       const first = rs.map((r) => r.firstDialMs);
-      console.log(`| ${engines} | ${rs[0]!.contacts} | ${median(rate)}; ${rate.join(', ')} | ${median(first)} ms; ${first.join(', ')} | ${rs.map((r) => r.load).join('; ')} |`);
+      const cpu = rs.map((r) => r.engineCpuMsPerDial);
+      console.log(`| ${engines} | ${rs[0]!.contacts} | ${median(rate)}; ${rate.join(', ')} | ${median(first)} ms; ${first.join(', ')} | ${median(cpu)} ms | ${rs.map((r) => r.load).join('; ')} |`);
     }
     await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
     const file = path.join(ROOT, `bench/results/${new Date().toISOString().slice(0, 10)}-campaigns-postgres.json`);

@@ -21,17 +21,19 @@ export interface ClaimedContact {
  * Takes due contacts of the org's running campaigns for `worker`, at most `capacity` in all and never
  * more per campaign than its free slots (max_concurrency minus contacts being dialed, counted under the
  * campaign row's lock). Claims of a worker that died before committing an attempt are given back first.
+ * `contended`: a running campaign was skipped because another worker was claiming for it.
  */
-export async function claimDueWork(tx: Tx, opts: { worker: string; now: Date; capacity: number; leaseSeconds: number }): Promise<ClaimedContact[]> {
+export async function claimDueWork(tx: Tx, opts: { worker: string; now: Date; capacity: number; leaseSeconds: number }): Promise<{ claims: ClaimedContact[]; contended: boolean }> {
   await repo.releaseLapsedClaims(tx, opts.now);
   const out: ClaimedContact[] = [];
-  for (const c of await repo.lockRunningCampaigns(tx)) {
+  const { campaigns, skipped } = await repo.lockRunningCampaigns(tx);
+  for (const c of campaigns) {
     const room = Math.min(c.max_concurrency - c.dialing, opts.capacity - out.length);
     if (room <= 0) continue;
     for (const id of await repo.claimDueContacts(tx, c.id, opts.worker, room, opts.now, opts.leaseSeconds)) out.push({ campaignId: c.id, contactId: id });
     if (out.length >= opts.capacity) break;
   }
-  return out;
+  return { claims: out, contended: skipped > 0 };
 }
 
 export interface ReconcileOptions {

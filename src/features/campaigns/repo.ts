@@ -232,16 +232,20 @@ export interface RunningCampaign {
  * The org's running campaigns this worker may claim for now: each campaign row is locked (SKIP LOCKED:
  * another worker claiming for it → skipped this round) until the transaction ends, so the count of its
  * contacts being dialed cannot change under the claim. That lock is what makes max_concurrency exact.
+ * `skipped`: running campaigns another worker had locked (the caller may come back for them soon).
  */
-export async function lockRunningCampaigns(tx: Tx): Promise<RunningCampaign[]> {
-  const r = await tx.query<RunningCampaign>(
+export async function lockRunningCampaigns(tx: Tx): Promise<{ campaigns: RunningCampaign[]; skipped: number }> {
+  const r = await tx.query<RunningCampaign & { running: number }>(
     `select c.id, c.max_concurrency,
-            (select count(*)::int from app.campaign_contacts k where k.org_id = c.org_id and k.campaign_id = c.id and k.status = 'dialing') as dialing
+            (select count(*)::int from app.campaign_contacts k where k.org_id = c.org_id and k.campaign_id = c.id and k.status = 'dialing') as dialing,
+            (select count(*)::int from app.campaigns r where r.org_id = c.org_id and r.status = 'running') as running
        from app.campaigns c where c.org_id = $1 and c.status = 'running'
         for update of c skip locked`,
     [tx.orgId],
   );
-  return r.rows;
+  // Running campaigns another worker holds right now (none locked here: count them separately).
+  const running = r.rows[0]?.running ?? (await tx.query<{ n: number }>(`select count(*)::int as n from app.campaigns where org_id = $1 and status = 'running'`, [tx.orgId])).rows[0]!.n;
+  return { campaigns: r.rows.map(({ running: _running, ...c }) => c), skipped: running - r.rows.length };
 }
 
 /** Takes up to `limit` due pending contacts of the campaign for this worker (status dialing, leased). */

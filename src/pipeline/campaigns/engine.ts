@@ -63,7 +63,7 @@ export interface CampaignEngineOptions {
 export interface CampaignEngine {
   readonly id: string;
   /** One pass over every org with work; resolves when claims are made (dials continue in the background). */
-  tick(): Promise<{ orgs: number; claimed: number; settled: number }>;
+  tick(): Promise<{ orgs: number; claimed: number; settled: number; contended: boolean }>;
   /** Verifies and dials claimed contacts of `orgId` as one batch (what each tick runs per org). Exposed for tests of forged work. */
   dialAll(orgId: string, work: readonly ClaimedContact[]): Promise<DialDecision[]>;
   /** dialAll for one claim. */
@@ -76,6 +76,9 @@ export interface CampaignEngine {
   stop(): Promise<void>;
 }
 
+/** The wait after a tick that found a campaign being claimed by another worker. */
+const CONTENDED_RETRY_MS = 20;
+
 export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {}): CampaignEngine {
   const id = opts.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
@@ -87,8 +90,13 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
   const log = deps.log.child({ component: 'campaign-engine', engine: id });
   /** Claims not yet answered by the provider (see maxDialsInFlight). */
   let busy = 0;
-  /** The last tick had no free slot: a slot freed wakes the loop instead of waiting for the poll. */
+  /**
+   * The last tick had no free slot: once half the slots are free again the loop wakes instead of
+   * waiting for the poll (not at the first one: a tick per freed slot would dial in batches of one).
+   */
   let starved = false;
+  /** When the loop last reconciled each org (see tick). */
+  const reconciledAt = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | null = null;
   /** A wake-up came while a tick ran: tick again right after it. */
@@ -104,7 +112,7 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
       if (held === 0) return;
       held--;
       busy--;
-      if (starved) wake();
+      if (starved && busy <= slots / 2) wake();
     };
     busy += held;
     try {
@@ -121,36 +129,48 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
     inFlight.add(t);
   }
 
-  async function tick() {
+  /**
+   * `throttled` (the loop's ticks): an org is reconciled at most once per poll interval, so ticks that
+   * follow each other to claim (a wake, a full batch) do not each rescan its open attempts. A tick
+   * called directly always reconciles.
+   */
+  async function tick(throttled = false) {
     starved = false;
     const all = await withoutOrg(deps.db, (q) => campaignWorkOrgs(q, opts.maxOrgsPerTick ?? 1000));
     const orgs = opts.onlyOrgs ? all.filter((o) => opts.onlyOrgs!.has(o)) : all;
     let claimed = 0;
     let settled = 0;
+    let contended = false;
     for (const orgId of orgs) {
       if (stopped) break;
       const at = now();
       const capacity = slots - busy;
       if (capacity <= 0) starved = true;
+      const due = !throttled || Date.now() - (reconciledAt.get(orgId) ?? 0) >= pollMs;
+      if (due) reconciledAt.set(orgId, Date.now());
       const work = await withOrg(deps.db, { orgId }, async (tx) => {
-        const r = await reconcileAttempts(tx, { now: at, ...reconcile });
-        const claims = capacity > 0 ? await claimDueWork(tx, { worker: id, now: at, capacity, leaseSeconds: lease }) : [];
-        return { settled: r.settled, claims };
+        const r = due ? await reconcileAttempts(tx, { now: at, ...reconcile }) : { settled: 0 };
+        const c = capacity > 0 ? await claimDueWork(tx, { worker: id, now: at, capacity, leaseSeconds: lease }) : { claims: [], contended: false };
+        return { settled: r.settled, ...c };
       });
+      contended ||= work.contended;
       settled += work.settled;
       claimed += work.claims.length;
       if (work.claims.length > 0) track(dialAll(orgId, work.claims));
     }
-    return { orgs: orgs.length, claimed, settled };
+    const visited = new Set(orgs);
+    for (const o of reconciledAt.keys()) if (!visited.has(o)) reconciledAt.delete(o);
+    return { orgs: orgs.length, claimed, settled, contended };
   }
 
   const loop = async () => {
     if (stopped) return;
     again = false;
     try {
-      const r = await tick();
+      const r = await tick(true);
       failures = 0;
-      if (!stopped) timer = setTimeout(run, again || r.claimed > 0 || r.settled > 0 ? 0 : pollMs);
+      // Another worker held a campaign while this one had free slots: back soon, not after a full poll.
+      if (!stopped) timer = setTimeout(run, again || r.claimed > 0 || r.settled > 0 ? 0 : r.contended ? Math.min(pollMs, CONTENDED_RETRY_MS) : pollMs);
     } catch (err) {
       failures++;
       if (failures === 1 || failures % 20 === 0) log.error({ err, failures }, 'campaign engine tick failed; backing off');
@@ -173,7 +193,7 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
 
   const engine: CampaignEngine = {
     id,
-    tick,
+    tick: () => tick(),
     dialAll,
     dial: async (orgId, work) => (await dialAll(orgId, [work]))[0]!,
     idle: async () => {
