@@ -216,6 +216,30 @@ describe(`campaign dialing engine (${modeName})`, () => {
     expect(stats).toMatchObject({ status: 'cancelled', contacts: { completed: 4, cancelled: 6, pending: 0, dialing: 0 } });
   }, 30_000);
 
+  it('a campaign started or resumed is dialed at once, not at the engine\'s next poll', async () => {
+    const first = await newCampaign(h.app, org, { max_concurrency: 5 });
+    await addContacts(h.app, org, first.id, ['+919800000071']);
+    await ok(h.app, 'POST', `/campaigns/${first.id}/start`, org.token);
+    const engine = h.engine({ pollIntervalMs: 600_000 }); // the poll alone would not come back within this test
+    engine.start();
+    await waitFor('the first campaign dialed', () => simCallsTo(['+919800000071']).length === 1);
+    await engine.idle();
+    await sleep(300); // the loop has settled into its (ten-minute) wait
+    const c = await newCampaign(h.app, org, { max_concurrency: 1 });
+    const phones = ['+919800000072', '+919800000073'];
+    await addContacts(h.app, org, c.id, phones);
+    await ok(h.app, 'POST', `/campaigns/${c.id}/start`, org.token);
+    await waitFor('a dial right after the start', () => simCallsTo(phones).length === 1);
+    await ok(h.app, 'POST', `/campaigns/${c.id}/pause`, org.token);
+    await endCall(h.t, org.id, callIdOf(simCallsTo(phones)[0]!), 'completed');
+    await engine.tick(); // the ended call is reconciled (its slot free); paused: nothing dialed
+    await sleep(300);
+    expect(simCallsTo(phones)).toHaveLength(1);
+    await ok(h.app, 'POST', `/campaigns/${c.id}/resume`, org.token);
+    await waitFor('a dial right after the resume', () => simCallsTo(phones).length === 2);
+    await engine.stop();
+  });
+
   it('a provider refusal fails the attempt; an attempt stuck in dialing is failed after the timeout', async () => {
     const c = await newCampaign(h.app, org, { max_concurrency: 5, max_attempts: 1 });
     const [a, b] = ['+919800000031', '+919800000032'];
@@ -262,6 +286,40 @@ describe(`campaign dialing engine: work that names another organization (${modeN
     const security = (await auditActions(b.id)).filter((x) => x.action === 'security.campaign_dial_refused');
     expect(security.map((x) => x.after.reason)).toEqual(['campaign_not_in_organization', 'contact_not_in_campaign']);
     expect(simCallsTo([phone])).toHaveLength(0);
+    expect((await auditActions(a.id)).some((x) => x.action.startsWith('security.'))).toBe(false);
+  });
+
+  it('a batch with claims naming another org\'s contact: only those are refused, each with its security event; the rest is dialed', async () => {
+    const a = await h.newOrg('Victim 3');
+    const b = await h.newOrg('Batcher');
+    const ca = await newCampaign(h.app, a, { max_concurrency: 5 });
+    await addContacts(h.app, a, ca.id, ['+919800000061']);
+    const [foreign] = await contactsOf(h.app, a, ca.id);
+    const cb = await newCampaign(h.app, b, { max_concurrency: 5 });
+    const own = ['+919800000062', '+919800000063'];
+    await addContacts(h.app, b, cb.id, own);
+    await ok(h.app, 'POST', `/campaigns/${cb.id}/start`, b.token);
+    const engine = h.engine();
+    // B's contacts claimed by this engine, as its tick claims them.
+    await withOrg(h.t.deps.db, { orgId: b.id }, (tx) =>
+      tx.query(`update app.campaign_contacts set status = 'dialing', claimed_by = $3, claimed_until = now() + interval '30 seconds' where org_id = $1 and campaign_id = $2`, [b.id, cb.id, engine.id]),
+    );
+    const mine = (await contactsOf(h.app, b, cb.id)).sort((x, y) => x.phone.localeCompare(y.phone));
+    const decisions = await engine.dialAll(b.id, [
+      { campaignId: cb.id, contactId: mine[0].id },
+      { campaignId: cb.id, contactId: foreign.id }, // B's campaign, A's contact
+      { campaignId: ca.id, contactId: foreign.id }, // A's campaign and contact
+      { campaignId: cb.id, contactId: mine[1].id },
+    ]);
+    expect(decisions.map((d) => d.result)).toEqual(['dialed', 'contact_not_in_campaign', 'campaign_not_in_organization', 'dialed']);
+    expect(simCallsTo(own).map((x) => x.to).sort()).toEqual(own);
+    expect(simCallsTo([foreign.phone])).toHaveLength(0);
+    const security = (await auditActions(b.id)).filter((x) => x.action === 'security.campaign_dial_refused');
+    // One transaction: the same created_at for both, so compared as a set.
+    expect(security.map((x) => x.after.reason).sort()).toEqual(['campaign_not_in_organization', 'contact_not_in_campaign']);
+    expect((await attemptsOf(b.id, cb.id)).map((x) => x.status)).toEqual(['placed', 'placed']);
+    // Org A: untouched, and no security event of its own.
+    expect((await contactsOf(h.app, a, ca.id))[0]).toMatchObject({ status: 'pending', attempts: 0 });
     expect((await auditActions(a.id)).some((x) => x.action.startsWith('security.'))).toBe(false);
   });
 

@@ -27,11 +27,12 @@ export interface CampaignHarness {
 }
 
 /** The app (not listening: the engine places calls at the simulator, nothing calls back) and the simulator. */
-export async function startCampaignHarness(opts: { testDb?: TestDb; keyring?: Keyring } = {}): Promise<CampaignHarness> {
+export async function startCampaignHarness(opts: { testDb?: TestDb; keyring?: Keyring; notifyChannel?: string } = {}): Promise<CampaignHarness> {
   const sim = await startProviderSim({ accounts: simAccounts });
   const t = await createTestApp({
     ...(opts.testDb ? { testDb: opts.testDb } : {}),
     ...(opts.keyring ? { keyring: opts.keyring } : {}),
+    ...(opts.notifyChannel ? { notifyChannel: opts.notifyChannel } : {}),
     config: { publicUrl: PUBLIC_URL, allowPrivateNetwork: true, providerBaseUrls: sim.baseUrls },
   });
   const engines: CampaignEngine[] = [];

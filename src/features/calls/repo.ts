@@ -82,6 +82,24 @@ export async function insertCall(tx: Tx, c: NewCall): Promise<CallStateRow> {
   return r.rows[0]!;
 }
 
+/** What the calls of one batch share (the campaign dialer: one agent or flow, one line, one campaign). */
+export type SharedCallFields = Omit<NewCall, 'id' | 'to_number' | 'state' | 'variables' | 'provider_call_id'>;
+
+/** Many calls of one target in one statement; each row brings only what differs between them. */
+export async function insertCalls(tx: Tx, shared: SharedCallFields, rows: ReadonlyArray<Pick<NewCall, 'id' | 'to_number' | 'state' | 'variables'>>): Promise<void> {
+  if (rows.length === 0) return;
+  await tx.query(
+    `insert into app.calls (org_id, id, agent_id, flow_id, channel, mode, direction, from_number, to_number, state, context, variables, started_at, channel_id, campaign_id)
+     select $1, u.id, $2, $3, $4, $5, $6, $7, u.to_number, u.state, $8, u.variables, $9, $10, $11
+       from unnest($12::uuid[], $13::text[], $14::jsonb[], $15::jsonb[]) as u(id, to_number, state, variables)`,
+    [
+      tx.orgId, shared.agent_id, shared.flow_id, shared.channel, shared.mode, shared.direction, shared.from_number, JSON.stringify(shared.context), shared.started_at,
+      shared.channel_id ?? null, shared.campaign_id ?? null,
+      rows.map((r) => r.id), rows.map((r) => r.to_number), rows.map((r) => JSON.stringify(r.state)), rows.map((r) => JSON.stringify(r.variables)),
+    ],
+  );
+}
+
 export async function getCall(tx: Tx, id: string): Promise<CallRow | null> {
   const r = await tx.query<CallRow>(`select ${COLUMNS} from app.calls where org_id = $1 and id = $2`, [tx.orgId, id]);
   return r.rows[0] ?? null;
@@ -103,6 +121,16 @@ export async function findByProviderCallId(tx: Tx, channelId: string, providerCa
 export async function setProviderCallId(tx: Tx, id: string, providerCallId: string): Promise<boolean> {
   const r = await tx.query('update app.calls set provider_call_id = $3, updated_at = now() where org_id = $1 and id = $2 returning id', [tx.orgId, id, providerCallId]);
   return r.rows.length > 0;
+}
+
+/** The provider's ids of many calls at once (the campaign dialer records a batch of placed calls). */
+export async function setProviderCallIds(tx: Tx, placed: ReadonlyArray<{ callId: string; providerCallId: string }>): Promise<void> {
+  if (placed.length === 0) return;
+  await tx.query(
+    `update app.calls c set provider_call_id = u.provider_call_id, updated_at = now()
+       from unnest($2::uuid[], $3::text[]) as u(id, provider_call_id) where c.org_id = $1 and c.id = u.id`,
+    [tx.orgId, placed.map((p) => p.callId), placed.map((p) => p.providerCallId)],
+  );
 }
 
 export async function getProviderCallId(tx: Tx, id: string): Promise<string | null> {

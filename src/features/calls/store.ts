@@ -8,12 +8,18 @@ import { redactJson, redactText } from '../../platform/privacy/redact.js';
 import { privacySettings } from '../organizations/public.js';
 import * as repo from './repo.js';
 
-export type { CallRow, CallStateRow, CallStatus, CallChannel, CallMode, NewCall, MessageRow, CallUpdate, VoiceMarks } from './repo.js';
+export type { SharedCallFields, CallRow, CallStateRow, CallStatus, CallChannel, CallMode, NewCall, MessageRow, CallUpdate, VoiceMarks } from './repo.js';
 
 /** The variables column is what is shown of them: redacted when the org redacts (the state is not). */
 export async function createCall(tx: Tx, call: repo.NewCall): Promise<repo.CallStateRow> {
   const { redact_pii } = await privacySettings(tx);
   return repo.insertCall(tx, redact_pii ? { ...call, variables: redactJson(call.variables) as Record<string, unknown> } : call);
+}
+
+/** createCall for many calls of one target (one privacy read, one insert). */
+export async function createCalls(tx: Tx, shared: repo.SharedCallFields, rows: ReadonlyArray<Pick<repo.NewCall, 'id' | 'to_number' | 'state' | 'variables'>>): Promise<void> {
+  const { redact_pii } = await privacySettings(tx);
+  await repo.insertCalls(tx, shared, redact_pii ? rows.map((r) => ({ ...r, variables: redactJson(r.variables) as Record<string, unknown> })) : rows);
 }
 
 /**
@@ -57,6 +63,7 @@ export const readCallState = (tx: Tx, id: string): Promise<repo.CallStateRow | n
 // Phone calls (src/pipeline/voice/): the provider's call id, barge-in and the marks of spoken turns.
 export const findCallByProviderId = (tx: Tx, channelId: string, providerCallId: string): Promise<repo.CallStateRow | null> => repo.findByProviderCallId(tx, channelId, providerCallId);
 export const setProviderCallId = (tx: Tx, id: string, providerCallId: string): Promise<boolean> => repo.setProviderCallId(tx, id, providerCallId);
+export const setProviderCallIds = (tx: Tx, placed: ReadonlyArray<{ callId: string; providerCallId: string }>): Promise<void> => repo.setProviderCallIds(tx, placed);
 export const readProviderCallId = (tx: Tx, id: string): Promise<string | null> => repo.getProviderCallId(tx, id);
 export const markAgentLinesInterrupted = (tx: Tx, callId: string, count: number): Promise<void> => repo.markAgentLinesInterrupted(tx, callId, count);
 export const setVoiceMarks = (tx: Tx, callId: string, turn: number, marks: repo.VoiceMarks): Promise<void> => repo.setVoiceMarks(tx, callId, turn, marks);

@@ -5,11 +5,11 @@
 export {
   callVariables,
   claimDueWork,
-  markAttemptPlaced,
+  markAttemptsPlaced,
   pauseForConfiguration,
   reconcileAttempts,
-  recordAttempt,
-  verifyDial,
+  recordAttempts,
+  verifyDials,
   type ClaimedContact,
   type DialPlan,
   type ReconcileOptions,
@@ -18,3 +18,6 @@ export {
 
 /** The cross-org door: orgs with a running campaign or an attempt still open (through withoutOrg). */
 export { campaignWorkOrgs } from './repo.js';
+
+/** Wakes the dialing engines when a campaign starts or resumes (./wake.ts). */
+export { onCampaignWork } from './wake.js';

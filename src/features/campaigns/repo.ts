@@ -243,16 +243,20 @@ export interface RunningCampaign {
  * The org's running campaigns this worker may claim for now: each campaign row is locked (SKIP LOCKED:
  * another worker claiming for it → skipped this round) until the transaction ends, so the count of its
  * contacts being dialed cannot change under the claim. That lock is what makes max_concurrency exact.
+ * `skipped`: running campaigns another worker had locked (the caller may come back for them soon).
  */
-export async function lockRunningCampaigns(tx: Tx): Promise<RunningCampaign[]> {
-  const r = await tx.query<RunningCampaign>(
+export async function lockRunningCampaigns(tx: Tx): Promise<{ campaigns: RunningCampaign[]; skipped: number }> {
+  const r = await tx.query<RunningCampaign & { running: number }>(
     `select c.id, c.max_concurrency,
-            (select count(*)::int from app.campaign_contacts k where k.org_id = c.org_id and k.campaign_id = c.id and k.status = 'dialing') as dialing
+            (select count(*)::int from app.campaign_contacts k where k.org_id = c.org_id and k.campaign_id = c.id and k.status = 'dialing') as dialing,
+            (select count(*)::int from app.campaigns r where r.org_id = c.org_id and r.status = 'running') as running
        from app.campaigns c where c.org_id = $1 and c.status = 'running'
         for update of c skip locked`,
     [tx.orgId],
   );
-  return r.rows;
+  // Running campaigns another worker holds right now (none locked here: count them separately).
+  const running = r.rows[0]?.running ?? (await tx.query<{ n: number }>(`select count(*)::int as n from app.campaigns where org_id = $1 and status = 'running'`, [tx.orgId])).rows[0]!.n;
+  return { campaigns: r.rows.map(({ running: _running, ...c }) => c), skipped: running - r.rows.length };
 }
 
 /** Takes up to `limit` due pending contacts of the campaign for this worker (status dialing, leased). */
@@ -346,52 +350,89 @@ export async function completeFinishedCampaigns(tx: Tx): Promise<FinishedCampaig
   return r.rows;
 }
 
-/** The contact as this worker claimed it (locked), or null when it is not, or no longer, this worker's. */
-export async function getClaimedContact(tx: Tx, campaignId: string, contactId: string, worker: string): Promise<ContactRow | null> {
+/** The contacts a batch of claims names (only this org's, by campaign and id), locked for the dial decision. */
+export async function lockClaimedContacts(tx: Tx, work: ReadonlyArray<{ campaignId: string; contactId: string }>): Promise<ContactRow[]> {
+  if (work.length === 0) return [];
   const r = await tx.query<ContactRow>(
     `select ${CONTACT_COLUMNS} from app.campaign_contacts
-      where org_id = $1 and campaign_id = $2 and id = $3 and status = 'dialing' and claimed_by = $4 and current_attempt_id is null for update`,
-    [tx.orgId, campaignId, contactId, worker],
+      where org_id = $1 and (campaign_id, id) in (select * from unnest($2::uuid[], $3::uuid[]))
+      order by id for update`,
+    [tx.orgId, work.map((w) => w.campaignId), work.map((w) => w.contactId)],
   );
-  return r.rows[0] ?? null;
+  return r.rows;
 }
 
-/** Hands a claimed contact back without dialing: due at `at` (or final with `status`). */
-export async function releaseContact(tx: Tx, campaignId: string, contactId: string, s: { status: ContactStatus; at?: Date; outcome?: string }): Promise<void> {
+export async function getCampaigns(tx: Tx, ids: readonly string[]): Promise<CampaignRow[]> {
+  if (ids.length === 0) return [];
+  const r = await tx.query<CampaignRow>(`select ${CAMPAIGN_COLUMNS} from app.campaigns where org_id = $1 and id = any($2::uuid[])`, [tx.orgId, ids]);
+  return r.rows;
+}
+
+export interface ContactRelease {
+  campaignId: string;
+  contactId: string;
+  status: ContactStatus;
+  /** Due again at (null: unchanged). */
+  at: Date | null;
+  /** last_outcome (null: unchanged). */
+  outcome: string | null;
+}
+
+/** Hands claimed contacts back without dialing: each due at its `at` (or final with its `status`). */
+export async function releaseContacts(tx: Tx, rows: readonly ContactRelease[]): Promise<void> {
+  if (rows.length === 0) return;
   await tx.query(
-    `update app.campaign_contacts
-        set status = $4, next_attempt_at = coalesce($5::timestamptz, next_attempt_at), last_outcome = coalesce($6, last_outcome),
+    `update app.campaign_contacts k
+        set status = u.status, next_attempt_at = coalesce(u.at, k.next_attempt_at), last_outcome = coalesce(u.outcome, k.last_outcome),
             claimed_by = null, claimed_until = null, current_attempt_id = null, updated_at = now()
-      where org_id = $1 and campaign_id = $2 and id = $3`,
-    [tx.orgId, campaignId, contactId, s.status, s.at ?? null, s.outcome ?? null],
+       from unnest($2::uuid[], $3::uuid[], $4::text[], $5::timestamptz[], $6::text[]) as u(campaign_id, id, status, at, outcome)
+      where k.org_id = $1 and k.campaign_id = u.campaign_id and k.id = u.id`,
+    [tx.orgId, rows.map((x) => x.campaignId), rows.map((x) => x.contactId), rows.map((x) => x.status), rows.map((x) => x.at), rows.map((x) => x.outcome)],
   );
 }
 
-/** `at` is the engine's clock (the stuck-attempt timeout is measured on it). */
-export async function insertAttempt(tx: Tx, a: { id: string; campaignId: string; contactId: string; attemptNo: number; idempotencyKey: string; at: Date }): Promise<void> {
+export interface NewAttempt {
+  id: string;
+  campaignId: string;
+  contactId: string;
+  attemptNo: number;
+  idempotencyKey: string;
+  callId: string;
+}
+
+/**
+ * The attempts of a batch with their calls, and their contacts marked as being dialed by them, in two
+ * statements. `at` is the engine's clock (the stuck-attempt timeout is measured on it).
+ */
+export async function insertAttempts(tx: Tx, rows: readonly NewAttempt[], at: Date): Promise<void> {
+  if (rows.length === 0) return;
+  const ids = rows.map((x) => x.id);
+  const campaigns = rows.map((x) => x.campaignId);
+  const contacts = rows.map((x) => x.contactId);
+  const numbers = rows.map((x) => x.attemptNo);
   await tx.query(
-    `insert into app.campaign_attempts (org_id, campaign_id, contact_id, id, attempt_no, idempotency_key, created_at) values ($1, $2, $3, $4, $5, $6, $7)`,
-    [tx.orgId, a.campaignId, a.contactId, a.id, a.attemptNo, a.idempotencyKey, a.at],
+    `insert into app.campaign_attempts (org_id, campaign_id, contact_id, id, attempt_no, idempotency_key, call_id, created_at)
+     select $1, u.campaign_id, u.contact_id, u.id, u.attempt_no, u.idempotency_key, u.call_id, $8
+       from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[], $6::text[], $7::uuid[]) as u(campaign_id, contact_id, id, attempt_no, idempotency_key, call_id)`,
+    [tx.orgId, campaigns, contacts, ids, numbers, rows.map((x) => x.idempotencyKey), rows.map((x) => x.callId), at],
+  );
+  await tx.query(
+    `update app.campaign_contacts k
+        set current_attempt_id = u.attempt_id, attempts = u.attempt_no, last_attempt_at = now(), claimed_until = null, updated_at = now()
+       from unnest($2::uuid[], $3::uuid[], $4::uuid[], $5::int[]) as u(campaign_id, id, attempt_id, attempt_no)
+      where k.org_id = $1 and k.campaign_id = u.campaign_id and k.id = u.id`,
+    [tx.orgId, campaigns, contacts, ids, numbers],
   );
 }
 
-export async function setAttemptCall(tx: Tx, id: string, callId: string): Promise<void> {
-  await tx.query('update app.campaign_attempts set call_id = $3, updated_at = now() where org_id = $1 and id = $2', [tx.orgId, id, callId]);
-}
-
-export async function markContactDialing(tx: Tx, campaignId: string, contactId: string, attemptId: string, attemptNo: number): Promise<void> {
+/** The provider took these calls: each attempt still dialing → placed (an attempt already ended stays ended). */
+export async function markAttemptsPlaced(tx: Tx, placed: ReadonlyArray<{ attemptId: string; providerCallId: string }>): Promise<void> {
+  if (placed.length === 0) return;
   await tx.query(
-    `update app.campaign_contacts set current_attempt_id = $4, attempts = $5, last_attempt_at = now(), claimed_until = null, updated_at = now()
-      where org_id = $1 and campaign_id = $2 and id = $3`,
-    [tx.orgId, campaignId, contactId, attemptId, attemptNo],
-  );
-}
-
-/** The provider took the call: still dialing → placed (an attempt already ended stays ended). */
-export async function markAttemptPlaced(tx: Tx, id: string, providerCallId: string): Promise<void> {
-  await tx.query(
-    `update app.campaign_attempts set status = 'placed', provider_call_id = $3, updated_at = now() where org_id = $1 and id = $2 and status = 'dialing'`,
-    [tx.orgId, id, providerCallId],
+    `update app.campaign_attempts a set status = 'placed', provider_call_id = u.provider_call_id, updated_at = now()
+       from unnest($2::uuid[], $3::text[]) as u(id, provider_call_id)
+      where a.org_id = $1 and a.id = u.id and a.status = 'dialing'`,
+    [tx.orgId, placed.map((p) => p.attemptId), placed.map((p) => p.providerCallId)],
   );
 }
 

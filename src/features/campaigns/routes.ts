@@ -25,6 +25,7 @@ import {
 } from './schemas.js';
 import { changeCampaignState, createCampaign, deleteCampaign, getCampaign, listCampaigns, patchCampaign } from './service.js';
 import { campaignStats, openStatsStream, wantsEventStream } from './stats.js';
+import { announceCampaignWork } from './wake.js';
 
 const tags = ['campaigns'];
 
@@ -50,7 +51,12 @@ const lifecycle = (action: 'start' | 'pause' | 'resume' | 'cancel', summary: str
     tags,
     params: IdParams,
     response: { 200: CampaignOut },
-    txHandler: ({ tx, principal, params, meta }) => changeCampaignState(tx, principal, params.id, action, meta),
+    handler: async ({ deps, principal, params, meta }) => {
+      const campaign = await withOrg(deps.db, scopeOf(principal), (tx) => changeCampaignState(tx, principal, params.id, action, meta));
+      // Committed: the dialing engines start now, not at their next poll.
+      if (campaign.status === 'running') announceCampaignWork(deps);
+      return campaign;
+    },
   });
 
 /** Campaigns are configuration: read with config:read, changed and run with config:write (owner, admin). */

@@ -32,17 +32,34 @@ export interface EmittedEvent {
 }
 
 export async function emitEvent(tx: Tx, event: { type: EventType; data: Record<string, unknown> }): Promise<EmittedEvent> {
-  if (!(EVENT_TYPES as readonly string[]).includes(event.type)) throw new Error(`emitEvent: unknown event type ${String(event.type)}`);
-  const eventId = randomUUID();
-  const data = (await privacySettings(tx)).redact_pii ? (redactJson(event.data) as Record<string, unknown>) : event.data;
-  const payload = { id: eventId, type: event.type, created_at: new Date().toISOString(), data };
-  if (Buffer.byteLength(JSON.stringify(payload)) > WEBHOOK_LIMITS.maxEventDataBytes) throw new Error(`emitEvent: ${event.type} data is larger than ${WEBHOOK_LIMITS.maxEventDataBytes} bytes`);
-  const deliveryIds: string[] = [];
-  for (const endpointId of await repo.subscribedEndpointIds(tx, event.type)) {
-    const id = randomUUID();
-    await repo.insertDelivery(tx, { id, endpointId, eventId, eventType: event.type, payload });
-    await enqueue(tx, deliverWebhook, { org_id: tx.orgId, delivery_id: id });
-    deliveryIds.push(id);
+  return (await emitEvents(tx, [event]))[0]!;
+}
+
+/**
+ * emitEvent for many events of one transaction (the campaign dialer's batch of call.started): the
+ * privacy setting and each type's subscribers are read once, not once per event.
+ */
+export async function emitEvents(tx: Tx, events: ReadonlyArray<{ type: EventType; data: Record<string, unknown> }>): Promise<EmittedEvent[]> {
+  for (const e of events) if (!(EVENT_TYPES as readonly string[]).includes(e.type)) throw new Error(`emitEvent: unknown event type ${String(e.type)}`);
+  if (events.length === 0) return [];
+  const redact = (await privacySettings(tx)).redact_pii;
+  const subscribers = new Map<EventType, string[]>();
+  const out: EmittedEvent[] = [];
+  for (const event of events) {
+    const eventId = randomUUID();
+    const data = redact ? (redactJson(event.data) as Record<string, unknown>) : event.data;
+    const payload = { id: eventId, type: event.type, created_at: new Date().toISOString(), data };
+    if (Buffer.byteLength(JSON.stringify(payload)) > WEBHOOK_LIMITS.maxEventDataBytes) throw new Error(`emitEvent: ${event.type} data is larger than ${WEBHOOK_LIMITS.maxEventDataBytes} bytes`);
+    let endpoints = subscribers.get(event.type);
+    if (!endpoints) subscribers.set(event.type, (endpoints = await repo.subscribedEndpointIds(tx, event.type)));
+    const deliveryIds: string[] = [];
+    for (const endpointId of endpoints) {
+      const id = randomUUID();
+      await repo.insertDelivery(tx, { id, endpointId, eventId, eventType: event.type, payload });
+      await enqueue(tx, deliverWebhook, { org_id: tx.orgId, delivery_id: id });
+      deliveryIds.push(id);
+    }
+    out.push({ eventId, deliveryIds });
   }
-  return { eventId, deliveryIds };
+  return out;
 }

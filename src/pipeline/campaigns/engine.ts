@@ -5,36 +5,38 @@
  * Each tick: the cross-org door names the orgs with campaign work (ids only); for each, ONE tenant
  * transaction reconciles attempts (outcomes from call rows, stuck ones failed, retries scheduled,
  * finished campaigns completed) and claims due contacts (FOR UPDATE SKIP LOCKED, per-campaign slots
- * counted under the campaign row's lock: max_concurrency holds across engines). Each claimed contact is
- * then dialed on its own:
+ * counted under the campaign row's lock: max_concurrency holds across engines), at most as many as this
+ * engine has free dial slots. The claims of an org are then dialed as one batch:
  *
- *   1. one org transaction: verify (ownership, running, claim, do-not-call, window) → call row
- *      (prepareOutboundCall) → attempt row with its idempotency key → commit;
- *   2. no transaction: placeOutboundCall (credential decrypted for this request, provider request);
- *   3. one org transaction: attempt marked placed with the provider's call id.
+ *   1. one org transaction: every claim verified on its own (ownership, running, claim, do-not-call,
+ *      window; verifyDials) → the call rows of each campaign's verified claims (prepareOutboundCalls:
+ *      one context, one insert) → their attempt rows with idempotency keys → commit;
+ *   2. no transaction: each campaign's channel credential decrypted once (openOutboundLine), then one
+ *      provider request per attempt, all at once (the batch never exceeds the free slots);
+ *   3. org transactions as answers arrive (whatever came in while the previous one was writing): the
+ *      calls' provider ids and the attempts marked placed, or the refused calls ended 'failed'.
+ *
+ * A batch costs a fixed handful of statements, not a few per contact. Verification stays per claim: a
+ * claim naming another org's campaign or contact is refused alone (with its security event), the rest
+ * of the batch is dialed.
  *
  * Never twice: a contact with a committed attempt is never claimed again until that attempt has an
- * outcome, and an attempt is never placed a second time. A process killed anywhere leaves at worst an
- * attempt `dialing` (failed after `dialingTimeoutSeconds`, then retried as a NEW attempt if its outcome
- * allows) or a claim without attempt (given back after `claimLeaseSeconds`).
+ * outcome, and an attempt is never placed a second time. A process killed anywhere leaves at worst
+ * attempts `dialing` (failed after `dialingTimeoutSeconds`, then retried as NEW attempts if their
+ * outcome allows) or claims without attempt (given back after `claimLeaseSeconds`).
+ *
+ * Start-up: a campaign started or resumed wakes the engines at once (in-process, and through the
+ * PostgreSQL notification bus in other processes; ../../features/campaigns/wake.ts), so the first dial
+ * does not wait for a poll; the poll remains for work that comes due by the clock (retries, windows).
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Deps } from '../../deps.js';
 import { withOrg, withoutOrg } from '../../platform/db/with-org.js';
-import { AppError } from '../../platform/errors.js';
-import {
-  callVariables,
-  campaignWorkOrgs,
-  claimDueWork,
-  markAttemptPlaced,
-  pauseForConfiguration,
-  reconcileAttempts,
-  recordAttempt,
-  verifyDial,
-  type ClaimedContact,
-} from '../../features/campaigns/public.js';
-import { placeOutboundCall, prepareOutboundCall, type PreparedOutboundCall } from '../voice/outbound.js';
+import { campaignWorkOrgs, claimDueWork, onCampaignWork, reconcileAttempts, type ClaimedContact } from '../../features/campaigns/public.js';
+import { dialBatch, type DialDecision } from './dial-batch.js';
+
+export type { DialDecision } from './dial-batch.js';
 
 export interface CampaignEngineOptions {
   /** Identifies this engine in claims (default host:pid:random). */
@@ -43,7 +45,11 @@ export interface CampaignEngineOptions {
   pollIntervalMs?: number;
   /** The engine's clock: calling windows, due times, retry delays, timeouts (tests move it). */
   now?: () => Date;
-  /** Dials in flight at once in this engine (default 50). */
+  /**
+   * Dial slots of this engine (default 32): contacts claimed and not yet answered by the provider, so
+   * also the most provider requests in flight at once. A tick claims no more than the free slots, so
+   * every attempt it commits is requested right away (a pause is never outrun by a queue of them).
+   */
   maxDialsInFlight?: number;
   claimLeaseSeconds?: number;
   dialingTimeoutSeconds?: number;
@@ -54,19 +60,13 @@ export interface CampaignEngineOptions {
   onlyOrgs?: ReadonlySet<string>;
 }
 
-export interface DialDecision {
-  orgId: string;
-  campaignId: string;
-  contactId: string;
-  /** dialed, or why not (campaign_not_running, dnc, outside_window, …). */
-  result: string;
-}
-
 export interface CampaignEngine {
   readonly id: string;
   /** One pass over every org with work; resolves when claims are made (dials continue in the background). */
-  tick(): Promise<{ orgs: number; claimed: number; settled: number }>;
-  /** Verifies and dials one claimed contact of `orgId` (what each claim runs). Exposed for tests of forged work. */
+  tick(): Promise<{ orgs: number; claimed: number; settled: number; contended: boolean }>;
+  /** Verifies and dials claimed contacts of `orgId` as one batch (what each tick runs per org). Exposed for tests of forged work. */
+  dialAll(orgId: string, work: readonly ClaimedContact[]): Promise<DialDecision[]>;
+  /** dialAll for one claim. */
   dial(orgId: string, work: ClaimedContact): Promise<DialDecision>;
   /** Resolves when every dial started so far has finished. */
   idle(): Promise<void>;
@@ -76,100 +76,101 @@ export interface CampaignEngine {
   stop(): Promise<void>;
 }
 
+/** The wait after a tick that found a campaign being claimed by another worker. */
+const CONTENDED_RETRY_MS = 20;
+
 export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {}): CampaignEngine {
   const id = opts.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const now = opts.now ?? (() => new Date());
   const pollMs = opts.pollIntervalMs ?? 250;
-  const maxInFlight = opts.maxDialsInFlight ?? 50;
+  const slots = opts.maxDialsInFlight ?? 32;
   const lease = opts.claimLeaseSeconds ?? 30;
   const reconcile = { dialingTimeoutSeconds: opts.dialingTimeoutSeconds ?? 120, placedTimeoutSeconds: opts.placedTimeoutSeconds ?? 4 * 3600, limit: 500 };
   const inFlight = new Set<Promise<unknown>>();
+  const log = deps.log.child({ component: 'campaign-engine', engine: id });
+  /** Claims not yet answered by the provider (see maxDialsInFlight). */
+  let busy = 0;
+  /**
+   * The last tick had no free slot: once half the slots are free again the loop wakes instead of
+   * waiting for the poll (not at the first one: a tick per freed slot would dial in batches of one).
+   */
+  let starved = false;
+  /** When the loop last reconciled each org (see tick). */
+  const reconciledAt = new Map<string, number>();
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> | null = null;
+  /** A wake-up came while a tick ran: tick again right after it. */
+  let again = false;
   let stopped = false;
   let failures = 0;
-  const log = deps.log.child({ component: 'campaign-engine', engine: id });
+  let unsubscribe: (() => void) | undefined;
 
-  const decide = (d: DialDecision): DialDecision => {
-    engine.onDecision?.(d);
-    return d;
-  };
-
-  async function dial(orgId: string, work: ClaimedContact): Promise<DialDecision> {
-    const scope = { orgId };
-    const base = { orgId, campaignId: work.campaignId, contactId: work.contactId };
-    const at = now();
-    let prepared: { call: PreparedOutboundCall; attemptId: string; key: string } | { refused: string };
+  async function dialAll(orgId: string, work: readonly ClaimedContact[]): Promise<DialDecision[]> {
+    // Each claim holds a slot until dialBatch releases it; whatever it did not release is freed at the end.
+    let held = work.length;
+    const release = () => {
+      if (held === 0) return;
+      held--;
+      busy--;
+      if (starved && busy <= slots / 2) wake();
+    };
+    busy += held;
     try {
-      prepared = await withOrg(deps.db, scope, async (tx) => {
-        const v = await verifyDial(tx, { worker: id, now: at, ...work });
-        if (!v.ok) return { refused: v.reason };
-        const { campaign, contact } = v.plan;
-        const call = await prepareOutboundCall(deps, tx, orgId, {
-          ...(campaign.agent_id ? { agent_id: campaign.agent_id } : campaign.flow_id ? { flow_id: campaign.flow_id } : {}),
-          channel_id: v.plan.channelId,
-          to: contact.phone,
-          variables: callVariables(contact),
-          campaign_id: campaign.id,
-        });
-        const attemptId = randomUUID();
-        const key = await recordAttempt(tx, { id: attemptId, plan: v.plan, callId: call.callId, now: at });
-        return { call, attemptId, key };
-      });
-    } catch (err) {
-      // The configuration cannot produce a call (agent or flow gone, channel without number): pause the
-      // campaign rather than fail every contact. Anything else (database away) leaves the claim to lapse.
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
-      await withOrg(deps.db, scope, (tx) => pauseForConfiguration(tx, work.campaignId, work.contactId, err.message));
-      log.warn({ org: orgId, campaign: work.campaignId, code: err.code }, 'campaign paused: its calls cannot be prepared');
-      return decide({ ...base, result: 'campaign_paused' });
+      const decisions = await dialBatch({ deps, worker: id, now, log, release }, orgId, work);
+      for (const d of decisions) engine.onDecision?.(d);
+      return decisions;
+    } finally {
+      while (held > 0) release();
     }
-    if ('refused' in prepared) return decide({ ...base, result: prepared.refused });
-    // Committed: from here on this attempt is never placed again, whatever happens to this process.
-    try {
-      const placed = await placeOutboundCall(deps, prepared.call, { idempotencyKey: prepared.key });
-      await withOrg(deps.db, scope, (tx) => markAttemptPlaced(tx, prepared.attemptId, placed.providerCallId));
-    } catch (err) {
-      // A provider refusal ended the call row ('failed'): the next reconcile gives the attempt its outcome.
-      // Anything else leaves the attempt `dialing` until its timeout.
-      log.warn({ err, org: orgId, campaign: work.campaignId, attempt: prepared.attemptId }, 'campaign call not placed');
-      return decide({ ...base, result: 'provider_refused' });
-    }
-    return decide({ ...base, result: 'dialed' });
   }
 
   function track(p: Promise<unknown>): void {
-    const t = p.catch((err: unknown) => log.error({ err }, 'campaign dial failed')).finally(() => inFlight.delete(t));
+    const t = p.catch((err: unknown) => log.error({ err }, 'campaign dial batch failed')).finally(() => inFlight.delete(t));
     inFlight.add(t);
   }
 
-  async function tick() {
+  /**
+   * `throttled` (the loop's ticks): an org is reconciled at most once per poll interval, so ticks that
+   * follow each other to claim (a wake, a full batch) do not each rescan its open attempts. A tick
+   * called directly always reconciles.
+   */
+  async function tick(throttled = false) {
+    starved = false;
     const all = await withoutOrg(deps.db, (q) => campaignWorkOrgs(q, opts.maxOrgsPerTick ?? 1000));
     const orgs = opts.onlyOrgs ? all.filter((o) => opts.onlyOrgs!.has(o)) : all;
     let claimed = 0;
     let settled = 0;
+    let contended = false;
     for (const orgId of orgs) {
       if (stopped) break;
       const at = now();
-      const capacity = maxInFlight - inFlight.size;
+      const capacity = slots - busy;
+      if (capacity <= 0) starved = true;
+      const due = !throttled || Date.now() - (reconciledAt.get(orgId) ?? 0) >= pollMs;
+      if (due) reconciledAt.set(orgId, Date.now());
       const work = await withOrg(deps.db, { orgId }, async (tx) => {
-        const r = await reconcileAttempts(tx, { now: at, ...reconcile });
-        const claims = capacity > 0 ? await claimDueWork(tx, { worker: id, now: at, capacity, leaseSeconds: lease }) : [];
-        return { settled: r.settled, claims };
+        const r = due ? await reconcileAttempts(tx, { now: at, ...reconcile }) : { settled: 0 };
+        const c = capacity > 0 ? await claimDueWork(tx, { worker: id, now: at, capacity, leaseSeconds: lease }) : { claims: [], contended: false };
+        return { settled: r.settled, ...c };
       });
+      contended ||= work.contended;
       settled += work.settled;
       claimed += work.claims.length;
-      for (const w of work.claims) track(dial(orgId, w));
+      if (work.claims.length > 0) track(dialAll(orgId, work.claims));
     }
-    return { orgs: orgs.length, claimed, settled };
+    const visited = new Set(orgs);
+    for (const o of reconciledAt.keys()) if (!visited.has(o)) reconciledAt.delete(o);
+    return { orgs: orgs.length, claimed, settled, contended };
   }
 
   const loop = async () => {
     if (stopped) return;
+    again = false;
     try {
-      const r = await tick();
+      const r = await tick(true);
       failures = 0;
-      if (!stopped) timer = setTimeout(run, r.claimed > 0 || r.settled > 0 ? 0 : pollMs);
+      // Another worker held a campaign while this one had free slots: back soon, not after a full poll.
+      if (!stopped) timer = setTimeout(run, again || r.claimed > 0 || r.settled > 0 ? 0 : r.contended ? Math.min(pollMs, CONTENDED_RETRY_MS) : pollMs);
     } catch (err) {
       failures++;
       if (failures === 1 || failures % 20 === 0) log.error({ err, failures }, 'campaign engine tick failed; backing off');
@@ -177,22 +178,36 @@ export function createCampaignEngine(deps: Deps, opts: CampaignEngineOptions = {
     }
   };
   const run = () => {
+    timer = undefined;
     current = loop().finally(() => (current = null));
   };
+  /** Tick now (or right after the running tick) instead of at the next poll. Not while backing off from failures. */
+  function wake(): void {
+    if (stopped || !unsubscribe || failures > 0) return;
+    if (current) again = true;
+    else if (timer) {
+      clearTimeout(timer);
+      run();
+    }
+  }
 
   const engine: CampaignEngine = {
     id,
-    tick,
-    dial,
+    tick: () => tick(),
+    dialAll,
+    dial: async (orgId, work) => (await dialAll(orgId, [work]))[0]!,
     idle: async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
     onDecision: undefined,
     start() {
-      if (!timer && !stopped) timer = setTimeout(run, 0);
+      if (timer || current || stopped) return;
+      unsubscribe = onCampaignWork(deps, wake);
+      timer = setTimeout(run, 0);
     },
     async stop() {
       stopped = true;
+      unsubscribe?.();
       if (timer) clearTimeout(timer);
       await current;
       await engine.idle();

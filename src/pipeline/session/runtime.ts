@@ -7,10 +7,10 @@
 import { randomUUID } from 'node:crypto';
 import type { LanguageModel } from 'ai';
 import type { Deps } from '../../deps.js';
-import { createCall, readCallForTurn, readCallState, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
+import { createCall, createCalls, readCallForTurn, readCallState, writeTurn, type CallStatus, type MessageRow } from '../../features/calls/store.js';
 import { escalationHub, type EscalationEvent } from '../../features/escalations/hub.js';
 import { recordEscalationTurn } from '../../features/escalations/store.js';
-import { emitEvent } from '../../features/webhook-endpoints/events.js';
+import { emitEvent, emitEvents } from '../../features/webhook-endpoints/events.js';
 import { withOrg, type OrgScope } from '../../platform/db/with-org.js';
 import type { Tx } from '../../platform/db/types.js';
 import { errors } from '../../platform/errors.js';
@@ -114,6 +114,10 @@ function statusOf(state: EngineState): CallStatus {
 const toHistory = (rows: readonly MessageRow[]): HistoryEntry[] =>
   rows.filter((r) => r.role === 'caller' || r.role === 'agent').map((r) => ({ role: r.role as 'caller' | 'agent', text: r.text }));
 
+/** The state of a phone call nobody answered yet (see NOT_STARTED). */
+const notStartedState = (variables: Record<string, unknown>, at: Date) =>
+  ({ v: 1, status: 'waiting_input', variables, turns: 0, started_at: at.getTime(), pending_effect: null, ended_reason: null, [NOT_STARTED]: true });
+
 export class SessionRuntime {
   private readonly resolveModel: ModelResolver;
   private readonly modelTurn: ModelTurnOptions;
@@ -182,7 +186,7 @@ export class SessionRuntime {
     const ctx = deepFreeze(await loadSessionContext(tx, { agent_id: input.agent_id, flow_id: input.flow_id, channel: 'voice', mode: input.mode ?? 'live' }));
     const id = randomUUID();
     const at = new Date();
-    const state = { v: 1, status: 'waiting_input', variables: input.variables ?? {}, turns: 0, started_at: at.getTime(), pending_effect: null, ended_reason: null, [NOT_STARTED]: true };
+    const state = notStartedState(input.variables ?? {}, at);
     await createCall(tx, {
       id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', channel_id: input.channel_id ?? null, mode: ctx.mode,
       direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, to_number: input.to_number ?? null,
@@ -191,6 +195,29 @@ export class SessionRuntime {
     });
     await emitEvent(tx, { type: 'call.started', data: { call_id: id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', mode: ctx.mode } });
     return { id, context: ctx };
+  }
+
+  /**
+   * `prepare` for many phone calls of one target at once (the campaign dialer's batch): the context is
+   * loaded and frozen once for all of them, the rows and their call.started events written with a few
+   * statements whatever the count. Returns the call ids in the order of `calls`.
+   */
+  async prepareMany(
+    tx: Tx,
+    input: Omit<StartSessionInput, 'variables' | 'to_number' | 'provider_call_id'> & { channel: 'voice' },
+    calls: ReadonlyArray<{ to_number: string; variables: Record<string, unknown> }>,
+  ): Promise<string[]> {
+    if (calls.length === 0) return [];
+    const ctx = await loadSessionContext(tx, { agent_id: input.agent_id, flow_id: input.flow_id, channel: 'voice', mode: input.mode ?? 'live' });
+    const at = new Date();
+    const rows = calls.map((c) => ({ id: randomUUID(), to_number: c.to_number, variables: c.variables, state: notStartedState(c.variables, at) }));
+    await createCalls(tx, {
+      agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', channel_id: input.channel_id ?? null, mode: ctx.mode,
+      direction: input.direction ?? 'inbound', from_number: input.from_number ?? null, context: ctx as unknown as Record<string, unknown>, started_at: at,
+      campaign_id: input.campaign_id ?? null,
+    }, rows);
+    await emitEvents(tx, rows.map((r) => ({ type: 'call.started' as const, data: { call_id: r.id, agent_id: ctx.agent_id, flow_id: ctx.flow?.id ?? null, channel: 'voice', mode: ctx.mode } })));
+    return rows.map((r) => r.id);
   }
 
   /**

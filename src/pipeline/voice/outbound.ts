@@ -37,13 +37,13 @@ export interface PreparedOutboundCall {
   to: string;
 }
 
-type VoiceProvider = 'twilio' | 'plivo' | 'exotel';
+export type VoiceProvider = 'twilio' | 'plivo' | 'exotel';
 const VOICE_PROVIDERS: readonly string[] = ['twilio', 'plivo', 'exotel'];
-const E164 = /^\+[1-9]\d{6,14}$/;
+export const E164 = /^\+[1-9]\d{6,14}$/;
 /** Seconds the callee's phone rings before the provider gives up (no_answer). */
 const RING_TIMEOUT_SEC = 30;
 
-function usableVoiceChannel(channel: ChannelRow | null): ChannelRow & { provider: VoiceProvider; phone_number: string } {
+export function usableVoiceChannel(channel: ChannelRow | null): ChannelRow & { provider: VoiceProvider; phone_number: string } {
   if (!channel) throw errors.notFound('channel');
   if (channel.type !== 'voice' || !VOICE_PROVIDERS.includes(channel.provider)) {
     throw errors.validation('The channel cannot place phone calls', [{ path: 'body.channel_id', message: 'must be a voice channel (twilio, plivo or exotel)' }]);
@@ -64,16 +64,27 @@ export async function prepareOutboundCall(deps: Deps, tx: Tx, orgId: string, inp
   const channel = usableVoiceChannel(await getChannel(tx, input.channel_id));
   if (!E164.test(input.to)) throw errors.validation('The number to call must be in E.164 form', [{ path: 'body.to', message: 'e.g. +15551234567' }]);
   if (await isOnDnc(tx, input.to)) throw errors.unprocessable('The number is on the organization\'s do-not-contact list', [{ path: 'body.to', message: 'on the do-not-contact list' }]);
-  if (input.agent_id !== undefined && input.flow_id !== undefined) throw errors.validation('Give exactly one of agent_id or flow_id');
-  // Neither given: the channel's own agent or flow answers.
-  const target = input.agent_id !== undefined ? { agent_id: input.agent_id } : input.flow_id !== undefined ? { flow_id: input.flow_id }
-    : channel.agent_id ? { agent_id: channel.agent_id } : channel.flow_id ? { flow_id: channel.flow_id } : null;
-  if (!target) throw errors.validation('Give agent_id or flow_id (the channel has neither)');
+  const target = callTarget(input, channel);
   const { id } = await sessionRuntime(deps).prepare(tx, {
     ...target, variables: input.variables, channel: 'voice', channel_id: channel.id, direction: 'outbound',
     from_number: channel.phone_number, to_number: input.to, campaign_id: input.campaign_id ?? null,
   });
   return { orgId, callId: id, channelId: channel.id, provider: channel.provider, from: channel.phone_number, to: input.to };
+}
+
+/** Who answers: the agent or flow given (exactly one), else the channel's own. */
+export function callTarget(input: Pick<OutboundCallInput, 'agent_id' | 'flow_id'>, channel: ChannelRow): { agent_id: string } | { flow_id: string } {
+  if (input.agent_id !== undefined && input.flow_id !== undefined) throw errors.validation('Give exactly one of agent_id or flow_id');
+  const target = input.agent_id !== undefined ? { agent_id: input.agent_id } : input.flow_id !== undefined ? { flow_id: input.flow_id }
+    : channel.agent_id ? { agent_id: channel.agent_id } : channel.flow_id ? { flow_id: channel.flow_id } : null;
+  if (!target) throw errors.validation('Give agent_id or flow_id (the channel has neither)');
+  return target;
+}
+
+/** The provider request for a prepared call: answer and status callback URLs under the channel's voice webhook `base`. */
+export function callRequest(prepared: PreparedOutboundCall, base: string) {
+  const url = (extra: string) => `${base}?call_id=${prepared.callId}${extra}`;
+  return { from: prepared.from, to: prepared.to, callbackUrl: url(''), statusCallbackUrl: url('&event=status'), ringTimeoutSec: RING_TIMEOUT_SEC, machineDetection: true };
 }
 
 /**
@@ -95,12 +106,9 @@ export async function placeOutboundCall(deps: Deps, prepared: PreparedOutboundCa
   if (placed) return { providerCallId: placed };
   try {
     const base = await voiceWebhook(deps, prepared.orgId, channel);
-    const url = (extra: string) => `${base}?call_id=${prepared.callId}${extra}`;
     const creds = await decryptCredentials(deps, prepared.orgId, channel.id, channel.credentials);
     const client = providerClient(deps, channel.provider);
-    const result = await client.placeCall(creds as never as ProviderCredentialsMap[typeof channel.provider], {
-      from: prepared.from, to: prepared.to, callbackUrl: url(''), statusCallbackUrl: url('&event=status'), ringTimeoutSec: RING_TIMEOUT_SEC, machineDetection: true,
-    });
+    const result = await client.placeCall(creds as never as ProviderCredentialsMap[typeof channel.provider], callRequest(prepared, base));
     await withOrg(deps.db, scope, (tx) => setProviderCallId(tx, prepared.callId, result.providerCallId));
     return { providerCallId: result.providerCallId };
   } catch (err) {
