@@ -43,6 +43,7 @@ const EXEMPT: Record<string, string> = {
   // The web widget's script and demo page: static, the same for everyone, no tenant data.
   'GET /widget.js': 'static script',
   'GET /widget/demo.js': 'static script',
+  'GET /widget/capture-worklet.js': 'static script (the microphone capture AudioWorklet)',
   'GET /widget/demo': 'static page (its script asks the API with the credential typed in)',
 };
 /** Every path under these prefixes is exempt (served by a plugin, not by a feature). */
