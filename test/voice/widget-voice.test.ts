@@ -107,11 +107,14 @@ describe.skipIf(!HAS_ESPEAK || !HAS_POCKETSPHINX)(`voice on the widget WebSocket
     await spoke;
     const cut = await callWhen(w.t, orgs.A.org.tokens.admin, id, (x) => x.transcript.some((m: Line) => m.interrupted));
     expect(cut.transcript[0]).toMatchObject({ role: 'agent', text: LONG_GREETING, interrupted: true });
-    await caller.frameWhere((f) => f.type === 'transcript' && /hello/.test(String(f.text)), { timeoutMs: 60_000 });
+    // What the free-speech recognizer makes of a word said over the agent varies with the machine's load
+    // ("hello", or "do no" in one CI run): the test is about the cut, so any final transcript will do,
+    // and it must be the caller's line in the stored transcript.
+    const heard = await caller.frameWhere((f) => f.type === 'transcript' && f.final === true && String(f.text).length > 0, { timeoutMs: 60_000 });
     await caller.hangup();
     const ended = await callWhen(w.t, orgs.A.org.tokens.admin, id, (x) => x.status === 'ended');
     expect(ended).toMatchObject({ ended_reason: 'caller_hangup', outcome: 'caller_hangup' });
-    expect(ended.transcript.find((m: Line) => m.role === 'caller').text).toMatch(/hello/);
+    expect(ended.transcript.find((m: Line) => m.role === 'caller').text).toBe(heard.text);
   }, 120_000);
 
   it('a typed message during a voice call is a turn of the call: answered aloud and as a message frame, the audio never trips the message rate', async () => {
